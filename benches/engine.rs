@@ -1,0 +1,57 @@
+//! Engine benchmark: prints its figures, asserts nothing about speed.
+//!
+//! `cargo bench --bench engine`
+
+use std::time::Instant;
+
+use sagascope::scenarios;
+use sagascope::sim::{faults, rng::Rng, Timeline, World};
+
+/// The sandbox scenario with `orders` random orders scheduled.
+fn sandbox_with_orders(seed: u64, orders: u64) -> World {
+    let scenario = scenarios::find("sandbox").expect("sandbox exists");
+    let mut world = scenario.world(&scenario.variants[0], seed);
+    for (at, action) in faults::random_load(seed, 2, orders, orders * 20) {
+        world.schedule_action(at, action);
+    }
+    world
+}
+
+fn steps_per_second() {
+    let mut steps = 0u64;
+    let start = Instant::now();
+    let mut runs = 0;
+    while start.elapsed().as_secs_f64() < 2.0 {
+        let mut world = sandbox_with_orders(runs + 1, 1000);
+        while world.step().is_some() {
+            steps += 1;
+        }
+        runs += 1;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!("engine: {:.0} steps/s (sandbox, 1,000 orders, {runs} runs, {steps} steps in {seconds:.2} s)", steps as f64 / seconds);
+}
+
+fn seek_times() {
+    // Enough orders for a run of at least 10,000 steps.
+    let mut timeline = Timeline::new(sandbox_with_orders(7, 1200), 10_000);
+    let len = timeline.len();
+    let mut rng = Rng::new(42);
+    let mut times_us: Vec<f64> = Vec::new();
+    for _ in 0..2000 {
+        let target = rng.range(0, len as u64) as usize;
+        let start = Instant::now();
+        timeline.seek(target);
+        times_us.push(start.elapsed().as_secs_f64() * 1e6);
+    }
+    times_us.sort_by(f64::total_cmp);
+    let mean = times_us.iter().sum::<f64>() / times_us.len() as f64;
+    let p99 = times_us[times_us.len() * 99 / 100];
+    let max = times_us[times_us.len() - 1];
+    println!("seek: run of {len} steps, 2,000 random jumps: mean {mean:.0} us, p99 {p99:.0} us, max {max:.0} us");
+}
+
+fn main() {
+    steps_per_second();
+    seek_times();
+}

@@ -1,0 +1,106 @@
+//! Runs a scenario natively and prints its trace.
+//!
+//! `sagascope-cli <scenario> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
+
+use std::process::ExitCode;
+
+use sagascope::scenarios;
+use sagascope::sim::check::{at_rest, Checker};
+use sagascope::sim::Timeline;
+use sagascope::trace::{render, Format};
+
+const USAGE: &str = "usage: sagascope-cli <scenario> [--variant V] [--seed N] [--format text|jsonl|mermaid]\n       sagascope-cli --list";
+
+/// Most steps a CLI run computes.
+const STEP_LIMIT: usize = 100_000;
+
+struct Args {
+    scenario: String,
+    variant: Option<String>,
+    seed: u64,
+    format: Format,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut scenario = None;
+    let (mut variant, mut seed, mut format) = (None, 1, Format::Text);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--variant" => variant = Some(value("--variant")?),
+            "--seed" => {
+                let text = value("--seed")?;
+                seed = text.parse().map_err(|_| format!("--seed takes a whole number, not {text:?}"))?;
+            }
+            "--format" => {
+                let text = value("--format")?;
+                format = Format::parse(&text).ok_or_else(|| format!("unknown format {text:?}: use text, jsonl or mermaid"))?;
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown flag {flag}")),
+            name if scenario.is_none() => scenario = Some(name.to_string()),
+            extra => return Err(format!("unexpected argument {extra:?}")),
+        }
+    }
+    let scenario = scenario.ok_or("no scenario given")?;
+    Ok(Args { scenario, variant, seed, format })
+}
+
+fn list() -> String {
+    let mut out = String::new();
+    for scenario in scenarios::catalogue() {
+        let variants: Vec<&str> = scenario.variants.iter().map(|v| v.id.as_str()).collect();
+        out.push_str(&format!("{:<22} {} (variants: {})\n", scenario.id, scenario.title, variants.join(", ")));
+    }
+    out
+}
+
+fn run(args: &Args) -> Result<String, String> {
+    let scenario = scenarios::find(&args.scenario).ok_or_else(|| {
+        let known: Vec<String> = scenarios::catalogue().into_iter().map(|s| s.id).collect();
+        format!("unknown scenario {:?}; known: {}", args.scenario, known.join(", "))
+    })?;
+    let variant = scenario.variant(args.variant.as_deref())?;
+    let timeline = Timeline::new(scenario.world(variant, args.seed), STEP_LIMIT);
+    let mut checker = Checker::new();
+    let mut out = render(timeline.steps(), args.format);
+    if args.format == Format::Text {
+        let mut replay = scenario.world(variant, args.seed);
+        let mut violations = Vec::new();
+        while replay.step().is_some() {
+            for found in checker.after_step(&replay) {
+                if !violations.contains(&found) {
+                    violations.push(found);
+                }
+            }
+        }
+        violations.extend(at_rest(&replay));
+        out.push_str(&format!("-- {} steps, seed {}, {} ms of virtual time\n", timeline.len(), args.seed, replay.now));
+        for v in violations {
+            out.push_str(&format!("-- violation {}: {}\n", v.id, v.detail));
+        }
+    }
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    if args.iter().any(|a| a == "--list") {
+        print!("{}", list());
+        return ExitCode::SUCCESS;
+    }
+    match parse(&args).and_then(|a| run(&a)) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("sagascope-cli: {error}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! What a learner, a script or a random fault plan can do to the world.
+
+use serde::{Deserialize, Serialize};
+
+use super::service::Svc;
+
+/// A user action or a fault. Scenario files spell them
+/// `{"do": "place_order", "customer": 1, "total": 60}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    PlaceOrder { customer: i64, total: i64 },
+    CancelOrder { order: i64 },
+    CreateCustomer { name: String, credit_limit: i64 },
+    /// Stop a service's process; its database and relay keep running.
+    Crash { service: Svc },
+    Restart { service: Svc },
+    /// The relay crashes after its next publish, before marking the row.
+    CrashRelay { service: Svc },
+    RestartRelay { service: Svc },
+    /// The broker delivers message `message` (its id, as in `m5`) once more,
+    /// to `to` or to every subscriber.
+    Duplicate {
+        message: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<Svc>,
+    },
+    HoldChannel { channel: String },
+    ReleaseChannel { channel: String },
+    /// Adds `ms` of latency to every later delivery on the channel.
+    DelayChannel { channel: String, ms: u64 },
+    /// Cut the service (and its relay) off the broker.
+    Disconnect { service: Svc },
+    Reconnect { service: Svc },
+    /// Off: the dual write (commit, then publish from memory).
+    SetOutbox { service: Svc, enabled: bool },
+    /// Off: the service stops checking `received_messages`.
+    SetIdempotence { service: Svc, enabled: bool },
+    /// Off: a `PENDING` order may be cancelled (no countermeasure).
+    SetSemanticLock { enabled: bool },
+    /// Ask Order History Service for a customer's order history.
+    QueryView { customer: i64 },
+    /// Ask the API composer, which calls the owning services.
+    ComposeQuery { customer: i64 },
+}
+
+impl Action {
+    /// The service this action is about, if it names one.
+    pub fn service(&self) -> Option<Svc> {
+        match self {
+            Action::Crash { service }
+            | Action::Restart { service }
+            | Action::CrashRelay { service }
+            | Action::RestartRelay { service }
+            | Action::Disconnect { service }
+            | Action::Reconnect { service }
+            | Action::SetOutbox { service, .. }
+            | Action::SetIdempotence { service, .. } => Some(*service),
+            Action::PlaceOrder { .. } | Action::CancelOrder { .. } => Some(Svc::OrderService),
+            Action::CreateCustomer { .. } => Some(Svc::CustomerService),
+            Action::QueryView { .. } => Some(Svc::OrderHistoryService),
+            Action::ComposeQuery { .. } => Some(Svc::ApiComposer),
+            _ => None,
+        }
+    }
+
+    /// Whether this action is a fault (as opposed to business or a query).
+    pub fn is_fault(&self) -> bool {
+        !matches!(
+            self,
+            Action::PlaceOrder { .. }
+                | Action::CancelOrder { .. }
+                | Action::CreateCustomer { .. }
+                | Action::QueryView { .. }
+                | Action::ComposeQuery { .. }
+        )
+    }
+}

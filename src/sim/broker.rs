@@ -1,0 +1,76 @@
+//! The message broker: channels, one ordered queue per (channel, subscriber),
+//! at-least-once delivery.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::Serialize;
+
+use super::message::Message;
+use super::service::Svc;
+
+/// One copy of a message on its way to one subscriber.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// Unique per copy; a duplicate has its own delivery id, the same message id.
+    pub id: u64,
+    pub message: Message,
+    pub to: Svc,
+    pub sent_at: u64,
+    pub deliver_at: u64,
+    /// A second (or later) copy of a message already delivered or queued.
+    pub duplicate: bool,
+    /// Arrived while the subscriber could not take it; waits in the broker.
+    pub waiting: bool,
+}
+
+/// A subscriber's ordered queue on one channel (a partition, in Kafka terms).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Subscription {
+    pub queue: VecDeque<Delivery>,
+    /// A `Deliver` event for the head is in the world's queue.
+    pub scheduled: bool,
+}
+
+/// Channels, who subscribes to them, and what is in flight.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Broker {
+    /// Every channel this world has, with its subscribers.
+    pub channels: BTreeMap<&'static str, Vec<Svc>>,
+    pub subscriptions: BTreeMap<(&'static str, Svc), Subscription>,
+    /// Channels that deliver nothing until released.
+    pub held: BTreeSet<&'static str>,
+    /// Extra latency per channel, in ms.
+    pub delay_ms: BTreeMap<&'static str, u64>,
+    next_delivery_id: u64,
+}
+
+impl Broker {
+    /// Declares a channel and its subscribers.
+    pub fn add_channel(&mut self, channel: &'static str, subscribers: &[Svc]) {
+        self.channels.entry(channel).or_default().extend_from_slice(subscribers);
+        for svc in subscribers {
+            self.subscriptions.entry((channel, *svc)).or_default();
+        }
+    }
+
+    /// The channel called `name`, as the broker spells it.
+    pub fn channel(&self, name: &str) -> Option<&'static str> {
+        self.channels.keys().copied().find(|c| *c == name)
+    }
+
+    /// A new delivery of `message` to `to`, not yet queued.
+    pub fn copy(&mut self, message: &Message, to: Svc, sent_at: u64, deliver_at: u64, duplicate: bool) -> Delivery {
+        self.next_delivery_id += 1;
+        Delivery { id: self.next_delivery_id, message: message.clone(), to, sent_at, deliver_at, duplicate, waiting: false }
+    }
+
+    /// Every delivery in flight, in (channel, subscriber, queue) order.
+    pub fn in_flight(&self) -> impl Iterator<Item = &Delivery> {
+        self.subscriptions.values().flat_map(|s| s.queue.iter())
+    }
+
+    /// How many deliveries are in flight.
+    pub fn in_flight_count(&self) -> usize {
+        self.subscriptions.values().map(|s| s.queue.len()).sum()
+    }
+}

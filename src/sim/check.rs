@@ -1,0 +1,238 @@
+//! The invariant checker: an oracle separate from the model. It reads the
+//! world's tables after every step (safety) and once the world is at rest
+//! with faults over (liveness), and names every violation it finds.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::db::Key;
+use super::saga::{definition, StepStatus};
+use super::service::{Style, Svc};
+use super::world::World;
+
+/// A broken invariant: a stable id (scenario files name the ones a lesson
+/// expects) and what exactly is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub id: &'static str,
+    pub detail: String,
+}
+
+fn violation(id: &'static str, detail: String) -> Violation {
+    Violation { id, detail }
+}
+
+/// Remembers what it has seen, to judge transitions between steps.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    order_states: BTreeMap<i64, String>,
+}
+
+/// Order states reached only at the end of a saga or a cancel.
+fn is_final(state: &str) -> bool {
+    matches!(state, "REJECTED" | "CANCELLED")
+}
+
+fn allowed(style: Style, from: Option<&str>, to: &str) -> bool {
+    match (style, from) {
+        (Style::Ftgo, None) => to == "APPROVAL_PENDING",
+        (Style::Ftgo, Some(from)) => from == "APPROVAL_PENDING" && matches!(to, "APPROVED" | "REJECTED"),
+        (_, None) => to == "PENDING",
+        (_, Some("PENDING")) => matches!(to, "APPROVED" | "REJECTED" | "CANCELLED"),
+        (_, Some("APPROVED")) => to == "CANCELLED",
+        _ => false,
+    }
+}
+
+impl Checker {
+    /// A checker that has seen nothing yet.
+    pub fn new() -> Self {
+        Checker::default()
+    }
+
+    /// Safety: what must hold after every step, faults or not.
+    pub fn after_step(&mut self, world: &World) -> Vec<Violation> {
+        let mut found = Vec::new();
+        self.check_order_transitions(world, &mut found);
+        check_credit(world, &mut found);
+        check_effects(world, &mut found);
+        check_compensations(world, &mut found);
+        found
+    }
+
+    fn check_order_transitions(&mut self, world: &World, found: &mut Vec<Violation>) {
+        let Some(orders) = world.services.get(&Svc::OrderService) else { return };
+        let table = orders.db.table("orders");
+        for (key, row) in &table.rows {
+            let id = key.0[0].int();
+            let state = table.get(row, "state").text();
+            let before = self.order_states.get(&id).map(String::as_str);
+            if before == Some(state) {
+                continue;
+            }
+            if !allowed(world.style, before, state) {
+                let before_text = before.unwrap_or("nothing");
+                let id_name = if before.is_some_and(is_final) { "lost-update" } else { "illegal-transition" };
+                found.push(violation(id_name, format!("order {id} went from {before_text} to {state}")));
+            }
+            self.order_states.insert(id, state.to_string());
+        }
+    }
+}
+
+/// Credit is never over-reserved: reservations never exceed the limit.
+fn check_credit(world: &World, found: &mut Vec<Violation>) {
+    let Some(customers) = world.services.get(&Svc::CustomerService) else { return };
+    let limits = customers.db.table("customers");
+    let mut reserved: BTreeMap<i64, i64> = BTreeMap::new();
+    for row in customers.db.table("credit_reservations").rows.values() {
+        *reserved.entry(row[0].int()).or_insert(0) += row[2].int();
+    }
+    for (customer, amount) in reserved {
+        let limit = limits.cell(&Key::id(customer), "credit_limit").map_or(0, |v| v.int());
+        if amount > limit {
+            found.push(violation("credit-over-reserved", format!("customer {customer} has {amount} reserved of a {limit} limit")));
+        }
+    }
+}
+
+/// Each consumer lets each message take effect at most once.
+fn check_effects(world: &World, found: &mut Vec<Violation>) {
+    for ((svc, message), count) in &world.ledger.effects {
+        if *count > 1 {
+            found.push(violation("duplicate-effect", format!("{svc} applied m{message} {count} times")));
+        }
+    }
+}
+
+/// Compensations run in reverse order of the completed steps, and only for
+/// steps before the one that failed.
+fn check_compensations(world: &World, found: &mut Vec<Violation>) {
+    let Some(orders) = world.services.get(&Svc::OrderService) else { return };
+    for saga in orders.db.sagas.values() {
+        let steps = definition(saga.style);
+        let failed = saga.steps.iter().position(|s| *s == StepStatus::Failed);
+        let descending = saga.compensated.windows(2).all(|w| w[0] > w[1]);
+        let before_failure = saga.compensated.iter().all(|i| failed.is_some_and(|f| *i < f) && steps[*i].compensation.is_some());
+        if !descending || !before_failure {
+            found.push(violation(
+                "compensation-order",
+                format!("saga {} compensated steps {:?} (failed step {:?})", saga.saga_id, saga.compensated, failed),
+            ));
+        }
+        if let (true, true, Some(f)) = (saga.end_state, saga.compensating, failed) {
+            let expected: Vec<usize> = (0..f).rev().filter(|i| steps[*i].compensation.is_some()).collect();
+            if saga.compensated != expected {
+                found.push(violation(
+                    "compensation-order",
+                    format!("saga {} ended having compensated {:?}, expected {:?}", saga.saga_id, saga.compensated, expected),
+                ));
+            }
+        }
+    }
+}
+
+/// Liveness: what must hold once faults have stopped and the world is quiet.
+pub fn at_rest(world: &World) -> Vec<Violation> {
+    let mut found = Vec::new();
+    if !world.is_quiet() {
+        found.push(violation("not-quiet", format!("events still scheduled at {} ms", world.now)));
+    }
+    let in_flight = world.broker.in_flight_count() + world.calls.len();
+    if in_flight > 0 {
+        found.push(violation("messages-in-flight", format!("{in_flight} messages still in flight")));
+    }
+    for service in world.services.values() {
+        let unpublished = service.db.outbox.values().filter(|r| !r.published).count();
+        if unpublished > 0 {
+            found.push(violation("outbox-not-drained", format!("{} has {unpublished} unpublished outbox rows", service.id)));
+        }
+    }
+    if let Some(orders) = world.services.get(&Svc::OrderService) {
+        for saga in orders.db.sagas.values().filter(|s| !s.end_state) {
+            found.push(violation("saga-not-ended", format!("saga {} is still at step {}", saga.saga_id, saga.current + 1)));
+        }
+        let table = orders.db.table("orders");
+        for (key, row) in &table.rows {
+            let state = table.get(row, "state").text();
+            if state.ends_with("PENDING") {
+                found.push(violation("order-stuck-pending", format!("order {key} is still {state}")));
+            }
+        }
+    }
+    check_credit_matches_orders(world, &mut found);
+    check_view(world, &mut found);
+    check_ftgo(world, &mut found);
+    found
+}
+
+/// Credit is reserved for exactly the approved orders, with their totals.
+fn check_credit_matches_orders(world: &World, found: &mut Vec<Violation>) {
+    let (Some(customers), Some(orders)) = (world.services.get(&Svc::CustomerService), world.services.get(&Svc::OrderService)) else {
+        return;
+    };
+    let table = orders.db.table("orders");
+    let approved: BTreeSet<(i64, i64, i64)> = table
+        .rows
+        .values()
+        .filter(|r| table.get(r, "state").text() == "APPROVED")
+        .map(|r| (r[1].int(), r[0].int(), table.get(r, "order_total").int()))
+        .collect();
+    let reserved: BTreeSet<(i64, i64, i64)> =
+        customers.db.table("credit_reservations").rows.values().map(|r| (r[0].int(), r[1].int(), r[2].int())).collect();
+    for (customer, order, total) in approved.difference(&reserved) {
+        found.push(violation("credit-mismatch", format!("order {order} is APPROVED but customer {customer} has no reservation of {total} for it")));
+    }
+    for (customer, order, total) in reserved.difference(&approved) {
+        found.push(violation("credit-mismatch", format!("customer {customer} still has {total} reserved for order {order}, which is not APPROVED")));
+    }
+}
+
+/// The view equals the projection of the owning services' data.
+fn check_view(world: &World, found: &mut Vec<Violation>) {
+    let Some(history) = world.services.get(&Svc::OrderHistoryService) else { return };
+    let customers: BTreeSet<i64> = history.db.views.keys().copied().collect();
+    let (Some(c), Some(o)) = (world.services.get(&Svc::CustomerService), world.services.get(&Svc::OrderService)) else {
+        return;
+    };
+    let truth = super::view::project(&c.db, &o.db);
+    for id in customers.union(&truth.keys().copied().collect()) {
+        let seen = history.db.views.get(id).map(|v| v.history());
+        if seen.as_ref() != truth.get(id) {
+            found.push(violation("view-diverged", format!("customer {id}: view {seen:?}, services {:?}", truth.get(id))));
+        }
+    }
+}
+
+/// FTGO: an approved order has a confirmed ticket and an authorization; a
+/// rejected one has neither a live ticket nor an authorization.
+fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
+    if world.style != Style::Ftgo {
+        return;
+    }
+    let (Some(orders), Some(kitchen), Some(accounting)) = (
+        world.services.get(&Svc::OrderService),
+        world.services.get(&Svc::KitchenService),
+        world.services.get(&Svc::AccountingService),
+    ) else {
+        return;
+    };
+    let table = orders.db.table("orders");
+    for (key, row) in &table.rows {
+        let state = table.get(row, "state").text();
+        let ticket = kitchen.db.table("tickets").cell(key, "state").map(|v| v.text().to_string());
+        let authorized = accounting.db.table("authorizations").rows.contains_key(key);
+        let consistent = match state {
+            "APPROVED" => ticket.as_deref() == Some("AWAITING_ACCEPTANCE") && authorized,
+            "REJECTED" => matches!(ticket.as_deref(), None | Some("CANCELLED")) && !authorized,
+            _ => true,
+        };
+        if !consistent {
+            found.push(violation(
+                "saga-inconsistent",
+                format!("order {key} is {state} but its ticket is {ticket:?} and authorized={authorized}"),
+            ));
+        }
+    }
+}

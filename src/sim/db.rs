@@ -1,0 +1,266 @@
+//! A service's private database: named tables of rows a UI can show as they
+//! are, and the write set of one local transaction.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::message::Message;
+use super::saga::SagaInstance;
+use super::view::CustomerView;
+
+/// One cell. Ordered so that keys sort numerically (`2` before `10`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl Value {
+    /// The integer in this cell, or 0 for anything else.
+    pub fn int(&self) -> i64 {
+        match self {
+            Value::Int(n) => *n,
+            _ => 0,
+        }
+    }
+
+    /// The text in this cell, or "" for anything else.
+    pub fn text(&self) -> &str {
+        match self {
+            Value::Text(s) => s,
+            _ => "",
+        }
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::Int(n)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Int(i64::from(b))
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A primary key: one or more cells (composite keys such as
+/// `received_messages(consumer_id, message_id)` have two).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Key(pub Vec<Value>);
+
+impl Key {
+    /// A single-integer key.
+    pub fn id(id: i64) -> Self {
+        Key(vec![Value::Int(id)])
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, part) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            write!(f, "{part}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A table: fixed columns and rows by primary key, in key order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    pub rows: BTreeMap<Key, Vec<Value>>,
+}
+
+impl Table {
+    /// An empty table.
+    pub fn new(name: &'static str, columns: &'static [&'static str]) -> Self {
+        Table { name, columns, rows: BTreeMap::new() }
+    }
+
+    /// The value of `column` in the row with `key`, if both exist.
+    pub fn cell(&self, key: &Key, column: &str) -> Option<&Value> {
+        let index = self.columns.iter().position(|c| *c == column)?;
+        self.rows.get(key).map(|row| &row[index])
+    }
+
+    /// The value of `column` in `row`. Panics on a column the table lacks,
+    /// which is a programming error in a handler.
+    pub fn get<'r>(&self, row: &'r [Value], column: &str) -> &'r Value {
+        let index = self
+            .columns
+            .iter()
+            .position(|c| *c == column)
+            .unwrap_or_else(|| panic!("table {} has no column {column}", self.name));
+        &row[index]
+    }
+}
+
+/// One write of a local transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Write {
+    /// Insert or replace the row with `key`.
+    Put { table: &'static str, key: Key, row: Vec<Value> },
+    /// Remove the row with `key`.
+    Delete { table: &'static str, key: Key },
+    /// Insert or replace a saga orchestrator's `saga_instance` row.
+    Saga(SagaInstance),
+    /// Insert or replace a `customer_view` document.
+    View(CustomerView),
+}
+
+impl Write {
+    /// The table and the row key this write touches, as the UI names them.
+    pub fn target(&self) -> (&'static str, String) {
+        match self {
+            Write::Put { table, key, .. } | Write::Delete { table, key } => (table, key.to_string()),
+            Write::Saga(saga) => (SAGA_TABLE, saga.saga_id.to_string()),
+            Write::View(view) => (VIEW_TABLE, view.id.to_string()),
+        }
+    }
+}
+
+/// The outbox table's name (Eventuate calls it `message`).
+pub const OUTBOX_TABLE: &str = "outbox";
+/// The orchestrator's table of saga progress.
+pub const SAGA_TABLE: &str = "saga_instance";
+/// The CQRS view's documents.
+pub const VIEW_TABLE: &str = "customer_view";
+
+/// A row of the transactional outbox: a message waiting for the relay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub message: Message,
+    pub published: bool,
+}
+
+/// A private database. Plain tables hold business rows and
+/// `received_messages`; the outbox, saga instances and view documents are
+/// typed because the relay, the orchestrator and the view read them back,
+/// and [`Database::render`] shows all of them the same way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Database {
+    pub tables: BTreeMap<&'static str, Table>,
+    /// Which typed tables this service shows ([`OUTBOX_TABLE`],
+    /// [`SAGA_TABLE`], [`VIEW_TABLE`]), even while they are empty.
+    pub typed: Vec<&'static str>,
+    pub outbox: BTreeMap<u64, OutboxRow>,
+    pub sagas: BTreeMap<u64, SagaInstance>,
+    pub views: BTreeMap<i64, CustomerView>,
+}
+
+/// A table as text, ready to draw: what a learner sees of a database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TableView {
+    pub name: &'static str,
+    pub columns: Vec<&'static str>,
+    /// (row key, cells)
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+impl Database {
+    /// A database with these empty tables.
+    pub fn with_tables(tables: &[(&'static str, &'static [&'static str])]) -> Self {
+        let tables = tables.iter().map(|(name, columns)| (*name, Table::new(name, columns))).collect();
+        Database { tables, ..Database::default() }
+    }
+
+    /// The table called `name`. Panics if the service has no such table,
+    /// which is a programming error in a handler.
+    pub fn table(&self, name: &str) -> &Table {
+        self.tables.get(name).unwrap_or_else(|| panic!("no table {name}"))
+    }
+
+    /// Applies every write of a committed transaction, in order.
+    pub fn apply(&mut self, writes: &[Write]) {
+        for write in writes {
+            match write {
+                Write::Put { table, key, row } => {
+                    let table = self.tables.get_mut(table).unwrap_or_else(|| panic!("no table {table}"));
+                    debug_assert_eq!(row.len(), table.columns.len(), "row width for {}", table.name);
+                    table.rows.insert(key.clone(), row.clone());
+                }
+                Write::Delete { table, key } => {
+                    if let Some(table) = self.tables.get_mut(table) {
+                        table.rows.remove(key);
+                    }
+                }
+                Write::Saga(saga) => {
+                    self.sagas.insert(saga.saga_id, saga.clone());
+                }
+                Write::View(view) => {
+                    self.views.insert(view.id, view.clone());
+                }
+            }
+        }
+    }
+
+    /// Every table as text: business tables, then the typed ones this
+    /// service has, then `received_messages`.
+    pub fn render(&self) -> Vec<TableView> {
+        let mut out: Vec<TableView> = self
+            .tables
+            .values()
+            .map(|t| TableView {
+                name: t.name,
+                columns: t.columns.to_vec(),
+                rows: t.rows.iter().map(|(k, r)| (k.to_string(), r.iter().map(Value::to_string).collect())).collect(),
+            })
+            .collect();
+        if self.typed.contains(&OUTBOX_TABLE) {
+            out.push(TableView {
+                name: OUTBOX_TABLE,
+                columns: vec!["id", "destination", "headers", "payload", "published", "creation_time"],
+                rows: self.outbox.values().map(|r| (r.message.id_text(), r.message.outbox_cells(r.published))).collect(),
+            });
+        }
+        if self.typed.contains(&SAGA_TABLE) {
+            out.push(TableView {
+                name: SAGA_TABLE,
+                columns: SagaInstance::COLUMNS.to_vec(),
+                rows: self.sagas.values().map(|s| (s.saga_id.to_string(), s.cells())).collect(),
+            });
+        }
+        if self.typed.contains(&VIEW_TABLE) {
+            out.push(TableView {
+                name: VIEW_TABLE,
+                columns: CustomerView::COLUMNS.to_vec(),
+                rows: self.views.values().map(|v| (v.id.to_string(), v.cells())).collect(),
+            });
+        }
+        // received_messages reads best last; the sort is stable.
+        out.sort_by_key(|t| t.name == "received_messages");
+        out
+    }
+}

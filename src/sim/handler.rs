@@ -1,0 +1,103 @@
+//! What every handler works with: a context that numbers new messages, and
+//! the write set of one local transaction.
+
+use super::db::{Database, Key, Value, Write};
+use super::message::{Category, Message};
+use super::service::{Style, Svc};
+
+/// The world as a handler may see it: no other service's data.
+pub struct Ctx<'a> {
+    pub now: u64,
+    pub style: Style,
+    /// Off: cancelling a `PENDING` order is allowed (the isolation anomaly).
+    pub semantic_lock: bool,
+    pub me: Svc,
+    pub(crate) next_message_id: &'a mut u64,
+}
+
+impl Ctx<'_> {
+    /// A new message from this service, numbered now (Eventuate assigns the
+    /// id when the message is written, before the transaction commits).
+    pub fn message(&mut self, kind: &'static str, category: Category, channel: &'static str) -> Message {
+        *self.next_message_id += 1;
+        let mut message = Message::new(kind, category, self.me, channel);
+        message.id = *self.next_message_id;
+        message.created_at = self.now;
+        message
+    }
+
+    /// A domain event about aggregate `aggregate` with id `id`.
+    pub fn event(&mut self, kind: &'static str, topic: &'static str, id: i64) -> Message {
+        self.message(kind, Category::Event, topic)
+            .header("event-aggregate-type", topic)
+            .header("event-aggregate-id", id)
+            .header("event-type", kind)
+    }
+
+    /// A reply to `command`, sent to its reply channel.
+    pub fn reply(&mut self, command: &Message, kind: &'static str, success: bool) -> Message {
+        self.message(kind, Category::Reply, super::service::REPLY_CHANNEL)
+            .header("reply_type", kind)
+            .header("reply_outcome-type", if success { "SUCCESS" } else { "FAILURE" })
+            .header("reply_to_message_id", command.id_text())
+            .header("command_saga_id", command.header_value("command_saga_id"))
+    }
+}
+
+/// The writes and outgoing messages of one local transaction. They commit
+/// together or, when the handler returns an error, not at all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tx {
+    pub writes: Vec<Write>,
+    pub messages: Vec<Message>,
+}
+
+impl Tx {
+    /// Inserts or replaces a row.
+    pub fn put(&mut self, table: &'static str, key: Key, row: Vec<Value>) {
+        self.writes.push(Write::Put { table, key, row });
+    }
+
+    /// Deletes a row.
+    pub fn delete(&mut self, table: &'static str, key: Key) {
+        self.writes.push(Write::Delete { table, key });
+    }
+
+    /// Adds an outgoing message (an outbox row, or a dual write).
+    pub fn send(&mut self, message: Message) {
+        self.messages.push(message);
+    }
+
+    /// Whether the transaction changes anything.
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.messages.is_empty()
+    }
+}
+
+/// A handler's result: the transaction to commit and a sentence that says
+/// what the service decided and why.
+#[derive(Debug)]
+pub struct Done {
+    pub tx: Tx,
+    pub text: String,
+}
+
+impl Done {
+    /// A decision with its transaction.
+    pub fn new(tx: Tx, text: impl Into<String>) -> Self {
+        Done { tx, text: text.into() }
+    }
+
+    /// A message that changes nothing (already handled, or out of date).
+    pub fn nothing(text: impl Into<String>) -> Self {
+        Done { tx: Tx::default(), text: text.into() }
+    }
+}
+
+/// A handler's outcome: done, or refused with a reason the UI shows.
+pub type Outcome = Result<Done, String>;
+
+/// The next free integer id in `table` (its largest first key cell + 1).
+pub fn next_id(db: &Database, table: &str) -> i64 {
+    db.table(table).rows.keys().next_back().map_or(1, |k| k.0[0].int() + 1)
+}

@@ -1,0 +1,111 @@
+//! Messages as Eventuate Tram sends them: a kind, a destination channel,
+//! headers and a JSON payload.
+
+use serde::Serialize;
+
+use super::db::Value;
+use super::service::Svc;
+
+/// What a message is for; the UI draws each differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// A domain event on an aggregate's topic.
+    Event,
+    /// A saga command on a participant's command channel.
+    Command,
+    /// A participant's reply on the orchestrator's reply channel.
+    Reply,
+    /// An API composer's synchronous request (not through the broker).
+    Request,
+    /// The answer to a request.
+    Response,
+}
+
+/// A message. Its id is assigned when the local transaction that wrote it
+/// commits, and a duplicate delivery carries the same id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub id: u64,
+    /// The class name a learner will find in the Eventuate code.
+    pub kind: &'static str,
+    pub category: Category,
+    pub from: Svc,
+    /// The broker channel (topic, command channel or reply channel).
+    pub channel: &'static str,
+    pub headers: Vec<(&'static str, String)>,
+    pub payload: Vec<(&'static str, Value)>,
+    pub created_at: u64,
+}
+
+impl Message {
+    /// A message not yet committed (id 0 until the commit numbers it).
+    pub fn new(kind: &'static str, category: Category, from: Svc, channel: &'static str) -> Self {
+        Message { id: 0, kind, category, from, channel, headers: Vec::new(), payload: Vec::new(), created_at: 0 }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a payload field.
+    pub fn field(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.payload.push((name, value.into()));
+        self
+    }
+
+    /// The payload field `name` as an integer (0 if absent).
+    pub fn int(&self, name: &str) -> i64 {
+        self.payload.iter().find(|(n, _)| *n == name).map_or(0, |(_, v)| v.int())
+    }
+
+    /// The payload field `name` as text ("" if absent).
+    pub fn text(&self, name: &str) -> &str {
+        self.payload.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.text())
+    }
+
+    /// The header `name` ("" if absent).
+    pub fn header_value(&self, name: &str) -> &str {
+        self.headers.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The id as shown to learners.
+    pub fn id_text(&self) -> String {
+        format!("m{}", self.id)
+    }
+
+    /// The payload as compact JSON, as Eventuate stores it.
+    pub fn payload_json(&self) -> String {
+        let mut out = String::from("{");
+        for (i, (name, value)) in self.payload.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match value {
+                Value::Text(s) => out.push_str(&format!("\"{name}\":\"{s}\"")),
+                other => out.push_str(&format!("\"{name}\":{other}")),
+            }
+        }
+        out.push('}');
+        out
+    }
+
+    /// The headers as `name=value` pairs.
+    pub fn headers_text(&self) -> String {
+        self.headers.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" ")
+    }
+
+    /// This message as a row of Eventuate's `message` (outbox) table.
+    pub fn outbox_cells(&self, published: bool) -> Vec<String> {
+        vec![
+            self.id_text(),
+            self.channel.to_string(),
+            self.headers_text(),
+            self.payload_json(),
+            u8::from(published).to_string(),
+            self.created_at.to_string(),
+        ]
+    }
+}

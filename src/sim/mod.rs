@@ -1,0 +1,28 @@
+//! The deterministic engine. It never touches the DOM, the wall clock or OS
+//! randomness (a test greps this folder), so one seed and one list of
+//! actions give the same trace natively and in wasm.
+
+pub mod action;
+pub mod broker;
+pub mod check;
+pub mod customers;
+pub mod db;
+pub mod faults;
+pub mod ftgo;
+pub mod handler;
+pub mod message;
+pub mod orders;
+pub mod query;
+pub mod rng;
+pub mod saga;
+pub mod service;
+pub mod step;
+pub mod timeline;
+pub mod view;
+pub mod world;
+
+pub use action::Action;
+pub use service::{Style, Svc};
+pub use step::{Step, StepKind};
+pub use timeline::Timeline;
+pub use world::{Setup, World};

@@ -1,0 +1,125 @@
+//! Order Service: places and cancels orders and reacts to Customer Service
+//! (choreography), or runs local saga steps and FTGO's order commands.
+
+use super::db::{Database, Key, Value};
+use super::handler::{next_id, Ctx, Done, Outcome, Tx};
+use super::message::Message;
+use super::saga;
+use super::service::{Style, ORDER_TOPIC};
+
+const ORDERS: &str = "orders";
+
+/// `orders` row for the customers-and-orders schema.
+fn order_row(id: i64, customer: i64, total: i64, state: &str, reason: &str) -> Vec<Value> {
+    let reason = if reason.is_empty() { Value::Null } else { Value::from(reason) };
+    vec![id.into(), customer.into(), total.into(), state.into(), reason]
+}
+
+/// The order's (customer, total, state), if it exists.
+pub fn order(db: &Database, id: i64) -> Option<(i64, i64, String)> {
+    let table = db.table(ORDERS);
+    let row = table.rows.get(&Key::id(id))?;
+    let customer = row[1].int();
+    Some((customer, table.get(row, "order_total").int(), table.get(row, "state").text().to_string()))
+}
+
+/// Writes a new state (and rejection reason) for an existing order.
+pub fn set_state(db: &Database, tx: &mut Tx, style: Style, id: i64, state: &str, reason: &str) {
+    let (customer, total, _) = order(db, id).expect("order exists");
+    let row = match style {
+        Style::Ftgo => vec![id.into(), customer.into(), total.into(), state.into()],
+        _ => order_row(id, customer, total, state, reason),
+    };
+    tx.put(ORDERS, Key::id(id), row);
+}
+
+/// An Order event carrying `OrderDetails`, as every Order event does.
+fn order_event(ctx: &mut Ctx, kind: &'static str, id: i64, customer: i64, total: i64) -> Message {
+    ctx.event(kind, ORDER_TOPIC, id).field("customerId", customer).field("orderTotal", total)
+}
+
+/// The learner places an order: one local transaction writes the order and
+/// either the `OrderCreatedEvent` (choreography) or a new saga instance and
+/// its first command (orchestration).
+pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome {
+    if total <= 0 {
+        return Err(format!("an order total must be positive, not {total}"));
+    }
+    let id = next_id(db, ORDERS);
+    let mut tx = Tx::default();
+    match ctx.style {
+        Style::Choreography => {
+            tx.put(ORDERS, Key::id(id), order_row(id, customer, total, "PENDING", ""));
+            tx.send(order_event(ctx, "OrderCreatedEvent", id, customer, total));
+            Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING with OrderCreatedEvent")))
+        }
+        Style::Orchestration => {
+            tx.put(ORDERS, Key::id(id), order_row(id, customer, total, "PENDING", ""));
+            let text = saga::start(db, ctx, &mut tx, id, customer, total);
+            Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING; {text}")))
+        }
+        Style::Ftgo => {
+            tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), "APPROVAL_PENDING".into()]);
+            let text = saga::start(db, ctx, &mut tx, id, customer, total);
+            Ok(Done::new(tx, format!("order {id} for consumer {customer} ({total}) saved as APPROVAL_PENDING; {text}")))
+        }
+    }
+}
+
+/// The learner cancels an order. Only an `APPROVED` order can be cancelled:
+/// `PENDING` is a semantic lock that says a saga is still working on it.
+pub fn cancel(db: &Database, ctx: &mut Ctx, id: i64) -> Outcome {
+    if ctx.style != Style::Choreography {
+        return Err("cancelling is modelled in the choreography scenarios".into());
+    }
+    let Some((customer, total, state)) = order(db, id) else {
+        return Err(format!("there is no order {id}"));
+    };
+    let allowed = state == "APPROVED" || (state == "PENDING" && !ctx.semantic_lock);
+    if !allowed {
+        return Err(format!("order {id} is {state}; only an APPROVED order can be cancelled"));
+    }
+    let mut tx = Tx::default();
+    set_state(db, &mut tx, ctx.style, id, "CANCELLED", "");
+    tx.send(order_event(ctx, "OrderCancelledEvent", id, customer, total));
+    Ok(Done::new(tx, format!("order {id} moved from {state} to CANCELLED with OrderCancelledEvent")))
+}
+
+/// Choreography: Customer Service's answer moves a `PENDING` order on.
+pub fn on_customer_event(db: &Database, ctx: &mut Ctx, message: &Message) -> Outcome {
+    let id = message.int("orderId");
+    let Some((customer, total, state)) = order(db, id) else {
+        return Ok(Done::nothing(format!("no order {id}; nothing to do")));
+    };
+    let (new_state, reason, event) = match message.kind {
+        "CustomerCreditReservedEvent" => ("APPROVED", "", "OrderApprovedEvent"),
+        "CustomerCreditReservationFailedEvent" => ("REJECTED", "INSUFFICIENT_CREDIT", "OrderRejectedEvent"),
+        "CustomerValidationFailedEvent" => ("REJECTED", "UNKNOWN_CUSTOMER", "OrderRejectedEvent"),
+        _ => return Ok(Done::nothing(format!("{} is not for Order Service", message.kind))),
+    };
+    // Without the semantic lock nothing marks the order as "a saga is still
+    // working on this", so the saga's last step overwrites whatever another
+    // transaction did meanwhile: a lost update.
+    if state != "PENDING" && ctx.semantic_lock {
+        return Ok(Done::nothing(format!("order {id} is already {state}; {} changes nothing", message.kind)));
+    }
+    let mut tx = Tx::default();
+    set_state(db, &mut tx, ctx.style, id, new_state, reason);
+    tx.send(order_event(ctx, event, id, customer, total));
+    let why = if reason.is_empty() { String::new() } else { format!(" ({reason})") };
+    Ok(Done::new(tx, format!("order {id} {new_state}{why} with {event}")))
+}
+
+/// FTGO: Order Service as a saga participant of its own saga.
+pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
+    let id = command.int("orderId");
+    let (new_state, verb) = match command.kind {
+        "ApproveOrderCommand" => ("APPROVED", "approved"),
+        "RejectOrderCommand" => ("REJECTED", "rejected"),
+        other => return Err(format!("Order Service has no handler for {other}")),
+    };
+    let mut tx = Tx::default();
+    set_state(db, &mut tx, ctx.style, id, new_state, "");
+    tx.send(ctx.reply(command, "Success", true));
+    Ok(Done::new(tx, format!("order {id} {verb}: {new_state}; replied Success")))
+}

@@ -1,0 +1,73 @@
+//! Queries across services: against the CQRS view, or by API composition,
+//! whose calls travel like messages so the UI can animate the fan-out.
+
+use serde::Serialize;
+
+use super::message::Message;
+use super::service::Svc;
+use super::view::History;
+
+/// Who answered a query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuerySource {
+    /// Order History Service's view: one local read, possibly stale.
+    View,
+    /// The API composer: one call per owning service, joined in memory.
+    Composer,
+}
+
+/// A query and, once it has finished, its answer next to the truth.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QueryRecord {
+    pub id: u64,
+    pub source: QuerySource,
+    pub customer: i64,
+    pub started_ms: u64,
+    pub finished_ms: Option<u64>,
+    /// What the caller got (partial while a composition is running).
+    pub answer: History,
+    /// What the owning services held when the answer was returned.
+    pub truth: Option<History>,
+    /// Why the query failed (a service was down).
+    pub error: Option<String>,
+    /// View queries: events the view had not applied yet.
+    pub events_behind: usize,
+    /// Composer calls still out.
+    pub outstanding: usize,
+}
+
+impl QueryRecord {
+    /// Answered, and the answer differs from the truth.
+    pub fn stale(&self) -> bool {
+        self.truth.as_ref().is_some_and(|t| *t != self.answer) && self.error.is_none()
+    }
+
+    /// Time from asking to answering.
+    pub fn latency_ms(&self) -> Option<u64> {
+        self.finished_ms.map(|f| f - self.started_ms)
+    }
+}
+
+/// Whether a call is on its way out or back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leg {
+    Request,
+    Response,
+}
+
+/// One synchronous call of the API composer to an owning service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Call {
+    pub id: u64,
+    pub query: u64,
+    pub target: Svc,
+    pub leg: Leg,
+    /// The request or, on the way back, the response.
+    pub message: Message,
+    pub sent_at: u64,
+    pub deliver_at: u64,
+    /// The target's part of the answer, once it has answered.
+    pub part: Option<History>,
+}

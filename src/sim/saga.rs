@@ -1,0 +1,291 @@
+//! Orchestrated sagas, shaped like Eventuate Tram Sagas: a definition of
+//! steps, and a `saga_instance` row that the orchestrator persists in the
+//! same local transaction as every command it sends.
+
+use serde::Serialize;
+
+use super::db::{Database, Write};
+use super::handler::{Ctx, Tx};
+use super::message::{Category, Message};
+use super::orders;
+use super::service::{Style, Svc, REPLY_CHANNEL};
+
+/// The saga type, as in both example applications.
+pub const SAGA_TYPE: &str = "CreateOrderSaga";
+
+/// What a step does, forward or as its compensation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invoke {
+    /// A local transaction in the orchestrator's own service.
+    Local(&'static str),
+    /// A command sent to a participant, which replies.
+    Participant(Svc, &'static str),
+}
+
+/// Where a step sits in the saga's structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Can be undone by its compensation.
+    Compensatable,
+    /// The go/no-go point: after it succeeds, the saga runs to completion.
+    Pivot,
+    /// Follows the pivot and is guaranteed to succeed.
+    Retriable,
+}
+
+/// One step of a saga definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepDef {
+    pub forward: Invoke,
+    pub compensation: Option<Invoke>,
+    pub role: Role,
+}
+
+/// The steps of `CreateOrderSaga` for a style.
+pub fn definition(style: Style) -> &'static [StepDef] {
+    use Invoke::{Local, Participant};
+    use Role::{Compensatable, Pivot, Retriable};
+    const CUSTOMERS_AND_ORDERS: &[StepDef] = &[
+        StepDef { forward: Local("create order"), compensation: Some(Local("reject order")), role: Compensatable },
+        StepDef { forward: Participant(Svc::CustomerService, "ReserveCreditCommand"), compensation: None, role: Pivot },
+        StepDef { forward: Local("approve order"), compensation: None, role: Retriable },
+    ];
+    const FTGO: &[StepDef] = &[
+        StepDef {
+            forward: Local("create order"),
+            compensation: Some(Participant(Svc::OrderService, "RejectOrderCommand")),
+            role: Compensatable,
+        },
+        StepDef { forward: Participant(Svc::ConsumerService, "ValidateOrderByConsumer"), compensation: None, role: Compensatable },
+        StepDef {
+            forward: Participant(Svc::KitchenService, "CreateTicket"),
+            compensation: Some(Participant(Svc::KitchenService, "CancelCreateTicket")),
+            role: Compensatable,
+        },
+        StepDef { forward: Participant(Svc::AccountingService, "AuthorizeCommand"), compensation: None, role: Pivot },
+        StepDef { forward: Participant(Svc::KitchenService, "ConfirmCreateTicket"), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::OrderService, "ApproveOrderCommand"), compensation: None, role: Retriable },
+    ];
+    match style {
+        Style::Ftgo => FTGO,
+        _ => CUSTOMERS_AND_ORDERS,
+    }
+}
+
+/// A step's progress, as the saga panel shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Pending,
+    Active,
+    Done,
+    Failed,
+    Compensating,
+    Compensated,
+    Skipped,
+}
+
+impl StepStatus {
+    /// The name used in `data-step-status`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepStatus::Pending => "pending",
+            StepStatus::Active => "active",
+            StepStatus::Done => "done",
+            StepStatus::Failed => "failed",
+            StepStatus::Compensating => "compensating",
+            StepStatus::Compensated => "compensated",
+            StepStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// A row of `saga_instance`, with the saga's data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SagaInstance {
+    pub saga_type: &'static str,
+    pub saga_id: u64,
+    pub style: Style,
+    /// Index of the step being executed (Eventuate's `currentlyExecuting`).
+    pub current: usize,
+    /// Id of the last command sent; a reply to any other is stale.
+    pub last_request_id: u64,
+    pub end_state: bool,
+    pub compensating: bool,
+    pub order_id: i64,
+    pub customer_id: i64,
+    pub order_total: i64,
+    pub ticket_id: Option<i64>,
+    pub rejection_reason: Option<&'static str>,
+    pub steps: Vec<StepStatus>,
+    /// Steps whose compensation ran, in the order they ran.
+    pub compensated: Vec<usize>,
+}
+
+impl SagaInstance {
+    /// Eventuate's `saga_instance` columns.
+    pub const COLUMNS: [&'static str; 7] =
+        ["saga_type", "saga_id", "state_name", "last_request_id", "end_state", "compensating", "saga_data"];
+
+    /// The row as text.
+    pub fn cells(&self) -> Vec<String> {
+        let state = format!(
+            "{{\"currentlyExecuting\":{},\"compensating\":{},\"endState\":{}}}",
+            self.current, self.compensating, self.end_state
+        );
+        let mut data = format!("{{\"orderId\":{},\"customerId\":{},\"orderTotal\":{}", self.order_id, self.customer_id, self.order_total);
+        if let Some(ticket) = self.ticket_id {
+            data.push_str(&format!(",\"ticketId\":{ticket}"));
+        }
+        if let Some(reason) = self.rejection_reason {
+            data.push_str(&format!(",\"rejectionReason\":\"{reason}\""));
+        }
+        data.push('}');
+        vec![
+            self.saga_type.to_string(),
+            self.saga_id.to_string(),
+            state,
+            if self.last_request_id == 0 { "null".into() } else { format!("m{}", self.last_request_id) },
+            u8::from(self.end_state).to_string(),
+            u8::from(self.compensating).to_string(),
+            data,
+        ]
+    }
+
+    /// Whether the saga is over and approved the order.
+    pub fn succeeded(&self) -> bool {
+        self.end_state && !self.compensating
+    }
+}
+
+/// Starts a saga for a new order inside the order's own transaction.
+pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, order_id: i64, customer_id: i64, order_total: i64) -> String {
+    let steps = definition(ctx.style);
+    let mut saga = SagaInstance {
+        saga_type: SAGA_TYPE,
+        saga_id: order_id as u64,
+        style: ctx.style,
+        current: 0,
+        last_request_id: 0,
+        end_state: false,
+        compensating: false,
+        order_id,
+        customer_id,
+        order_total,
+        ticket_id: None,
+        rejection_reason: None,
+        steps: vec![StepStatus::Pending; steps.len()],
+        compensated: Vec::new(),
+    };
+    // Step 0 is the order insert the caller already wrote.
+    saga.steps[0] = StepStatus::Done;
+    let text = advance(db, ctx, tx, &mut saga);
+    tx.writes.push(Write::Saga(saga));
+    format!("{SAGA_TYPE} {order_id} started; {text}")
+}
+
+/// Moves the saga to its next step with an action, running local steps
+/// inline, until it sends a command or ends. Returns what it did.
+fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance) -> String {
+    let steps = definition(saga.style);
+    let mut said = Vec::new();
+    loop {
+        let next = if saga.compensating { saga.current.checked_sub(1) } else { Some(saga.current + 1) };
+        let Some(index) = next.filter(|i| *i < steps.len()) else {
+            saga.end_state = true;
+            for status in saga.steps.iter_mut().filter(|s| **s == StepStatus::Pending) {
+                *status = StepStatus::Skipped;
+            }
+            said.push(if saga.compensating { "saga ended: compensated".to_string() } else { "saga ended: completed".to_string() });
+            break;
+        };
+        saga.current = index;
+        let invoke = if saga.compensating { steps[index].compensation } else { Some(steps[index].forward) };
+        match invoke {
+            None => {} // nothing to undo for this step
+            Some(Invoke::Local(name)) => {
+                run_local(db, ctx.style, tx, saga, name);
+                if saga.compensating {
+                    saga.steps[index] = StepStatus::Compensated;
+                    saga.compensated.push(index);
+                } else {
+                    saga.steps[index] = StepStatus::Done;
+                }
+                said.push(format!("local step {}: {name}", index + 1));
+            }
+            Some(Invoke::Participant(participant, command)) => {
+                let message = command_message(ctx, saga, participant, command);
+                saga.last_request_id = message.id;
+                saga.steps[index] = if saga.compensating { StepStatus::Compensating } else { StepStatus::Active };
+                said.push(format!("step {}: sends {command} to {participant}", index + 1));
+                tx.send(message);
+                break;
+            }
+        }
+    }
+    said.join("; ")
+}
+
+/// Applies a local step to the orchestrator's own `orders` table.
+fn run_local(db: &Database, style: Style, tx: &mut Tx, saga: &SagaInstance, name: &str) {
+    match name {
+        "approve order" => orders::set_state(db, tx, style, saga.order_id, "APPROVED", ""),
+        "reject order" => orders::set_state(db, tx, style, saga.order_id, "REJECTED", saga.rejection_reason.unwrap_or("")),
+        _ => {} // "create order" is the insert that started the saga
+    }
+}
+
+fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command: &'static str) -> Message {
+    let mut message = ctx
+        .message(command, Category::Command, participant.command_channel())
+        .header("command_type", command)
+        .header("command_reply_to", REPLY_CHANNEL)
+        .header("command_saga_type", saga.saga_type)
+        .header("command_saga_id", saga.saga_id)
+        .field("orderId", saga.order_id);
+    let party = if saga.style == Style::Ftgo { "consumerId" } else { "customerId" };
+    if !matches!(command, "ApproveOrderCommand" | "RejectOrderCommand" | "ConfirmCreateTicket" | "CancelCreateTicket") {
+        message = message.field(party, saga.customer_id).field("orderTotal", saga.order_total);
+    }
+    message
+}
+
+/// A participant's reply: the orchestrator records it and moves on, forward
+/// on success, backwards through the compensations on failure.
+pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, String), String> {
+    let saga_id: u64 = reply.header_value("command_saga_id").parse().map_err(|_| "reply without a saga id".to_string())?;
+    let Some(saga) = db.sagas.get(&saga_id) else {
+        return Err(format!("no saga {saga_id}"));
+    };
+    let mut tx = Tx::default();
+    let in_reply_to = reply.header_value("reply_to_message_id");
+    if saga.end_state || in_reply_to != format!("m{}", saga.last_request_id) {
+        return Ok((tx, format!("{} for {SAGA_TYPE} {saga_id} is stale; ignored", reply.kind)));
+    }
+    let mut saga = saga.clone();
+    let index = saga.current;
+    let success = reply.header_value("reply_outcome-type") == "SUCCESS";
+    let mut text = format!("{SAGA_TYPE} {saga_id} got {} for step {}", reply.kind, index + 1);
+    if saga.compensating {
+        saga.steps[index] = StepStatus::Compensated;
+        saga.compensated.push(index);
+    } else if success {
+        saga.steps[index] = StepStatus::Done;
+        if reply.kind == "CreateTicketReply" {
+            saga.ticket_id = Some(reply.int("ticketId"));
+        }
+    } else {
+        saga.steps[index] = StepStatus::Failed;
+        saga.compensating = true;
+        saga.rejection_reason = match reply.kind {
+            "CustomerCreditLimitExceeded" => Some("INSUFFICIENT_CREDIT"),
+            "CustomerNotFound" => Some("UNKNOWN_CUSTOMER"),
+            _ => None,
+        };
+        text.push_str("; compensating");
+    }
+    let next = advance(db, ctx, &mut tx, &mut saga);
+    tx.writes.push(Write::Saga(saga));
+    Ok((tx, format!("{text}; {next}")))
+}

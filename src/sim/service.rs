@@ -1,0 +1,205 @@
+//! The services a scenario can run, their private schemas and their
+//! process state (up or down, relay, outbox on or off).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::db::{Database, OUTBOX_TABLE, SAGA_TABLE, VIEW_TABLE};
+use super::message::Message;
+
+/// A service, named as in the Eventuate example applications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Svc {
+    OrderService,
+    CustomerService,
+    OrderHistoryService,
+    ConsumerService,
+    KitchenService,
+    AccountingService,
+    ApiComposer,
+}
+
+impl Svc {
+    /// Every service, in drawing order.
+    pub const ALL: [Svc; 7] = [
+        Svc::OrderService,
+        Svc::CustomerService,
+        Svc::ConsumerService,
+        Svc::KitchenService,
+        Svc::AccountingService,
+        Svc::OrderHistoryService,
+        Svc::ApiComposer,
+    ];
+
+    /// The id used in scenario files, URLs and `data-service`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Svc::OrderService => "order-service",
+            Svc::CustomerService => "customer-service",
+            Svc::OrderHistoryService => "order-history-service",
+            Svc::ConsumerService => "consumer-service",
+            Svc::KitchenService => "kitchen-service",
+            Svc::AccountingService => "accounting-service",
+            Svc::ApiComposer => "api-composer",
+        }
+    }
+
+    /// The service whose id is `id`.
+    pub fn parse(id: &str) -> Option<Svc> {
+        Svc::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// The name a learner reads.
+    pub fn title(self) -> &'static str {
+        match self {
+            Svc::OrderService => "Order Service",
+            Svc::CustomerService => "Customer Service",
+            Svc::OrderHistoryService => "Order History Service",
+            Svc::ConsumerService => "Consumer Service",
+            Svc::KitchenService => "Kitchen Service",
+            Svc::AccountingService => "Accounting Service",
+            Svc::ApiComposer => "API Composer",
+        }
+    }
+
+    /// The command channel a saga orchestrator sends this participant
+    /// commands on (Eventuate's `CommandEndpoint` channel).
+    pub fn command_channel(self) -> &'static str {
+        match self {
+            Svc::OrderService => "orderService",
+            Svc::CustomerService => "customerService",
+            Svc::ConsumerService => "consumerService",
+            Svc::KitchenService => "kitchenService",
+            Svc::AccountingService => "accountingService",
+            Svc::OrderHistoryService | Svc::ApiComposer => "none",
+        }
+    }
+
+    /// Whether this service writes messages (and so has an outbox and relay).
+    pub fn publishes(self) -> bool {
+        !matches!(self, Svc::OrderHistoryService | Svc::ApiComposer)
+    }
+}
+
+impl fmt::Display for Svc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How the order transaction is coordinated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Style {
+    /// Customers and orders: services react to each other's events.
+    Choreography,
+    /// Customers and orders: a `CreateOrderSaga` in Order Service.
+    Orchestration,
+    /// FTGO's six-step `CreateOrderSaga`.
+    Ftgo,
+}
+
+/// Topic of Order aggregate events.
+pub const ORDER_TOPIC: &str = "Order";
+/// Topic of Customer aggregate events.
+pub const CUSTOMER_TOPIC: &str = "Customer";
+/// The orchestrator's reply channel.
+pub const REPLY_CHANNEL: &str = "CreateOrderSaga-reply";
+
+/// Whether `svc` has a handler for messages of `kind` on an event topic.
+/// Eventuate consumers dispatch by event type and skip types they have no
+/// handler for; the broker model skips them too, to keep the trace short.
+pub fn handles_event(svc: Svc, kind: &str) -> bool {
+    match svc {
+        Svc::CustomerService => matches!(kind, "OrderCreatedEvent" | "OrderCancelledEvent"),
+        Svc::OrderService => kind.starts_with("Customer") && kind != "CustomerCreatedEvent",
+        Svc::OrderHistoryService => kind != "CustomerCreditReservedEvent" && !kind.contains("Failed"),
+        _ => false,
+    }
+}
+
+/// The business tables a service owns, by style.
+pub fn schema(svc: Svc, style: Style) -> Database {
+    const RECEIVED: (&str, &[&str]) = ("received_messages", &["consumer_id", "message_id"]);
+    let tables: &[(&'static str, &'static [&'static str])] = match (svc, style) {
+        (Svc::OrderService, Style::Ftgo) => &[("orders", &["id", "consumer_id", "order_total", "state"]), RECEIVED],
+        (Svc::OrderService, _) => {
+            &[("orders", &["id", "customer_id", "order_total", "state", "rejection_reason"]), RECEIVED]
+        }
+        (Svc::CustomerService, _) => &[
+            ("customers", &["id", "name", "credit_limit"]),
+            ("credit_reservations", &["customer_id", "order_id", "amount"]),
+            RECEIVED,
+        ],
+        (Svc::OrderHistoryService, _) => &[RECEIVED],
+        (Svc::ConsumerService, _) => &[("consumers", &["id", "name"]), RECEIVED],
+        (Svc::KitchenService, _) => &[("tickets", &["id", "order_id", "state"]), RECEIVED],
+        (Svc::AccountingService, _) => {
+            &[("accounts", &["consumer_id", "card_status"]), ("authorizations", &["order_id", "consumer_id", "amount"]), RECEIVED]
+        }
+        (Svc::ApiComposer, _) => &[],
+    };
+    let mut db = Database::with_tables(tables);
+    if svc.publishes() {
+        db.typed.push(OUTBOX_TABLE);
+    }
+    if svc == Svc::OrderService && style != Style::Choreography {
+        db.typed.push(SAGA_TABLE);
+    }
+    if svc == Svc::OrderHistoryService {
+        db.typed.push(VIEW_TABLE);
+    }
+    db
+}
+
+/// A service's message relay (Eventuate's CDC service for this database).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relay {
+    pub up: bool,
+    /// The relay will crash after its next publish, before marking the row
+    /// published, so that row is published again after the restart.
+    pub crash_armed: bool,
+    /// A poll is already in the event queue.
+    pub poll_scheduled: bool,
+}
+
+/// A running (or crashed) service and its database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub id: Svc,
+    /// The process is running. Its database survives a crash.
+    pub up: bool,
+    /// The service can reach the broker.
+    pub connected: bool,
+    pub db: Database,
+    pub relay: Relay,
+    /// Off: the dual write. Commit, then publish from memory.
+    pub outbox_enabled: bool,
+    /// Off: `received_messages` is not checked, so duplicates take effect.
+    pub idempotent: bool,
+    /// Dual-write messages committed but not yet published; a crash loses them.
+    pub unsent: Vec<Message>,
+}
+
+impl Service {
+    /// A fresh, running service with empty tables.
+    pub fn new(id: Svc, style: Style) -> Self {
+        Service {
+            id,
+            up: true,
+            connected: true,
+            db: schema(id, style),
+            relay: Relay { up: true, ..Relay::default() },
+            outbox_enabled: true,
+            idempotent: true,
+            unsent: Vec::new(),
+        }
+    }
+
+    /// Whether it can take a message from the broker right now.
+    pub fn can_consume(&self) -> bool {
+        self.up && self.connected
+    }
+}

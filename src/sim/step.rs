@@ -1,0 +1,58 @@
+//! One step of a run: one atomic, explainable event, with the sentence the
+//! UI narrates and the rows it wrote.
+
+use serde::Serialize;
+
+use super::message::Category;
+use super::service::Svc;
+
+/// What kind of event a step is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// A learner's request committed a local transaction.
+    Commit,
+    /// A learner's request was refused; nothing was written.
+    Refused,
+    /// A relay (or a dual write) put a message on the broker.
+    Publish,
+    /// A message was delivered and its handler's transaction committed.
+    Handle,
+    /// A duplicate was dropped by the idempotent consumer.
+    Drop,
+    /// A fault or a setting changed.
+    Fault,
+    /// A query ran, or one of an API composer's calls moved.
+    Query,
+}
+
+/// The message a step is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MessageRef {
+    pub id: u64,
+    pub kind: &'static str,
+    pub category: Category,
+    pub from: Svc,
+    pub channel: &'static str,
+    /// The receiving service, for a delivery.
+    pub to: Option<Svc>,
+    pub duplicate: bool,
+}
+
+/// One step of the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Virtual time in ms.
+    pub time_ms: u64,
+    pub kind: StepKind,
+    /// Who acted (a relay step names the service whose relay it is; none
+    /// for the broker or a world-wide setting).
+    pub actor: Option<Svc>,
+    pub message: Option<MessageRef>,
+    /// Messages this step wrote to an outbox (or sent directly), by id.
+    pub sent: Vec<u64>,
+    /// (table, row key) pairs this step wrote in `actor`'s database.
+    pub writes: Vec<(&'static str, String)>,
+    /// The sentence the UI narrates.
+    pub text: String,
+}

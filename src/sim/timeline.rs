@@ -1,0 +1,169 @@
+//! Time travel. A timeline knows every step of the run so far and can put
+//! the world at any of them exactly: it restores the nearest checkpoint and
+//! replays. Acting in the past forks: the future after the cursor is dropped
+//! and recomputed from the new action.
+
+use std::collections::BTreeMap;
+
+use super::action::Action;
+use super::step::Step;
+use super::world::World;
+
+/// Steps between checkpoints: a seek replays at most this many.
+pub const CHECKPOINT_INTERVAL: usize = 64;
+
+/// A run that can be replayed to any step.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    /// `checkpoints[k]` is the world after `k * CHECKPOINT_INTERVAL` steps.
+    checkpoints: Vec<World>,
+    /// Every step known so far.
+    steps: Vec<Step>,
+    /// Steps that a learner's action made, by index.
+    acts: BTreeMap<usize, Action>,
+    /// The world after `cursor` steps.
+    world: World,
+    cursor: usize,
+    /// Steps the last fork dropped.
+    dropped: usize,
+    /// Most steps to compute ahead.
+    limit: usize,
+}
+
+impl Timeline {
+    /// Runs `world` until it is quiet (or `limit` steps) and stands at step 0.
+    pub fn new(world: World, limit: usize) -> Self {
+        let mut timeline = Timeline {
+            checkpoints: vec![world.clone()],
+            steps: Vec::new(),
+            acts: BTreeMap::new(),
+            world,
+            cursor: 0,
+            dropped: 0,
+            limit,
+        };
+        timeline.compute_ahead();
+        timeline
+    }
+
+    /// Steps known so far.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether the run has no step at all.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// How many steps the world has taken.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The world after `cursor()` steps.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Every known step.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The step that led to the current world, if any.
+    pub fn current(&self) -> Option<&Step> {
+        self.cursor.checked_sub(1).map(|i| &self.steps[i])
+    }
+
+    /// How many future steps the last action in the past dropped.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// Whether step `index` was a learner's action.
+    pub fn is_act(&self, index: usize) -> bool {
+        self.acts.contains_key(&index)
+    }
+
+    /// Puts the world at step `target` (clamped to the known steps).
+    pub fn seek(&mut self, target: usize) {
+        let target = target.min(self.steps.len());
+        let nearest = target / CHECKPOINT_INTERVAL;
+        let replay_from_here = target >= self.cursor && target - self.cursor <= CHECKPOINT_INTERVAL;
+        if !replay_from_here {
+            self.world = self.checkpoints[nearest].clone();
+            self.cursor = nearest * CHECKPOINT_INTERVAL;
+        }
+        while self.cursor < target {
+            let step = self.replay_one();
+            debug_assert_eq!(step, self.steps[self.cursor], "replay diverged at step {}", self.cursor);
+            self.cursor += 1;
+        }
+    }
+
+    fn replay_one(&mut self) -> Step {
+        match self.acts.get(&self.cursor) {
+            Some(action) => self.world.act(action.clone()),
+            None => self.world.step().expect("a known step replays"),
+        }
+    }
+
+    /// One step forward; false at the end.
+    pub fn forward(&mut self) -> bool {
+        if self.cursor >= self.steps.len() {
+            return false;
+        }
+        self.seek(self.cursor + 1);
+        true
+    }
+
+    /// One step back; false at the start.
+    pub fn back(&mut self) -> bool {
+        if self.cursor == 0 {
+            return false;
+        }
+        self.seek(self.cursor - 1);
+        true
+    }
+
+    /// Applies a learner's action at the cursor. Any known future is
+    /// dropped (and counted in `dropped()`), then recomputed.
+    pub fn act(&mut self, action: Action) -> &Step {
+        let at = self.cursor;
+        self.dropped = self.steps.len() - at;
+        self.steps.truncate(at);
+        self.acts.split_off(&at);
+        self.checkpoints.truncate(at / CHECKPOINT_INTERVAL + 1);
+        let step = self.world.act(action.clone());
+        self.acts.insert(at, action);
+        self.steps.push(step);
+        self.cursor += 1;
+        self.compute_ahead();
+        &self.steps[at]
+    }
+
+    /// Runs a copy of the world from the last known step until it is quiet
+    /// or the limit is reached, recording steps and checkpoints.
+    fn compute_ahead(&mut self) {
+        let mut world = self.world.clone();
+        for index in self.cursor..self.steps.len() {
+            // Only reached if the cursor is behind the end: replay to the end.
+            let step = match self.acts.get(&index) {
+                Some(action) => world.act(action.clone()),
+                None => world.step().expect("known step"),
+            };
+            debug_assert_eq!(step, self.steps[index]);
+        }
+        while self.steps.len() < self.limit {
+            let index = self.steps.len();
+            if index % CHECKPOINT_INTERVAL == 0 && self.checkpoints.len() == index / CHECKPOINT_INTERVAL {
+                self.checkpoints.push(world.clone());
+            }
+            match world.step() {
+                Some(step) => self.steps.push(step),
+                None => break,
+            }
+        }
+    }
+}

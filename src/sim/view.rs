@@ -1,0 +1,157 @@
+//! The CQRS read side: Order History Service's `customer_view` documents,
+//! kept up to date from Customer and Order events, and the projection of
+//! the owning services' data that the view should converge to.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::db::{Database, Write};
+use super::handler::{Done, Outcome, Tx};
+use super::message::Message;
+
+/// One order inside a customer's document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ViewOrder {
+    pub state: String,
+    pub order_total: i64,
+    /// Id of the last event applied to this order; older ones are ignored.
+    pub last_event_id: u64,
+}
+
+/// `{id, name, credit_limit, orders: {order_id: {state, order_total}}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CustomerView {
+    pub id: i64,
+    pub name: Option<String>,
+    pub credit_limit: Option<i64>,
+    pub orders: BTreeMap<i64, ViewOrder>,
+}
+
+/// What a query returns, and what the truth looks like, without the
+/// bookkeeping ids, so the two compare directly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct History {
+    pub customer_id: i64,
+    pub name: Option<String>,
+    pub credit_limit: Option<i64>,
+    /// order id -> (state, total)
+    pub orders: BTreeMap<i64, (String, i64)>,
+}
+
+impl History {
+    /// An empty answer for a customer nobody knows yet.
+    pub fn empty(customer_id: i64) -> Self {
+        History { customer_id, name: None, credit_limit: None, orders: BTreeMap::new() }
+    }
+
+    /// One line, for narration: "Alice (100): 1 APPROVED 60, 2 PENDING 30".
+    pub fn summary(&self) -> String {
+        let who = self.name.clone().unwrap_or_else(|| format!("customer {}", self.customer_id));
+        let orders: Vec<String> = self.orders.iter().map(|(id, (state, total))| format!("{id} {state} {total}")).collect();
+        if orders.is_empty() {
+            format!("{who}: no orders")
+        } else {
+            format!("{who}: {}", orders.join(", "))
+        }
+    }
+}
+
+impl CustomerView {
+    /// The columns the UI shows.
+    pub const COLUMNS: [&'static str; 4] = ["id", "name", "credit_limit", "orders"];
+
+    fn empty(id: i64) -> Self {
+        CustomerView { id, name: None, credit_limit: None, orders: BTreeMap::new() }
+    }
+
+    /// The document as a row of text.
+    pub fn cells(&self) -> Vec<String> {
+        let orders: Vec<String> =
+            self.orders.iter().map(|(id, o)| format!("{id}:{{{},{}}}", o.state, o.order_total)).collect();
+        vec![
+            self.id.to_string(),
+            self.name.clone().unwrap_or_else(|| "null".into()),
+            self.credit_limit.map_or("null".into(), |c| c.to_string()),
+            format!("{{{}}}", orders.join(",")),
+        ]
+    }
+
+    /// The document as a query answer.
+    pub fn history(&self) -> History {
+        History {
+            customer_id: self.id,
+            name: self.name.clone(),
+            credit_limit: self.credit_limit,
+            orders: self.orders.iter().map(|(id, o)| (*id, (o.state.clone(), o.order_total))).collect(),
+        }
+    }
+}
+
+/// The order state an Order event implies.
+fn state_after(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "OrderCreatedEvent" => "PENDING",
+        "OrderApprovedEvent" => "APPROVED",
+        "OrderRejectedEvent" => "REJECTED",
+        "OrderCancelledEvent" => "CANCELLED",
+        _ => return None,
+    })
+}
+
+/// Upserts the customer's document. An order event may arrive before
+/// `CustomerCreatedEvent` (another topic); it still lands. An event not
+/// newer than the last one applied to that order is ignored.
+pub fn on_event(db: &Database, event: &Message) -> Outcome {
+    let aggregate: i64 = event.header_value("event-aggregate-id").parse().unwrap_or(0);
+    let mut tx = Tx::default();
+    if event.kind == "CustomerCreatedEvent" {
+        let mut doc = db.views.get(&aggregate).cloned().unwrap_or_else(|| CustomerView::empty(aggregate));
+        doc.name = Some(event.text("name").to_string());
+        doc.credit_limit = Some(event.int("creditLimit"));
+        tx.writes.push(Write::View(doc));
+        return Ok(Done::new(tx, format!("upserted customer {aggregate}'s name and credit limit")));
+    }
+    let Some(state) = state_after(event.kind) else {
+        return Ok(Done::nothing(format!("the view does not use {}", event.kind)));
+    };
+    let customer = event.int("customerId");
+    let mut doc = db.views.get(&customer).cloned().unwrap_or_else(|| CustomerView::empty(customer));
+    if let Some(order) = doc.orders.get(&aggregate) {
+        if order.last_event_id >= event.id {
+            return Ok(Done::nothing(format!(
+                "{} m{} is not newer than m{} already applied to order {aggregate}; ignored",
+                event.kind, event.id, order.last_event_id
+            )));
+        }
+    }
+    let created = !db.views.contains_key(&customer);
+    doc.orders.insert(
+        aggregate,
+        ViewOrder { state: state.to_string(), order_total: event.int("orderTotal"), last_event_id: event.id },
+    );
+    tx.writes.push(Write::View(doc));
+    let note = if created { " (a document with no customer yet: the customer's event has not arrived)" } else { "" };
+    Ok(Done::new(tx, format!("order {aggregate} is {state} in customer {customer}'s document{note}")))
+}
+
+/// The truth the view should converge to: one `History` per customer known
+/// to Customer Service or named by an order.
+pub fn project(customers: &Database, orders: &Database) -> BTreeMap<i64, History> {
+    let mut out: BTreeMap<i64, History> = BTreeMap::new();
+    let table = customers.table("customers");
+    for (key, row) in &table.rows {
+        let id = key.0[0].int();
+        let entry = out.entry(id).or_insert_with(|| History::empty(id));
+        entry.name = Some(table.get(row, "name").text().to_string());
+        entry.credit_limit = Some(table.get(row, "credit_limit").int());
+    }
+    let table = orders.table("orders");
+    for (key, row) in &table.rows {
+        let customer = table.get(row, "customer_id").int();
+        let state = table.get(row, "state").text().to_string();
+        let total = table.get(row, "order_total").int();
+        out.entry(customer).or_insert_with(|| History::empty(customer)).orders.insert(key.0[0].int(), (state, total));
+    }
+    out
+}

@@ -1,0 +1,942 @@
+//! The world: every service, the broker and virtual time. `step()` runs the
+//! next event of the queue, ordered by (time, sequence); `act()` applies a
+//! learner's action now. Both return the [`Step`] a learner sees.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::action::Action;
+use super::broker::{Broker, Delivery};
+use super::db::{Key, Write, OUTBOX_TABLE};
+use super::handler::{Ctx, Done, Outcome, Tx};
+use super::message::{Category, Message};
+use super::query::{Call, Leg, QueryRecord, QuerySource};
+use super::rng::Rng;
+use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC, REPLY_CHANNEL};
+use super::step::{MessageRef, Step, StepKind};
+use super::view::History;
+use super::{customers, ftgo, orders, saga, view};
+
+/// A customer (or, in FTGO, a consumer with an account) present at the start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub credit_limit: i64,
+    /// FTGO: the state of the card on file (`VALID`, `EXPIRED`); none: no account.
+    #[serde(default)]
+    pub card_status: Option<String>,
+}
+
+/// What a world starts with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setup {
+    pub style: Style,
+    pub services: Vec<Svc>,
+    #[serde(default)]
+    pub people: Vec<Person>,
+}
+
+/// Relay polling lag after a commit, in ms.
+const RELAY_LAG_MS: (u64, u64) = (10, 40);
+/// Broker latency per delivery, in ms.
+const BROKER_LATENCY_MS: (u64, u64) = (30, 90);
+/// A dual write's publish follows its commit after this long, in ms.
+const DUAL_WRITE_LAG_MS: (u64, u64) = (10, 30);
+/// One hop of an API composer's HTTP call, in ms.
+const HTTP_LATENCY_MS: (u64, u64) = (20, 60);
+
+/// Something scheduled to happen at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Event {
+    Act(Action),
+    RelayPoll(Svc),
+    DualWrite(Svc),
+    Deliver(&'static str, Svc),
+    CallArrive(u64),
+}
+
+/// Facts the invariant checker needs that no table records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// How many times each consumer's handler took effect for each message.
+    pub effects: BTreeMap<(Svc, u64), u32>,
+    /// Messages committed with the outbox off and lost in a crash.
+    pub lost: Vec<u64>,
+}
+
+/// A message moving on screen: a broker delivery or an HTTP call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Flight {
+    /// Unique per copy (a broker delivery or a call leg).
+    pub key: String,
+    pub message_id: u64,
+    pub kind: &'static str,
+    pub category: Category,
+    pub from: Svc,
+    pub to: Svc,
+    /// The broker channel, or "http".
+    pub channel: &'static str,
+    pub sent_at: u64,
+    pub deliver_at: u64,
+    pub duplicate: bool,
+    /// Parked in the broker until the receiver or the channel is back.
+    pub waiting: bool,
+}
+
+/// Everything that exists in a simulated run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct World {
+    pub seed: u64,
+    pub style: Style,
+    /// Virtual time in ms.
+    pub now: u64,
+    pub services: BTreeMap<Svc, Service>,
+    pub broker: Broker,
+    pub calls: BTreeMap<u64, Call>,
+    pub queries: Vec<QueryRecord>,
+    /// On: only an `APPROVED` order can be cancelled.
+    pub semantic_lock: bool,
+    /// Chance in percent that the broker redelivers a message after its
+    /// handler ran (the acknowledgement was lost). Drawn by fault plans.
+    pub redeliver_percent: u64,
+    pub ledger: Ledger,
+    queue: BTreeMap<(u64, u64), Event>,
+    sequence: u64,
+    next_message_id: u64,
+    next_call_id: u64,
+    latency: Rng,
+    faults: Rng,
+}
+
+impl World {
+    /// A world at time 0 with `setup`'s services and people.
+    pub fn new(seed: u64, setup: &Setup) -> Self {
+        let mut services = BTreeMap::new();
+        for svc in &setup.services {
+            services.insert(*svc, Service::new(*svc, setup.style));
+        }
+        let mut world = World {
+            seed,
+            style: setup.style,
+            now: 0,
+            services,
+            broker: Broker::default(),
+            calls: BTreeMap::new(),
+            queries: Vec::new(),
+            semantic_lock: true,
+            redeliver_percent: 0,
+            ledger: Ledger::default(),
+            queue: BTreeMap::new(),
+            sequence: 0,
+            next_message_id: 0,
+            next_call_id: 0,
+            latency: Rng::fork(seed, "latency"),
+            faults: Rng::fork(seed, "faults"),
+        };
+        world.declare_channels();
+        for person in &setup.people {
+            world.seed_person(person);
+        }
+        world
+    }
+
+    fn has(&self, svc: Svc) -> bool {
+        self.services.contains_key(&svc)
+    }
+
+    /// The channels of this style and who subscribes to each.
+    fn declare_channels(&mut self) {
+        let present = |list: &[Svc]| -> Vec<Svc> { list.iter().copied().filter(|s| self.has(*s)).collect() };
+        let (order_topic, customer_topic) = match self.style {
+            Style::Choreography => (
+                present(&[Svc::CustomerService, Svc::OrderHistoryService]),
+                present(&[Svc::OrderService, Svc::OrderHistoryService]),
+            ),
+            _ => (present(&[Svc::OrderHistoryService]), present(&[Svc::OrderHistoryService])),
+        };
+        let mut channels = vec![(ORDER_TOPIC, order_topic), (CUSTOMER_TOPIC, customer_topic)];
+        if self.style != Style::Choreography {
+            for svc in [Svc::OrderService, Svc::CustomerService, Svc::ConsumerService, Svc::KitchenService, Svc::AccountingService] {
+                if self.has(svc) && saga::definition(self.style).iter().any(|s| involves(s, svc)) {
+                    channels.push((svc.command_channel(), vec![svc]));
+                }
+            }
+            channels.push((REPLY_CHANNEL, present(&[Svc::OrderService])));
+        }
+        for (channel, subscribers) in channels {
+            self.broker.add_channel(channel, &subscribers);
+        }
+    }
+
+    /// Puts a person's rows straight into the owning databases (and the
+    /// view, as if its events were processed long ago).
+    fn seed_person(&mut self, person: &Person) {
+        let id = person.id;
+        let mut put = |svc: Svc, table: &'static str, row: Vec<super::db::Value>| {
+            if let Some(service) = self.services.get_mut(&svc) {
+                service.db.apply(&[Write::Put { table, key: Key::id(id), row }]);
+            }
+        };
+        put(Svc::CustomerService, "customers", vec![id.into(), person.name.as_str().into(), person.credit_limit.into()]);
+        put(Svc::ConsumerService, "consumers", vec![id.into(), person.name.as_str().into()]);
+        if let Some(card) = &person.card_status {
+            put(Svc::AccountingService, "accounts", vec![id.into(), card.as_str().into()]);
+        }
+        if let Some(history) = self.services.get_mut(&Svc::OrderHistoryService) {
+            history.db.apply(&[Write::View(view::CustomerView {
+                id,
+                name: Some(person.name.clone()),
+                credit_limit: Some(person.credit_limit),
+                orders: BTreeMap::new(),
+            })]);
+        }
+    }
+
+    // ----- scheduling -----
+
+    fn schedule(&mut self, at: u64, event: Event) {
+        self.sequence += 1;
+        self.queue.insert((at, self.sequence), event);
+    }
+
+    /// Schedules a scripted action at virtual time `at_ms`.
+    pub fn schedule_action(&mut self, at_ms: u64, action: Action) {
+        self.schedule(at_ms, Event::Act(action));
+    }
+
+    /// Whether nothing is left to happen without a learner's action.
+    pub fn is_quiet(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// When the next event happens, if any.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    // ----- running -----
+
+    /// Runs events until one makes a visible step; `None` once nothing is
+    /// left to happen.
+    pub fn step(&mut self) -> Option<Step> {
+        while let Some(((time, _), event)) = self.queue.pop_first() {
+            debug_assert!(time >= self.now, "time never goes backwards");
+            self.now = time;
+            let step = match event {
+                Event::Act(action) => Some(self.act(action)),
+                Event::RelayPoll(svc) => self.relay_poll(svc),
+                Event::DualWrite(svc) => self.dual_write(svc),
+                Event::Deliver(channel, to) => self.deliver(channel, to),
+                Event::CallArrive(id) => self.call_arrive(id),
+            };
+            if step.is_some() {
+                return step;
+            }
+        }
+        None
+    }
+
+    /// Applies an action now and returns its step.
+    pub fn act(&mut self, action: Action) -> Step {
+        match action {
+            Action::PlaceOrder { customer, total } => {
+                self.request(Svc::OrderService, |db, ctx| orders::place(db, ctx, customer, total))
+            }
+            Action::CancelOrder { order } => self.request(Svc::OrderService, |db, ctx| orders::cancel(db, ctx, order)),
+            Action::CreateCustomer { name, credit_limit } => {
+                self.request(Svc::CustomerService, |db, ctx| customers::create(db, ctx, &name, credit_limit))
+            }
+            Action::QueryView { customer } => self.query_view(customer),
+            Action::ComposeQuery { customer } => self.compose_query(customer),
+            fault => self.fault(fault),
+        }
+    }
+
+    fn ctx(&mut self, me: Svc) -> Ctx<'_> {
+        Ctx { now: self.now, style: self.style, semantic_lock: self.semantic_lock, me, next_message_id: &mut self.next_message_id }
+    }
+
+    /// A learner's request to a service: refused if the service is down or
+    /// the handler says no, otherwise one local transaction.
+    fn request(&mut self, svc: Svc, handler: impl FnOnce(&super::db::Database, &mut Ctx) -> Outcome) -> Step {
+        let Some(service) = self.services.get(&svc) else {
+            return self.refused(svc, format!("this scenario has no {}", svc.title()));
+        };
+        if !service.up {
+            return self.refused(svc, format!("{svc} is down: the request fails and nothing is written"));
+        }
+        let db = service.db.clone();
+        let outcome = handler(&db, &mut self.ctx(svc));
+        match outcome {
+            Ok(done) => self.commit(svc, done, StepKind::Commit, None),
+            Err(reason) => self.refused(svc, format!("{svc} refused: {reason}")),
+        }
+    }
+
+    fn refused(&self, actor: impl Into<Option<Svc>>, text: String) -> Step {
+        let actor = actor.into();
+        Step { time_ms: self.now, kind: StepKind::Refused, actor, message: None, sent: vec![], writes: vec![], text }
+    }
+
+    fn note(&self, kind: StepKind, actor: impl Into<Option<Svc>>, text: String) -> Step {
+        let actor = actor.into();
+        Step { time_ms: self.now, kind, actor, message: None, sent: vec![], writes: vec![], text }
+    }
+
+    /// Commits a local transaction: business rows, the `received_messages`
+    /// entry and outbox rows together. With the outbox off, the messages are
+    /// kept in memory and published by a later, separate step.
+    fn commit(&mut self, svc: Svc, done: Done, kind: StepKind, message: Option<MessageRef>) -> Step {
+        let Done { tx, text } = done;
+        let Tx { writes, messages } = tx;
+        let now = self.now;
+        let service = self.services.get_mut(&svc).expect("service exists");
+        service.db.apply(&writes);
+        let mut touched: Vec<(&'static str, String)> = writes.iter().map(|w| {
+            let (table, key) = w.target();
+            (table, key)
+        }).collect();
+        let sent: Vec<u64> = messages.iter().map(|m| m.id).collect();
+        let dual_write = !service.outbox_enabled && !messages.is_empty();
+        let mut wrote_outbox = false;
+        for message in messages {
+            if service.outbox_enabled {
+                touched.push((OUTBOX_TABLE, message.id_text()));
+                service.db.outbox.insert(message.id, super::db::OutboxRow { message, published: false });
+                wrote_outbox = true;
+            } else {
+                service.unsent.push(message);
+            }
+        }
+        let relay_idle = service.relay.up && !service.relay.poll_scheduled;
+        if wrote_outbox && relay_idle {
+            service.relay.poll_scheduled = true;
+            let at = now + self.latency.range(RELAY_LAG_MS.0, RELAY_LAG_MS.1);
+            self.schedule(at, Event::RelayPoll(svc));
+        }
+        if dual_write {
+            let at = now + self.latency.range(DUAL_WRITE_LAG_MS.0, DUAL_WRITE_LAG_MS.1);
+            self.schedule(at, Event::DualWrite(svc));
+        }
+        let mut text = format!("{svc}: {text}");
+        if !touched.is_empty() {
+            let rows: Vec<String> = touched.iter().map(|(t, k)| format!("{t} {k}")).collect();
+            text.push_str(&format!(". One local transaction wrote {}", rows.join(", ")));
+        }
+        if dual_write {
+            text.push_str(". The outbox is off: the messages wait in memory to be published");
+        }
+        Step { time_ms: now, kind, actor: Some(svc), message, sent, writes: touched, text }
+    }
+
+    // ----- relay and dual write -----
+
+    fn relay_poll(&mut self, svc: Svc) -> Option<Step> {
+        let service = self.services.get_mut(&svc)?;
+        service.relay.poll_scheduled = false;
+        if !service.relay.up || !service.connected {
+            return None;
+        }
+        let (&id, row) = service.db.outbox.iter().find(|(_, r)| !r.published)?;
+        let message = row.message.clone();
+        let crash = service.relay.crash_armed;
+        let text = if crash {
+            service.relay.up = false;
+            service.relay.crash_armed = false;
+            format!(
+                "relay of {svc} published {} {} to {}, then crashed before marking the outbox row published",
+                message.kind,
+                message.id_text(),
+                message.channel
+            )
+        } else {
+            service.db.outbox.get_mut(&id).expect("row exists").published = true;
+            format!("relay of {svc} published {} {} to {} and marked its outbox row published", message.kind, message.id_text(), message.channel)
+        };
+        let more = service.relay.up && service.db.outbox.values().any(|r| !r.published);
+        if more {
+            service.relay.poll_scheduled = true;
+        }
+        let writes = if crash { vec![] } else { vec![(OUTBOX_TABLE, message.id_text())] };
+        let reference = self.publish(&message);
+        if more {
+            let at = self.now + self.latency.range(RELAY_LAG_MS.0, RELAY_LAG_MS.1);
+            self.schedule(at, Event::RelayPoll(svc));
+        }
+        Some(Step { time_ms: self.now, kind: StepKind::Publish, actor: Some(svc), message: Some(reference), sent: vec![], writes, text })
+    }
+
+    fn dual_write(&mut self, svc: Svc) -> Option<Step> {
+        let service = self.services.get_mut(&svc)?;
+        if service.unsent.is_empty() {
+            return None; // lost in a crash before this publish
+        }
+        let message = service.unsent.remove(0);
+        if !service.unsent.is_empty() {
+            let at = self.now + 1;
+            self.schedule(at, Event::DualWrite(svc));
+        }
+        let text = format!("{svc} published {} {} to {} straight after its commit (dual write, no outbox)", message.kind, message.id_text(), message.channel);
+        let reference = self.publish(&message);
+        Some(Step { time_ms: self.now, kind: StepKind::Publish, actor: Some(svc), message: Some(reference), sent: vec![], writes: vec![], text })
+    }
+
+    // ----- broker -----
+
+    fn latency_ms(&mut self, channel: &'static str) -> u64 {
+        self.latency.range(BROKER_LATENCY_MS.0, BROKER_LATENCY_MS.1) + self.broker.delay_ms.get(channel).copied().unwrap_or(0)
+    }
+
+    /// Puts a message on its channel: one delivery per subscriber, in order.
+    fn publish(&mut self, message: &Message) -> MessageRef {
+        let subscribers = self.broker.channels.get(message.channel).cloned().unwrap_or_default();
+        let wanted = |to: &Svc| message.category != Category::Event || super::service::handles_event(*to, message.kind);
+        for to in subscribers.into_iter().filter(wanted) {
+            let latency = self.latency_ms(message.channel);
+            let last = self.broker.subscriptions[&(message.channel, to)].queue.back().map_or(0, |d| d.deliver_at);
+            let deliver_at = (self.now + latency).max(last);
+            let delivery = self.broker.copy(message, to, self.now, deliver_at, false);
+            self.enqueue(message.channel, to, delivery, false);
+        }
+        reference(message, None, false)
+    }
+
+    /// Adds a delivery to a subscription (at the back, or right behind the
+    /// head for a redelivery) and makes sure the head is scheduled.
+    fn enqueue(&mut self, channel: &'static str, to: Svc, delivery: Delivery, front: bool) {
+        let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription exists");
+        if front {
+            sub.queue.push_front(delivery);
+        } else {
+            sub.queue.push_back(delivery);
+        }
+        self.schedule_head(channel, to);
+    }
+
+    fn schedule_head(&mut self, channel: &'static str, to: Svc) {
+        let now = self.now;
+        let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription exists");
+        if sub.scheduled {
+            return;
+        }
+        let Some(head) = sub.queue.front_mut() else { return };
+        if head.waiting {
+            return;
+        }
+        head.deliver_at = head.deliver_at.max(now);
+        let at = head.deliver_at;
+        sub.scheduled = true;
+        self.schedule(at, Event::Deliver(channel, to));
+    }
+
+    /// After a restart, reconnect or release: parked heads travel again.
+    fn wake(&mut self) {
+        let parked: Vec<(&'static str, Svc)> = self
+            .broker
+            .subscriptions
+            .iter()
+            .filter(|(_, s)| s.queue.front().is_some_and(|d| d.waiting))
+            .map(|(k, _)| *k)
+            .collect();
+        for (channel, to) in parked {
+            if !self.can_deliver(channel, to) {
+                continue;
+            }
+            let at = self.now + self.latency_ms(channel);
+            let head = self.broker.subscriptions.get_mut(&(channel, to)).and_then(|s| s.queue.front_mut()).expect("parked head");
+            head.waiting = false;
+            head.deliver_at = at;
+            self.schedule_head(channel, to);
+        }
+    }
+
+    fn can_deliver(&self, channel: &'static str, to: Svc) -> bool {
+        !self.broker.held.contains(channel) && self.services.get(&to).is_some_and(Service::can_consume)
+    }
+
+    fn deliver(&mut self, channel: &'static str, to: Svc) -> Option<Step> {
+        let available = self.can_deliver(channel, to);
+        let sub = self.broker.subscriptions.get_mut(&(channel, to))?;
+        sub.scheduled = false;
+        if !available {
+            sub.queue.front_mut()?.waiting = true;
+            return None;
+        }
+        let delivery = sub.queue.pop_front()?;
+        let step = self.consume(to, &delivery);
+        if self.redeliver_percent > 0 && self.faults.chance(self.redeliver_percent) {
+            // The acknowledgement was lost: the broker delivers it again.
+            let at = self.now + self.latency_ms(channel);
+            let again = self.broker.copy(&delivery.message, to, self.now, at, true);
+            self.enqueue(channel, to, again, true);
+        } else {
+            self.schedule_head(channel, to);
+        }
+        Some(step)
+    }
+
+    /// A subscriber handles a delivery as one local transaction, unless its
+    /// `received_messages` says it already did.
+    fn consume(&mut self, svc: Svc, delivery: &Delivery) -> Step {
+        let message = &delivery.message;
+        let reference = reference(message, Some(svc), delivery.duplicate);
+        let service = &self.services[&svc];
+        let received = Key(vec![svc.id().into(), message.id_text().into()]);
+        if service.idempotent && service.db.table("received_messages").rows.contains_key(&received) {
+            let text = format!(
+                "{svc} dropped {} {}: received_messages already has it, so this duplicate changes nothing",
+                message.kind,
+                message.id_text()
+            );
+            return Step { time_ms: self.now, kind: StepKind::Drop, actor: Some(svc), message: Some(reference), sent: vec![], writes: vec![], text };
+        }
+        let db = service.db.clone();
+        let idempotent = service.idempotent;
+        let outcome = dispatch(svc, &db, &mut self.ctx(svc), message);
+        let mut done = match outcome {
+            Ok(done) => done,
+            Err(reason) => Done::nothing(format!("handler failed ({reason}); its transaction rolled back")),
+        };
+        if !done.tx.is_empty() {
+            *self.ledger.effects.entry((svc, message.id)).or_insert(0) += 1;
+        }
+        if idempotent {
+            done.tx.put("received_messages", received, vec![svc.id().into(), message.id_text().into()]);
+        }
+        let copy = if delivery.duplicate { " (a duplicate)" } else { "" };
+        done.text = format!("handled {} {}{copy} from {}: {}", message.kind, message.id_text(), message.channel, done.text);
+        self.commit(svc, done, StepKind::Handle, Some(reference))
+    }
+
+    // ----- queries -----
+
+    /// The truth for `customer`, as the owning services hold it now.
+    pub fn truth(&self, customer: i64) -> Option<History> {
+        let customers = self.services.get(&Svc::CustomerService)?;
+        let orders = self.services.get(&Svc::OrderService)?;
+        if self.style == Style::Ftgo {
+            return None;
+        }
+        Some(view::project(&customers.db, &orders.db).remove(&customer).unwrap_or_else(|| History::empty(customer)))
+    }
+
+    /// Events the view has not applied yet: unpublished outbox rows on the
+    /// topics it reads, plus deliveries queued for it.
+    pub fn events_behind(&self) -> usize {
+        if !self.has(Svc::OrderHistoryService) {
+            return 0;
+        }
+        let queued: usize = self
+            .broker
+            .subscriptions
+            .iter()
+            .filter(|((_, to), _)| *to == Svc::OrderHistoryService)
+            .map(|(_, s)| s.queue.iter().filter(|d| !d.duplicate).count())
+            .sum();
+        let unpublished: usize = self
+            .services
+            .values()
+            .flat_map(|s| s.db.outbox.values().filter(|r| !r.published).map(|r| &r.message).chain(s.unsent.iter()))
+            .filter(|m| m.channel == ORDER_TOPIC || m.channel == CUSTOMER_TOPIC)
+            .count();
+        queued + unpublished
+    }
+
+    fn query_view(&mut self, customer: i64) -> Step {
+        let svc = Svc::OrderHistoryService;
+        let Some(history) = self.services.get(&svc) else {
+            return self.refused(svc, "this scenario has no Order History Service".into());
+        };
+        if !history.up {
+            return self.refused(svc, format!("{svc} is down: the query fails"));
+        }
+        let answer = history.db.views.get(&customer).map_or_else(|| History::empty(customer), view::CustomerView::history);
+        let truth = self.truth(customer);
+        let behind = self.events_behind();
+        let record = QueryRecord {
+            id: self.queries.len() as u64 + 1,
+            source: QuerySource::View,
+            customer,
+            started_ms: self.now,
+            finished_ms: Some(self.now),
+            answer,
+            truth,
+            error: None,
+            events_behind: behind,
+            outstanding: 0,
+        };
+        let verdict = if record.stale() {
+            format!("STALE, {behind} events behind; the owning services say {}", record.truth.as_ref().map(History::summary).unwrap_or_default())
+        } else {
+            "fresh: it matches the owning services".to_string()
+        };
+        let text = format!("{svc} answered query {} from its view in one local read: {}. {verdict}", record.id, record.answer.summary());
+        self.queries.push(record);
+        self.note(StepKind::Query, svc, text)
+    }
+
+    fn compose_query(&mut self, customer: i64) -> Step {
+        let svc = Svc::ApiComposer;
+        if !self.has(svc) {
+            return self.refused(svc, "this scenario has no API composer".into());
+        }
+        let id = self.queries.len() as u64 + 1;
+        let targets = [(Svc::CustomerService, format!("GET /customers/{customer}")), (Svc::OrderService, format!("GET /orders?customerId={customer}"))];
+        let mut asked = Vec::new();
+        for (target, path) in targets {
+            self.next_message_id += 1;
+            self.next_call_id += 1;
+            let mut message = Message::new("GET", Category::Request, svc, "http").header("path", &path);
+            message.id = self.next_message_id;
+            message.created_at = self.now;
+            let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
+            let call = Call { id: self.next_call_id, query: id, target, leg: Leg::Request, message, sent_at: self.now, deliver_at: at, part: None };
+            self.calls.insert(call.id, call);
+            self.schedule(at, Event::CallArrive(self.next_call_id));
+            asked.push(format!("{path} to {target}"));
+        }
+        self.queries.push(QueryRecord {
+            id,
+            source: QuerySource::Composer,
+            customer,
+            started_ms: self.now,
+            finished_ms: None,
+            answer: History::empty(customer),
+            truth: None,
+            error: None,
+            events_behind: 0,
+            outstanding: asked.len(),
+        });
+        self.note(StepKind::Query, svc, format!("{svc} starts query {id}: sends {}", asked.join(" and ")))
+    }
+
+    fn call_arrive(&mut self, id: u64) -> Option<Step> {
+        let mut call = self.calls.remove(&id)?;
+        match call.leg {
+            Leg::Request => {
+                let target = call.target;
+                let up = self.services.get(&target).is_some_and(|s| s.up);
+                let path = call.message.header_value("path").to_string();
+                let (status, body) = if up {
+                    let (body, part) = self.answer_call(&call);
+                    call.part = Some(part);
+                    ("200 OK", body)
+                } else {
+                    ("503 Service Unavailable", String::new())
+                };
+                self.next_message_id += 1;
+                let mut response = Message::new(status, Category::Response, target, "http").header("path", &path).field("body", body.as_str());
+                response.id = self.next_message_id;
+                response.created_at = self.now;
+                let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
+                call.leg = Leg::Response;
+                call.message = response;
+                call.sent_at = self.now;
+                call.deliver_at = at;
+                self.calls.insert(id, call);
+                self.schedule(at, Event::CallArrive(id));
+                let text = if up { format!("{target} answered {path}: {body}") } else { format!("{target} is down: {path} gets 503 Service Unavailable") };
+                Some(self.note(StepKind::Query, target, text))
+            }
+            Leg::Response => Some(self.composer_receives(call)),
+        }
+    }
+
+    /// What a service returns to the composer: the body as text, and the
+    /// part of the answer it contributes, read from its own tables now.
+    fn answer_call(&self, call: &Call) -> (String, History) {
+        let customer = self.queries[(call.query - 1) as usize].customer;
+        let truth = self.truth(customer).unwrap_or_else(|| History::empty(customer));
+        let mut part = History::empty(customer);
+        let body = match call.target {
+            Svc::CustomerService => {
+                part.name = truth.name.clone();
+                part.credit_limit = truth.credit_limit;
+                match (&truth.name, truth.credit_limit) {
+                    (Some(name), Some(limit)) => format!("{name}, credit limit {limit}"),
+                    _ => "no such customer".into(),
+                }
+            }
+            _ => {
+                part.orders = truth.orders.clone();
+                let orders: Vec<String> = truth.orders.iter().map(|(id, (state, total))| format!("{id} {state} {total}")).collect();
+                format!("[{}]", orders.join(", "))
+            }
+        };
+        (body, part)
+    }
+
+    fn composer_receives(&mut self, call: Call) -> Step {
+        let now = self.now;
+        let truth_now = self.truth(self.queries[(call.query - 1) as usize].customer);
+        let target = call.target;
+        let body = call.message.text("body").to_string();
+        let record = &mut self.queries[(call.query - 1) as usize];
+        record.outstanding -= 1;
+        match call.part {
+            None => record.error = Some(format!("{target} is down")),
+            // Join in memory: each service contributes its own part.
+            Some(part) if target == Svc::CustomerService => {
+                record.answer.name = part.name;
+                record.answer.credit_limit = part.credit_limit;
+            }
+            Some(part) => record.answer.orders = part.orders,
+        }
+        let text = if record.outstanding > 0 {
+            format!("api-composer got {} from {target} ({body}); waiting for the other call", call.message.kind)
+        } else {
+            record.finished_ms = Some(now);
+            record.truth = truth_now;
+            let latency = now - record.started_ms;
+            match &record.error {
+                Some(error) => format!("api-composer: query {} FAILED after {latency} ms: {error}, so the composition has no answer", record.id),
+                None => format!("api-composer joined both answers for query {} in {latency} ms: {}", record.id, record.answer.summary()),
+            }
+        };
+        self.note(StepKind::Query, Svc::ApiComposer, text)
+    }
+
+    // ----- faults -----
+
+    fn fault(&mut self, fault: Action) -> Step {
+        let service = |w: &World, svc: Svc| -> Result<(), Step> {
+            if w.has(svc) {
+                Ok(())
+            } else {
+                Err(w.refused(svc, format!("this scenario has no {}", svc.title())))
+            }
+        };
+        macro_rules! require {
+            ($svc:expr) => {
+                if let Err(step) = service(self, $svc) {
+                    return step;
+                }
+            };
+        }
+        let actor = fault.service();
+        let text = match fault {
+            Action::Crash { service: svc } => {
+                require!(svc);
+                let s = self.services.get_mut(&svc).expect("present");
+                if !s.up {
+                    return self.refused(svc, format!("{svc} is already down"));
+                }
+                s.up = false;
+                let lost: Vec<Message> = std::mem::take(&mut s.unsent);
+                self.ledger.lost.extend(lost.iter().map(|m| m.id));
+                let mut text = format!("{svc} crashed. Its database survives; messages for it wait in the broker");
+                if !lost.is_empty() {
+                    let names: Vec<String> = lost.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
+                    text.push_str(&format!(
+                        ". LOST: {} was committed but never published (dual write, no outbox)",
+                        names.join(", ")
+                    ));
+                }
+                text
+            }
+            Action::Restart { service: svc } => {
+                require!(svc);
+                let s = self.services.get_mut(&svc).expect("present");
+                if s.up {
+                    return self.refused(svc, format!("{svc} is already running"));
+                }
+                s.up = true;
+                self.wake();
+                format!("{svc} restarted and consumes again")
+            }
+            Action::CrashRelay { service: svc } => {
+                require!(svc);
+                let s = self.services.get_mut(&svc).expect("present");
+                if !svc.publishes() || !s.relay.up || s.relay.crash_armed {
+                    return self.refused(svc, format!("the relay of {svc} is not running"));
+                }
+                s.relay.crash_armed = true;
+                format!("the relay of {svc} will crash after its next publish, before it marks the row published")
+            }
+            Action::RestartRelay { service: svc } => {
+                require!(svc);
+                let s = self.services.get_mut(&svc).expect("present");
+                if s.relay.up && !s.relay.crash_armed {
+                    return self.refused(svc, format!("the relay of {svc} is already running"));
+                }
+                s.relay.up = true;
+                s.relay.crash_armed = false;
+                self.kick_relay(svc);
+                format!("the relay of {svc} restarted; it publishes every row not marked published")
+            }
+            Action::Duplicate { message, to } => return self.duplicate(message, to),
+            Action::HoldChannel { channel } | Action::ReleaseChannel { channel } | Action::DelayChannel { channel, .. }
+                if self.broker.channel(&channel).is_none() =>
+            {
+                return self.refused(None, format!("there is no channel {channel}"));
+            }
+            Action::HoldChannel { channel } => {
+                let channel = self.broker.channel(&channel).expect("checked");
+                self.broker.held.insert(channel);
+                format!("the broker holds channel {channel}: nothing on it is delivered")
+            }
+            Action::ReleaseChannel { channel } => {
+                let channel = self.broker.channel(&channel).expect("checked");
+                self.broker.held.remove(channel);
+                self.wake();
+                format!("the broker released channel {channel}")
+            }
+            Action::DelayChannel { channel, ms } => {
+                let channel = self.broker.channel(&channel).expect("checked");
+                self.broker.delay_ms.insert(channel, ms);
+                format!("channel {channel} now takes {ms} ms longer")
+            }
+            Action::Disconnect { service: svc } => {
+                require!(svc);
+                self.services.get_mut(&svc).expect("present").connected = false;
+                format!("{svc} and its relay are cut off from the broker")
+            }
+            Action::Reconnect { service: svc } => {
+                require!(svc);
+                self.services.get_mut(&svc).expect("present").connected = true;
+                self.wake();
+                self.kick_relay(svc);
+                format!("{svc} reaches the broker again")
+            }
+            Action::SetOutbox { service: svc, enabled } => {
+                require!(svc);
+                self.services.get_mut(&svc).expect("present").outbox_enabled = enabled;
+                if enabled {
+                    format!("{svc} writes messages to its outbox in the same transaction again")
+                } else {
+                    format!("{svc} turned its outbox off: it will commit, then publish separately (a dual write)")
+                }
+            }
+            Action::SetIdempotence { service: svc, enabled } => {
+                require!(svc);
+                self.services.get_mut(&svc).expect("present").idempotent = enabled;
+                let verb = if enabled { "checks" } else { "no longer checks" };
+                format!("{svc} {verb} received_messages before handling a message")
+            }
+            Action::SetSemanticLock { enabled } => {
+                self.semantic_lock = enabled;
+                if enabled {
+                    "semantic lock on: a PENDING order tells other transactions a saga is working on it".into()
+                } else {
+                    "semantic lock off: a PENDING order can be cancelled while its saga runs".into()
+                }
+            }
+            business => unreachable!("{business:?} is not a fault"),
+        };
+        self.note(StepKind::Fault, actor, text)
+    }
+
+    fn kick_relay(&mut self, svc: Svc) {
+        let s = self.services.get_mut(&svc).expect("present");
+        let pending = s.db.outbox.values().any(|r| !r.published);
+        if s.relay.up && s.connected && pending && !s.relay.poll_scheduled {
+            s.relay.poll_scheduled = true;
+            let at = self.now + self.latency.range(RELAY_LAG_MS.0, RELAY_LAG_MS.1);
+            self.schedule(at, Event::RelayPoll(svc));
+        }
+    }
+
+    /// The broker delivers a message once more (at-least-once). A copy in
+    /// flight is duplicated right behind itself; a message already delivered
+    /// is taken again from its sender's outbox, as a broker redelivers from
+    /// its log.
+    fn duplicate(&mut self, id: u64, to: Option<Svc>) -> Step {
+        let in_flight: Vec<(&'static str, Svc, Delivery)> = self
+            .broker
+            .in_flight()
+            .filter(|d| d.message.id == id && to.is_none_or(|t| t == d.to) && !d.duplicate)
+            .map(|d| (d.message.channel, d.to, d.clone()))
+            .collect();
+        let mut copies = Vec::new();
+        if !in_flight.is_empty() {
+            for (channel, to, original) in in_flight {
+                let copy = self.broker.copy(&original.message, to, original.sent_at, original.deliver_at + 1, true);
+                let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription");
+                let at = sub.queue.iter().position(|d| d.id == original.id).expect("in queue") + 1;
+                sub.queue.insert(at, copy);
+                copies.push(to);
+            }
+        } else {
+            let Some(message) = self.services.values().find_map(|s| s.db.outbox.get(&id).filter(|r| r.published).map(|r| r.message.clone()))
+            else {
+                return self.refused(None, format!("m{id} is neither in flight nor published from an outbox"));
+            };
+            let subscribers = self.broker.channels.get(message.channel).cloned().unwrap_or_default();
+            for sub in subscribers.into_iter().filter(|s| to.is_none_or(|t| t == *s)) {
+                let at = self.now + self.latency_ms(message.channel);
+                let copy = self.broker.copy(&message, sub, self.now, at, true);
+                self.enqueue(message.channel, sub, copy, false);
+                copies.push(sub);
+            }
+        }
+        if copies.is_empty() {
+            return self.refused(None, format!("m{id} has no subscriber to deliver it again"));
+        }
+        let names: Vec<&str> = copies.iter().map(|s| s.id()).collect();
+        let text = format!("the broker will deliver m{id} again to {} (at-least-once delivery)", names.join(", "));
+        self.note(StepKind::Fault, None, text)
+    }
+
+    // ----- what the UI draws -----
+
+    /// Every message moving right now: broker deliveries and HTTP calls.
+    pub fn flights(&self) -> Vec<Flight> {
+        let deliveries = self.broker.in_flight().map(|d| Flight {
+            key: format!("d{}", d.id),
+            message_id: d.message.id,
+            kind: d.message.kind,
+            category: d.message.category,
+            from: d.message.from,
+            to: d.to,
+            channel: d.message.channel,
+            sent_at: d.sent_at,
+            deliver_at: d.deliver_at,
+            duplicate: d.duplicate,
+            waiting: d.waiting,
+        });
+        let calls = self.calls.values().map(|c| Flight {
+            key: format!("c{}{}", c.id, if c.leg == Leg::Request { "q" } else { "r" }),
+            message_id: c.message.id,
+            kind: c.message.kind,
+            category: c.message.category,
+            from: if c.leg == Leg::Request { Svc::ApiComposer } else { c.target },
+            to: if c.leg == Leg::Request { c.target } else { Svc::ApiComposer },
+            channel: "http",
+            sent_at: c.sent_at,
+            deliver_at: c.deliver_at,
+            duplicate: false,
+            waiting: false,
+        });
+        deliveries.chain(calls).collect()
+    }
+}
+
+/// Whether a saga step involves `svc` as a participant.
+fn involves(step: &saga::StepDef, svc: Svc) -> bool {
+    let is = |i: Option<saga::Invoke>| matches!(i, Some(saga::Invoke::Participant(p, _)) if p == svc);
+    is(Some(step.forward)) || is(step.compensation)
+}
+
+fn reference(message: &Message, to: Option<Svc>, duplicate: bool) -> MessageRef {
+    MessageRef { id: message.id, kind: message.kind, category: message.category, from: message.from, channel: message.channel, to, duplicate }
+}
+
+/// Routes a delivered message to the handler of its receiver.
+fn dispatch(svc: Svc, db: &super::db::Database, ctx: &mut Ctx, message: &Message) -> Outcome {
+    match (svc, message.category) {
+        (Svc::OrderService, Category::Reply) => saga::on_reply(db, ctx, message).map(|(tx, text)| Done::new(tx, text)),
+        (Svc::OrderService, Category::Command) => orders::on_command(db, ctx, message),
+        (Svc::OrderService, _) => orders::on_customer_event(db, ctx, message),
+        (Svc::CustomerService, Category::Command) => customers::on_command(db, ctx, message),
+        (Svc::CustomerService, _) => customers::on_order_event(db, ctx, message),
+        (Svc::OrderHistoryService, _) => view::on_event(db, message),
+        (Svc::ConsumerService, _) => ftgo::consumer(db, ctx, message),
+        (Svc::KitchenService, _) => ftgo::kitchen(db, ctx, message),
+        (Svc::AccountingService, _) => ftgo::accounting(db, ctx, message),
+        (Svc::ApiComposer, _) => Err("the API composer takes no messages".into()),
+    }
+}
