@@ -256,10 +256,6 @@ impl World {
         }
     }
 
-    fn ctx(&mut self, me: Svc) -> Ctx<'_> {
-        Ctx { now: self.now, style: self.style, semantic_lock: self.semantic_lock, me, next_message_id: &mut self.next_message_id }
-    }
-
     /// A learner's request to a service: refused if the service is down or
     /// the handler says no, otherwise one local transaction.
     fn request(&mut self, svc: Svc, handler: impl FnOnce(&super::db::Database, &mut Ctx) -> Outcome) -> Step {
@@ -269,8 +265,8 @@ impl World {
         if !service.up {
             return self.refused(svc, format!("{svc} is down: the request fails and nothing is written"));
         }
-        let db = service.db.clone();
-        let outcome = handler(&db, &mut self.ctx(svc));
+        let mut ctx = Ctx { now: self.now, style: self.style, semantic_lock: self.semantic_lock, me: svc, next_message_id: &mut self.next_message_id };
+        let outcome = handler(&service.db, &mut ctx);
         match outcome {
             Ok(done) => self.commit(svc, done, StepKind::Commit, None),
             Err(reason) => self.refused(svc, format!("{svc} refused: {reason}")),
@@ -494,9 +490,9 @@ impl World {
             );
             return Step { time_ms: self.now, kind: StepKind::Drop, actor: Some(svc), message: Some(reference), sent: vec![], writes: vec![], text };
         }
-        let db = service.db.clone();
         let idempotent = service.idempotent;
-        let outcome = dispatch(svc, &db, &mut self.ctx(svc), message);
+        let mut ctx = Ctx { now: self.now, style: self.style, semantic_lock: self.semantic_lock, me: svc, next_message_id: &mut self.next_message_id };
+        let outcome = dispatch(svc, &service.db, &mut ctx, message);
         let mut done = match outcome {
             Ok(done) => done,
             Err(reason) => Done::nothing(format!("handler failed ({reason}); its transaction rolled back")),

@@ -1,0 +1,54 @@
+//! The catalogue as data: the required lessons exist, files round-trip, and
+//! bad files are refused with a message that says what is wrong.
+
+use sagascope::scenarios::{self, from_json};
+
+#[test]
+fn required_scenarios_exist_with_variants() {
+    let ids: Vec<String> = scenarios::catalogue().into_iter().map(|s| s.id).collect();
+    for id in ["choreography", "orchestration", "ftgo-create-order", "outbox", "idempotent-consumer", "cqrs-view", "api-composition", "isolation", "sandbox"] {
+        assert!(ids.iter().any(|i| i == id), "missing scenario {id}");
+    }
+    for scenario in scenarios::catalogue() {
+        assert!(!scenario.title.is_empty() && scenario.summary.len() > 40, "{} needs a title and a summary", scenario.id);
+        for variant in &scenario.variants {
+            assert!(!variant.summary.is_empty(), "{}/{} needs a summary", scenario.id, variant.id);
+        }
+    }
+}
+
+#[test]
+fn scenarios_round_trip_through_json() {
+    for scenario in scenarios::catalogue() {
+        let text = serde_json::to_string_pretty(&scenario).unwrap();
+        assert_eq!(from_json(&text).unwrap(), scenario, "{} does not round-trip", scenario.id);
+    }
+}
+
+fn refused(text: &str, expected: &str) {
+    let error = from_json(text).expect_err("should be refused");
+    assert!(error.contains(expected), "error {error:?} should mention {expected:?}");
+}
+
+#[test]
+fn bad_scenarios_are_refused_clearly() {
+    refused("{", "not a valid scenario");
+    refused("[]", "not a valid scenario");
+    let base = r#"{"id":"x","title":"t","summary":"s","setup":{"style":"choreography","services":["order-service"]},"variants":[{"id":"v","title":"t","summary":"s","script":SCRIPT}]}"#;
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"fly"}]"#), "unknown variant `fly`");
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"place_order","customer":1}]"#), "missing field `total`");
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"customer-service"}]"#), "has no customer-service");
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"nowhere"}]"#), "unknown variant `nowhere`");
+    refused(&base.replace("\"id\":\"x\"", "\"id\":\"Bad Id\"").replace("SCRIPT", "[]"), "must be lowercase");
+    refused(&base.replace("\"services\":[\"order-service\"]", "\"services\":[]").replace("SCRIPT", "[]"), "runs no service");
+    assert!(from_json(&base.replace("SCRIPT", r#"[{"at":0,"do":"place_order","customer":1,"total":5}]"#)).is_ok());
+}
+
+#[test]
+fn narration_matches_message_kinds_and_step_kinds() {
+    let scenario = scenarios::find("ftgo-create-order").unwrap();
+    let timeline = sagascope::sim::Timeline::new(scenario.world(scenario.variant(Some("authorization-fails")).unwrap(), 1), 1000);
+    let notes: Vec<&str> = timeline.steps().iter().filter_map(|s| scenario.narration_for(s)).collect();
+    assert!(notes.iter().any(|n| n.contains("Compensation runs backwards")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("APPROVAL_PENDING in the same transaction")), "{notes:?}");
+}

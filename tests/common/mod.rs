@@ -1,0 +1,85 @@
+//! Helpers shared by the engine tests.
+
+// Each test file compiles this module on its own and uses only some helpers.
+#![allow(dead_code)]
+
+use sagascope::scenarios::{self, Scenario};
+use sagascope::sim::check::{at_rest, Checker, Violation};
+use sagascope::sim::world::Person;
+use sagascope::sim::{faults, Setup, Step, StepKind, Style, Svc, World};
+
+/// A compact, readable signature of a step: who received what, or what
+/// kind of step it was. Publishes are left out: they mirror commits.
+pub fn signature(step: &Step) -> Option<String> {
+    let actor = step.actor.map_or("broker", |s| s.id());
+    let kind = step.message.as_ref().map_or("", |m| m.kind);
+    match step.kind {
+        StepKind::Publish => None,
+        StepKind::Handle => Some(format!("{actor}<{kind}")),
+        StepKind::Drop => Some(format!("{actor} drops {kind}")),
+        StepKind::Commit => Some(format!("{actor} commits")),
+        StepKind::Refused => Some(format!("{actor} refuses")),
+        StepKind::Fault => Some(format!("fault@{actor}")),
+        StepKind::Query => Some(format!("query@{actor}")),
+    }
+}
+
+/// The scenario, failing the test if it is missing.
+pub fn scenario(id: &str) -> Scenario {
+    scenarios::find(id).unwrap_or_else(|| panic!("no scenario {id}"))
+}
+
+/// Runs a world until it is quiet, checking safety after every step.
+/// Returns the steps and every distinct violation seen, then at rest.
+pub fn run_checked(mut world: World, step_limit: usize) -> (World, Vec<Step>, Vec<Violation>) {
+    let mut checker = Checker::new();
+    let mut steps = Vec::new();
+    let mut violations: Vec<Violation> = Vec::new();
+    while let Some(step) = world.step() {
+        steps.push(step);
+        assert!(steps.len() <= step_limit, "seed {}: more than {step_limit} steps", world.seed);
+        for v in checker.after_step(&world) {
+            if !violations.iter().any(|seen| seen.id == v.id && seen.detail == v.detail) {
+                violations.push(v);
+            }
+        }
+    }
+    violations.extend(at_rest(&world));
+    (world, steps, violations)
+}
+
+/// The final state of every order, by id.
+pub fn order_states(world: &World) -> Vec<(i64, String)> {
+    let db = &world.services[&Svc::OrderService].db;
+    let table = db.table("orders");
+    table.rows.iter().map(|(k, r)| (k.0[0].int(), table.get(r, "state").text().to_string())).collect()
+}
+
+/// A world of `style` with some customers, six random orders and random
+/// faults, all drawn from `seed`.
+pub fn random_world(seed: u64) -> World {
+    random_world_with(seed, 6)
+}
+
+/// As [`random_world`], with `orders` orders.
+pub fn random_world_with(seed: u64, orders: u64) -> World {
+    let style = [Style::Choreography, Style::Orchestration, Style::Ftgo][(seed % 3) as usize];
+    let services = match style {
+        Style::Ftgo => vec![Svc::OrderService, Svc::ConsumerService, Svc::KitchenService, Svc::AccountingService],
+        Style::Choreography => vec![Svc::OrderService, Svc::CustomerService, Svc::OrderHistoryService],
+        Style::Orchestration => vec![Svc::OrderService, Svc::CustomerService],
+    };
+    let people = (1..=3)
+        .map(|id| Person {
+            id,
+            name: format!("P{id}"),
+            credit_limit: 60 + 30 * id,
+            card_status: Some(if id == 3 { "EXPIRED" } else { "VALID" }.to_string()),
+        })
+        .collect();
+    let mut world = World::new(seed, &Setup { style, services, people });
+    let load = faults::random_load(seed, 3, orders, 1500);
+    let plan = faults::random_plan(seed, &world, 1500, 6);
+    faults::apply(&mut world, &plan, &load);
+    world
+}

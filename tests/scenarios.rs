@@ -1,0 +1,270 @@
+//! Every scenario and variant: its expected message sequence (seed 1), its
+//! expected final order states and violations (many seeds).
+
+mod common;
+
+use common::{order_states, run_checked, scenario, signature};
+use sagascope::scenarios;
+
+/// Runs `id`/`variant` with seed 1 and compares the step signatures.
+fn check(id: &str, variant: &str, expected: &[&str]) {
+    let scenario = scenario(id);
+    let variant = scenario.variant(Some(variant)).expect("variant exists");
+    let (_, steps, _) = run_checked(scenario.world(variant, 1), 10_000);
+    let got: Vec<String> = steps.iter().filter_map(signature).collect();
+    assert_eq!(got, expected, "{id}/{}: trace differs", variant.id);
+}
+
+#[test]
+fn choreography_traces() {
+    let reserved = ["order-service commits", "customer-service<OrderCreatedEvent", "order-service<CustomerCreditReservedEvent"];
+    check("choreography", "approved", &reserved);
+    check(
+        "choreography",
+        "rejected",
+        &["order-service commits", "customer-service<OrderCreatedEvent", "order-service<CustomerCreditReservationFailedEvent"],
+    );
+    check(
+        "choreography",
+        "unknown-customer",
+        &["order-service commits", "customer-service<OrderCreatedEvent", "order-service<CustomerValidationFailedEvent"],
+    );
+    let mut cancel = reserved.to_vec();
+    cancel.extend(["order-service commits", "customer-service<OrderCancelledEvent"]);
+    check("choreography", "cancel", &cancel);
+}
+
+#[test]
+fn orchestration_traces() {
+    check("orchestration", "approved", &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerCreditReserved"]);
+    check("orchestration", "rejected", &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerCreditLimitExceeded"]);
+    check("orchestration", "unknown-customer", &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerNotFound"]);
+}
+
+#[test]
+fn ftgo_traces() {
+    check(
+        "ftgo-create-order",
+        "approved",
+        &[
+            "order-service commits",
+            "consumer-service<ValidateOrderByConsumer",
+            "order-service<Success",
+            "kitchen-service<CreateTicket",
+            "order-service<CreateTicketReply",
+            "accounting-service<AuthorizeCommand",
+            "order-service<Success",
+            "kitchen-service<ConfirmCreateTicket",
+            "order-service<Success",
+            "order-service<ApproveOrderCommand",
+            "order-service<Success",
+        ],
+    );
+    check(
+        "ftgo-create-order",
+        "authorization-fails",
+        &[
+            "order-service commits",
+            "consumer-service<ValidateOrderByConsumer",
+            "order-service<Success",
+            "kitchen-service<CreateTicket",
+            "order-service<CreateTicketReply",
+            "accounting-service<AuthorizeCommand",
+            "order-service<Failure",
+            "kitchen-service<CancelCreateTicket",
+            "order-service<Success",
+            "order-service<RejectOrderCommand",
+            "order-service<Success",
+        ],
+    );
+    check(
+        "ftgo-create-order",
+        "consumer-invalid",
+        &[
+            "order-service commits",
+            "consumer-service<ValidateOrderByConsumer",
+            "order-service<Failure",
+            "order-service<RejectOrderCommand",
+            "order-service<Success",
+        ],
+    );
+}
+
+#[test]
+fn outbox_traces() {
+    check("outbox", "dual-write", &["fault@order-service", "order-service commits", "fault@order-service", "fault@order-service"]);
+    check(
+        "outbox",
+        "outbox",
+        &[
+            "order-service commits",
+            "fault@order-service",
+            "customer-service<OrderCreatedEvent",
+            "fault@order-service",
+            "order-service<CustomerCreditReservedEvent",
+        ],
+    );
+    check(
+        "outbox",
+        "relay-crash",
+        &[
+            "fault@order-service",
+            "order-service commits",
+            "customer-service<OrderCreatedEvent",
+            "order-service<CustomerCreditReservedEvent",
+            "fault@order-service",
+            "customer-service drops OrderCreatedEvent",
+        ],
+    );
+}
+
+#[test]
+fn idempotent_consumer_traces() {
+    check(
+        "idempotent-consumer",
+        "duplicate-dropped",
+        &[
+            "order-service commits",
+            "fault@broker",
+            "customer-service<OrderCreatedEvent",
+            "customer-service drops OrderCreatedEvent",
+            "order-service<CustomerCreditReservedEvent",
+        ],
+    );
+    check(
+        "idempotent-consumer",
+        "no-idempotence",
+        &[
+            "fault@customer-service",
+            "order-service commits",
+            "fault@broker",
+            "customer-service<OrderCreatedEvent",
+            "customer-service<OrderCreatedEvent",
+            "order-service<CustomerCreditReservedEvent",
+            "order-service<CustomerCreditReservationFailedEvent",
+        ],
+    );
+}
+
+#[test]
+fn cqrs_and_composition_traces() {
+    check(
+        "cqrs-view",
+        "lag",
+        &[
+            "order-service commits",
+            "query@order-history-service",
+            "order-history-service<OrderCreatedEvent",
+            "customer-service<OrderCreatedEvent",
+            "order-service<CustomerCreditReservedEvent",
+            "order-history-service<OrderApprovedEvent",
+            "query@order-history-service",
+        ],
+    );
+    check(
+        "api-composition",
+        "service-down",
+        &[
+            "order-service commits",
+            "order-history-service<OrderCreatedEvent",
+            "customer-service<OrderCreatedEvent",
+            "order-service<CustomerCreditReservedEvent",
+            "order-history-service<OrderApprovedEvent",
+            "fault@order-service",
+            "query@api-composer",
+            "query@order-history-service",
+            "query@order-service",
+            "query@customer-service",
+            "query@api-composer",
+            "query@api-composer",
+            "fault@order-service",
+        ],
+    );
+}
+
+#[test]
+fn isolation_traces() {
+    check(
+        "isolation",
+        "semantic-lock",
+        &[
+            "order-service commits",
+            "order-service refuses",
+            "customer-service<OrderCreatedEvent",
+            "order-service<CustomerCreditReservedEvent",
+            "order-service commits",
+            "customer-service<OrderCancelledEvent",
+        ],
+    );
+    check(
+        "isolation",
+        "no-countermeasure",
+        &[
+            "fault@broker",
+            "order-service commits",
+            "order-service commits",
+            "customer-service<OrderCreatedEvent",
+            "customer-service<OrderCancelledEvent",
+            "order-service<CustomerCreditReservedEvent",
+        ],
+    );
+}
+
+/// Every variant ends as its file says, with exactly the violations it
+/// names, whatever the seed.
+#[test]
+fn every_variant_meets_its_expectations_across_seeds() {
+    for scenario in scenarios::catalogue() {
+        for variant in &scenario.variants {
+            for seed in 1..=50 {
+                let (world, _, violations) = run_checked(scenario.world(variant, seed), 10_000);
+                let context = format!("{}/{} seed={seed}", scenario.id, variant.id);
+                let states = order_states(&world);
+                let expected: Vec<(i64, String)> = variant.expect.orders.iter().map(|(k, v)| (*k, v.clone())).collect();
+                assert_eq!(states, expected, "{context}: final order states");
+                let mut ids: Vec<&str> = violations.iter().map(|v| v.id).collect();
+                ids.dedup();
+                let mut want: Vec<&str> = variant.expect.violations.iter().map(String::as_str).collect();
+                ids.sort();
+                ids.dedup();
+                want.sort();
+                assert_eq!(ids, want, "{context}: violations {violations:?}");
+            }
+        }
+    }
+}
+
+/// Queries report staleness as the lesson says: the first view query in
+/// `cqrs-view` is stale, the last is fresh; the composer fails while a
+/// service is down and the view still answers.
+#[test]
+fn queries_report_stale_fresh_and_failure() {
+    for variant in ["lag", "out-of-order"] {
+        let s = scenario("cqrs-view");
+        let (world, _, _) = run_checked(s.world(s.variant(Some(variant)).unwrap(), 3), 1000);
+        let (first, last) = (&world.queries[0], world.queries.last().unwrap());
+        assert!(first.stale() && first.events_behind > 0, "{variant}: first query should be stale: {first:?}");
+        assert!(!last.stale(), "{variant}: last query should be fresh: {last:?}");
+    }
+    let s = scenario("api-composition");
+    let (world, _, _) = run_checked(s.world(s.variant(Some("service-down")).unwrap(), 3), 1000);
+    let composed = world.queries.iter().find(|q| q.source == sagascope::sim::query::QuerySource::Composer).unwrap();
+    let viewed = world.queries.iter().find(|q| q.source == sagascope::sim::query::QuerySource::View).unwrap();
+    assert!(composed.error.is_some(), "composition should fail: {composed:?}");
+    assert!(viewed.error.is_none() && !viewed.stale(), "view should answer fresh: {viewed:?}");
+    let (world, _, _) = run_checked(s.world(s.variant(Some("compare")).unwrap(), 3), 1000);
+    let latency: Vec<u64> = world.queries.iter().map(|q| q.latency_ms().unwrap()).collect();
+    assert!(latency[0] == 0 && latency[1] > 0, "the view answers at once, the composer later: {latency:?}");
+}
+
+/// FTGO's saga statuses: compensation ran in reverse for the failing pivot.
+#[test]
+fn ftgo_saga_compensates_in_reverse() {
+    use sagascope::sim::saga::StepStatus::*;
+    let s = scenario("ftgo-create-order");
+    let (world, _, _) = run_checked(s.world(s.variant(Some("authorization-fails")).unwrap(), 5), 1000);
+    let saga = &world.services[&sagascope::sim::Svc::OrderService].db.sagas[&1];
+    assert_eq!(saga.steps, vec![Compensated, Done, Compensated, Failed, Skipped, Skipped]);
+    assert_eq!(saga.compensated, vec![2, 0]);
+    assert!(saga.end_state && saga.compensating);
+}
