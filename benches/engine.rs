@@ -11,7 +11,7 @@ use sagascope::sim::{faults, rng::Rng, Timeline, World};
 fn sandbox_with_orders(seed: u64, orders: u64) -> World {
     let scenario = scenarios::find("sandbox").expect("sandbox exists");
     let mut world = scenario.world(&scenario.variants[0], seed);
-    for (at, action) in faults::random_load(seed, 2, orders, orders * 20) {
+    for (at, action) in faults::random_load(seed, 2, orders, orders * 20, false) {
         world.schedule_action(at, action);
     }
     world
@@ -52,6 +52,13 @@ fn seek_times() {
 }
 
 fn main() {
-    steps_per_second();
-    seek_times();
+    // `cargo bench --bench engine -- steps` (or `seek`) runs one part alone,
+    // for profiling.
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if only.as_deref() != Some("seek") {
+        steps_per_second();
+    }
+    if only.as_deref() != Some("steps") {
+        seek_times();
+    }
 }

@@ -34,7 +34,7 @@ pub fn render(steps: &[Step], format: Format) -> String {
 }
 
 fn text(steps: &[Step]) -> String {
-    steps.iter().enumerate().map(|(i, s)| format!("{:>4} {:>6} ms  {}\n", i + 1, s.time_ms, s.text)).collect()
+    steps.iter().enumerate().map(|(i, s)| format!("{:>4} {:>6} ms  {}\n", i + 1, s.time_ms, s.sentence())).collect()
 }
 
 /// A Mermaid participant id (no dashes).

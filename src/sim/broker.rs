@@ -2,6 +2,7 @@
 //! at-least-once delivery.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -13,7 +14,8 @@ use super::service::Svc;
 pub struct Delivery {
     /// Unique per copy; a duplicate has its own delivery id, the same message id.
     pub id: u64,
-    pub message: Message,
+    /// Shared with the sender's outbox row and any other copy.
+    pub message: Rc<Message>,
     pub to: Svc,
     pub sent_at: u64,
     pub deliver_at: u64,
@@ -59,9 +61,9 @@ impl Broker {
     }
 
     /// A new delivery of `message` to `to`, not yet queued.
-    pub fn copy(&mut self, message: &Message, to: Svc, sent_at: u64, deliver_at: u64, duplicate: bool) -> Delivery {
+    pub fn copy(&mut self, message: &Rc<Message>, to: Svc, sent_at: u64, deliver_at: u64, duplicate: bool) -> Delivery {
         self.next_delivery_id += 1;
-        Delivery { id: self.next_delivery_id, message: message.clone(), to, sent_at, deliver_at, duplicate, waiting: false }
+        Delivery { id: self.next_delivery_id, message: Rc::clone(message), to, sent_at, deliver_at, duplicate, waiting: false }
     }
 
     /// Every delivery in flight, in (channel, subscriber, queue) order.

@@ -20,7 +20,10 @@ pub fn available_credit(db: &Database, customer: i64) -> Option<(String, i64, i6
 
 /// The (order id, amount) of each reservation `customer` holds.
 pub fn reserved_by(db: &Database, customer: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
-    db.table(RESERVATIONS).rows.iter().filter(move |(k, _)| k.0[0].int() == customer).map(|(k, row)| (k.0[1].int(), row[2].int()))
+    // Keys are (customer_id, order_id): this customer's rows are one range.
+    let from = Key::new(vec![customer.into()]);
+    let to = Key::new(vec![(customer + 1).into()]);
+    db.table(RESERVATIONS).rows.range(from..to).map(|(k, row)| (k.0[1].int(), row[2].int()))
 }
 
 /// The learner creates a customer: the row and `CustomerCreatedEvent`.
@@ -50,13 +53,13 @@ fn decide(db: &Database, customer: i64, order: i64, total: i64) -> Decision {
         return Decision::LimitExceeded(format!("{name} has {available} of {limit} available, order {order} needs {total}"));
     }
     let mut tx = Tx::default();
-    tx.put(RESERVATIONS, Key(vec![customer.into(), order.into()]), vec![customer.into(), order.into(), total.into()]);
+    tx.put(RESERVATIONS, Key::new(vec![customer.into(), order.into()]), vec![customer.into(), order.into(), total.into()]);
     Decision::Reserved(tx, format!("reserved {total} of {name}'s {available} available for order {order}"))
 }
 
 /// Choreography: react to Order events.
 pub fn on_order_event(db: &Database, ctx: &mut Ctx, event: &Message) -> Outcome {
-    let order: i64 = event.header_value("event-aggregate-id").parse().unwrap_or(0);
+    let order = event.header_int("event-aggregate-id");
     let customer = event.int("customerId");
     match event.kind {
         "OrderCreatedEvent" => {
@@ -69,7 +72,7 @@ pub fn on_order_event(db: &Database, ctx: &mut Ctx, event: &Message) -> Outcome 
             Ok(Done::new(tx, format!("{text}; publishes {kind}")))
         }
         "OrderCancelledEvent" => {
-            let key = Key(vec![customer.into(), order.into()]);
+            let key = Key::new(vec![customer.into(), order.into()]);
             if !db.table(RESERVATIONS).rows.contains_key(&key) {
                 return Ok(Done::nothing(format!("no credit reserved for order {order}; nothing to release")));
             }

@@ -1,22 +1,30 @@
 //! A service's private database: named tables of rows a UI can show as they
 //! are, and the write set of one local transaction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
 
 use super::message::Message;
 use super::saga::SagaInstance;
-use super::view::CustomerView;
+use super::view::{CustomerView, ViewOrder};
 
 /// One cell. Ordered so that keys sort numerically (`2` before `10`).
+/// Text is shared (`Rc`), so cloning a database for a checkpoint copies
+/// pointers, not strings.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Null,
     Int(i64),
-    Text(String),
+    Text(Rc<str>),
+    /// A message id, shown as `m12`.
+    Message(u64),
+    /// Text fixed in the program (a service id); cheaper than `Text` for
+    /// a row written on every delivery. A column holds one kind or the other.
+    Static(&'static str),
 }
 
 impl Value {
@@ -32,6 +40,7 @@ impl Value {
     pub fn text(&self) -> &str {
         match self {
             Value::Text(s) => s,
+            Value::Static(s) => s,
             _ => "",
         }
     }
@@ -45,13 +54,13 @@ impl From<i64> for Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Text(s.to_string())
+        Value::Text(Rc::from(s))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::Text(s)
+        Value::Text(Rc::from(s))
     }
 }
 
@@ -67,6 +76,8 @@ impl fmt::Display for Value {
             Value::Null => f.write_str("null"),
             Value::Int(n) => write!(f, "{n}"),
             Value::Text(s) => f.write_str(s),
+            Value::Message(id) => write!(f, "m{id}"),
+            Value::Static(s) => f.write_str(s),
         }
     }
 }
@@ -74,12 +85,17 @@ impl fmt::Display for Value {
 /// A primary key: one or more cells (composite keys such as
 /// `received_messages(consumer_id, message_id)` have two).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Key(pub Vec<Value>);
+pub struct Key(pub Rc<[Value]>);
 
 impl Key {
+    /// A key of these cells.
+    pub fn new(cells: Vec<Value>) -> Self {
+        Key(cells.into())
+    }
+
     /// A single-integer key.
     pub fn id(id: i64) -> Self {
-        Key(vec![Value::Int(id)])
+        Key::new(vec![Value::Int(id)])
     }
 }
 
@@ -100,7 +116,7 @@ impl fmt::Display for Key {
 pub struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
-    pub rows: BTreeMap<Key, Vec<Value>>,
+    pub rows: BTreeMap<Key, Rc<[Value]>>,
 }
 
 impl Table {
@@ -136,8 +152,10 @@ pub enum Write {
     Delete { table: &'static str, key: Key },
     /// Insert or replace a saga orchestrator's `saga_instance` row.
     Saga(SagaInstance),
-    /// Insert or replace a `customer_view` document.
-    View(CustomerView),
+    /// Upsert a `customer_view` document's customer fields.
+    ViewCustomer { id: i64, name: Rc<str>, credit_limit: i64 },
+    /// Upsert one order inside a customer's `customer_view` document.
+    ViewOrder { customer: i64, order: i64, entry: ViewOrder },
 }
 
 impl Write {
@@ -146,7 +164,7 @@ impl Write {
         match self {
             Write::Put { table, key, .. } | Write::Delete { table, key } => (table, key.to_string()),
             Write::Saga(saga) => (SAGA_TABLE, saga.saga_id.to_string()),
-            Write::View(view) => (VIEW_TABLE, view.id.to_string()),
+            Write::ViewCustomer { id, .. } | Write::ViewOrder { customer: id, .. } => (VIEW_TABLE, id.to_string()),
         }
     }
 }
@@ -158,13 +176,6 @@ pub const SAGA_TABLE: &str = "saga_instance";
 /// The CQRS view's documents.
 pub const VIEW_TABLE: &str = "customer_view";
 
-/// A row of the transactional outbox: a message waiting for the relay.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutboxRow {
-    pub message: Message,
-    pub published: bool,
-}
-
 /// A private database. Plain tables hold business rows and
 /// `received_messages`; the outbox, saga instances and view documents are
 /// typed because the relay, the orchestrator and the view read them back,
@@ -175,7 +186,10 @@ pub struct Database {
     /// Which typed tables this service shows ([`OUTBOX_TABLE`],
     /// [`SAGA_TABLE`], [`VIEW_TABLE`]), even while they are empty.
     pub typed: Vec<&'static str>,
-    pub outbox: BTreeMap<u64, OutboxRow>,
+    /// The outbox, by message id; rows stay after they are published.
+    pub outbox: BTreeMap<u64, Rc<Message>>,
+    /// Ids of outbox rows the relay has not marked published yet.
+    pub unpublished: BTreeSet<u64>,
     pub sagas: BTreeMap<u64, SagaInstance>,
     pub views: BTreeMap<i64, CustomerView>,
 }
@@ -203,27 +217,43 @@ impl Database {
     }
 
     /// Applies every write of a committed transaction, in order.
-    pub fn apply(&mut self, writes: &[Write]) {
+    pub fn apply(&mut self, writes: Vec<Write>) {
         for write in writes {
             match write {
                 Write::Put { table, key, row } => {
                     let table = self.tables.get_mut(table).unwrap_or_else(|| panic!("no table {table}"));
                     debug_assert_eq!(row.len(), table.columns.len(), "row width for {}", table.name);
-                    table.rows.insert(key.clone(), row.clone());
+                    table.rows.insert(key, row.into());
                 }
                 Write::Delete { table, key } => {
                     if let Some(table) = self.tables.get_mut(table) {
-                        table.rows.remove(key);
+                        table.rows.remove(&key);
                     }
                 }
                 Write::Saga(saga) => {
-                    self.sagas.insert(saga.saga_id, saga.clone());
+                    self.sagas.insert(saga.saga_id, saga);
                 }
-                Write::View(view) => {
-                    self.views.insert(view.id, view.clone());
+                Write::ViewCustomer { id, name, credit_limit } => {
+                    let doc = self.views.entry(id).or_insert_with(|| CustomerView::empty(id));
+                    doc.name = Some(name);
+                    doc.credit_limit = Some(credit_limit);
+                }
+                Write::ViewOrder { customer, order, entry } => {
+                    self.views.entry(customer).or_insert_with(|| CustomerView::empty(customer)).orders.insert(order, entry);
                 }
             }
         }
+    }
+
+    /// Writes a message to the outbox, unpublished.
+    pub fn add_to_outbox(&mut self, message: Message) {
+        self.unpublished.insert(message.id);
+        self.outbox.insert(message.id, Rc::new(message));
+    }
+
+    /// The oldest outbox row the relay has not marked published.
+    pub fn next_unpublished(&self) -> Option<&Rc<Message>> {
+        self.unpublished.first().map(|id| &self.outbox[id])
     }
 
     /// Every table as text: business tables, then the typed ones this
@@ -242,7 +272,7 @@ impl Database {
             out.push(TableView {
                 name: OUTBOX_TABLE,
                 columns: vec!["id", "destination", "headers", "payload", "published", "creation_time"],
-                rows: self.outbox.values().map(|r| (r.message.id_text(), r.message.outbox_cells(r.published))).collect(),
+                rows: self.outbox.values().map(|m| (m.id_text(), m.outbox_cells(!self.unpublished.contains(&m.id)))).collect(),
             });
         }
         if self.typed.contains(&SAGA_TABLE) {

@@ -44,9 +44,10 @@ pub fn random_plan(seed: u64, world: &World, horizon_ms: u64, faults_max: u64) -
     FaultPlan { redeliver_percent: rng.range(0, 15), actions, heal_by_ms }
 }
 
-/// Random business: `orders` orders (and a few cancels and queries) from
-/// customers `1..=customers`, spread over `horizon_ms`.
-pub fn random_load(seed: u64, customers: i64, orders: u64, horizon_ms: u64) -> Vec<(u64, Action)> {
+/// Random business: `orders` orders and a few cancels (and, with
+/// `queries`, view queries) from customers `1..=customers`, spread over
+/// `horizon_ms`.
+pub fn random_load(seed: u64, customers: i64, orders: u64, horizon_ms: u64, queries: bool) -> Vec<(u64, Action)> {
     let mut rng = Rng::fork(seed, "load");
     let mut out = Vec::new();
     for order in 1..=orders {
@@ -57,7 +58,7 @@ pub fn random_load(seed: u64, customers: i64, orders: u64, horizon_ms: u64) -> V
         if rng.chance(20) {
             out.push((at + rng.range(100, 800), Action::CancelOrder { order: order as i64 }));
         }
-        if rng.chance(10) {
+        if rng.chance(10) && queries {
             out.push((at + rng.range(0, 400), Action::QueryView { customer }));
         }
     }

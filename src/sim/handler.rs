@@ -29,18 +29,18 @@ impl Ctx<'_> {
     /// A domain event about aggregate `aggregate` with id `id`.
     pub fn event(&mut self, kind: &'static str, topic: &'static str, id: i64) -> Message {
         self.message(kind, Category::Event, topic)
-            .header("event-aggregate-type", topic)
+            .static_header("event-aggregate-type", topic)
             .header("event-aggregate-id", id)
-            .header("event-type", kind)
+            .static_header("event-type", kind)
     }
 
     /// A reply to `command`, sent to its reply channel.
     pub fn reply(&mut self, command: &Message, kind: &'static str, success: bool) -> Message {
         self.message(kind, Category::Reply, super::service::REPLY_CHANNEL)
-            .header("reply_type", kind)
-            .header("reply_outcome-type", if success { "SUCCESS" } else { "FAILURE" })
-            .header("reply_to_message_id", command.id_text())
-            .header("command_saga_id", command.header_value("command_saga_id"))
+            .static_header("reply_type", kind)
+            .static_header("reply_outcome-type", if success { "SUCCESS" } else { "FAILURE" })
+            .header("reply_to_message_id", Value::Message(command.id))
+            .header("command_saga_id", command.header_int("command_saga_id"))
     }
 }
 

@@ -33,7 +33,7 @@ pub struct Message {
     pub from: Svc,
     /// The broker channel (topic, command channel or reply channel).
     pub channel: &'static str,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, Value)>,
     pub payload: Vec<(&'static str, Value)>,
     pub created_at: u64,
 }
@@ -45,9 +45,14 @@ impl Message {
     }
 
     /// Adds a header.
-    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.headers.push((name, value.to_string()));
+    pub fn header(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.headers.push((name, value.into()));
         self
+    }
+
+    /// Adds a header whose text is fixed in the program (no allocation).
+    pub fn static_header(self, name: &'static str, value: &'static str) -> Self {
+        self.header(name, Value::Static(value))
     }
 
     /// Adds a payload field.
@@ -66,9 +71,19 @@ impl Message {
         self.payload.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.text())
     }
 
-    /// The header `name` ("" if absent).
-    pub fn header_value(&self, name: &str) -> &str {
-        self.headers.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    /// The header `name`, if present.
+    pub fn header_value(&self, name: &str) -> Option<&Value> {
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// The header `name` as text ("" if absent or not text).
+    pub fn header_text(&self, name: &str) -> &str {
+        self.header_value(name).map_or("", Value::text)
+    }
+
+    /// The header `name` as an integer (0 if absent or not an integer).
+    pub fn header_int(&self, name: &str) -> i64 {
+        self.header_value(name).map_or(0, Value::int)
     }
 
     /// The id as shown to learners.
@@ -84,7 +99,7 @@ impl Message {
                 out.push(',');
             }
             match value {
-                Value::Text(s) => out.push_str(&format!("\"{name}\":\"{s}\"")),
+                Value::Text(_) | Value::Static(_) | Value::Message(_) => out.push_str(&format!("\"{name}\":\"{value}\"")),
                 other => out.push_str(&format!("\"{name}\":{other}")),
             }
         }

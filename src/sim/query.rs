@@ -1,6 +1,8 @@
 //! Queries across services: against the CQRS view, or by API composition,
 //! whose calls travel like messages so the UI can animate the fan-out.
 
+use std::rc::Rc;
+
 use serde::Serialize;
 
 use super::message::Message;
@@ -26,9 +28,10 @@ pub struct QueryRecord {
     pub started_ms: u64,
     pub finished_ms: Option<u64>,
     /// What the caller got (partial while a composition is running).
-    pub answer: History,
+    /// Shared, so checkpoints of a long run stay cheap to copy.
+    pub answer: Rc<History>,
     /// What the owning services held when the answer was returned.
-    pub truth: Option<History>,
+    pub truth: Option<Rc<History>>,
     /// Why the query failed (a service was down).
     pub error: Option<String>,
     /// View queries: events the view had not applied yet.
@@ -40,7 +43,7 @@ pub struct QueryRecord {
 impl QueryRecord {
     /// Answered, and the answer differs from the truth.
     pub fn stale(&self) -> bool {
-        self.truth.as_ref().is_some_and(|t| *t != self.answer) && self.error.is_none()
+        self.truth.as_ref().is_some_and(|t| **t != *self.answer) && self.error.is_none()
     }
 
     /// Time from asking to answering.

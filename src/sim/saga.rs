@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::db::{Database, Write};
+use super::db::{Database, Value, Write};
 use super::handler::{Ctx, Tx};
 use super::message::{Category, Message};
 use super::orders;
@@ -239,10 +239,10 @@ fn run_local(db: &Database, style: Style, tx: &mut Tx, saga: &SagaInstance, name
 fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command: &'static str) -> Message {
     let mut message = ctx
         .message(command, Category::Command, participant.command_channel())
-        .header("command_type", command)
-        .header("command_reply_to", REPLY_CHANNEL)
-        .header("command_saga_type", saga.saga_type)
-        .header("command_saga_id", saga.saga_id)
+        .static_header("command_type", command)
+        .static_header("command_reply_to", REPLY_CHANNEL)
+        .static_header("command_saga_type", saga.saga_type)
+        .header("command_saga_id", saga.saga_id as i64)
         .field("orderId", saga.order_id);
     let party = if saga.style == Style::Ftgo { "consumerId" } else { "customerId" };
     if !matches!(command, "ApproveOrderCommand" | "RejectOrderCommand" | "ConfirmCreateTicket" | "CancelCreateTicket") {
@@ -254,18 +254,18 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
 /// A participant's reply: the orchestrator records it and moves on, forward
 /// on success, backwards through the compensations on failure.
 pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, String), String> {
-    let saga_id: u64 = reply.header_value("command_saga_id").parse().map_err(|_| "reply without a saga id".to_string())?;
+    let saga_id = reply.header_int("command_saga_id") as u64;
     let Some(saga) = db.sagas.get(&saga_id) else {
         return Err(format!("no saga {saga_id}"));
     };
     let mut tx = Tx::default();
     let in_reply_to = reply.header_value("reply_to_message_id");
-    if saga.end_state || in_reply_to != format!("m{}", saga.last_request_id) {
+    if saga.end_state || in_reply_to != Some(&Value::Message(saga.last_request_id)) {
         return Ok((tx, format!("{} for {SAGA_TYPE} {saga_id} is stale; ignored", reply.kind)));
     }
     let mut saga = saga.clone();
     let index = saga.current;
-    let success = reply.header_value("reply_outcome-type") == "SUCCESS";
+    let success = reply.header_text("reply_outcome-type") == "SUCCESS";
     let mut text = format!("{SAGA_TYPE} {saga_id} got {} for step {}", reply.kind, index + 1);
     if saga.compensating {
         saga.steps[index] = StepStatus::Compensated;

@@ -53,6 +53,18 @@ pub struct Step {
     pub sent: Vec<u64>,
     /// (table, row key) pairs this step wrote in `actor`'s database.
     pub writes: Vec<(&'static str, String)>,
-    /// The sentence the UI narrates.
+    /// What happened, in one sentence; [`Step::sentence`] adds the rows.
     pub text: String,
+}
+
+impl Step {
+    /// The sentence the UI narrates: what happened and which rows one
+    /// local transaction wrote. Built on demand, so runs stay fast.
+    pub fn sentence(&self) -> String {
+        if self.writes.is_empty() || self.kind == StepKind::Publish {
+            return self.text.clone();
+        }
+        let rows: Vec<String> = self.writes.iter().map(|(table, key)| format!("{table} {key}")).collect();
+        format!("{}. One local transaction wrote {}", self.text, rows.join(", "))
+    }
 }

@@ -3,6 +3,7 @@
 //! the owning services' data that the view should converge to.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ use super::message::Message;
 /// One order inside a customer's document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ViewOrder {
-    pub state: String,
+    pub state: &'static str,
     pub order_total: i64,
     /// Id of the last event applied to this order; older ones are ignored.
     pub last_event_id: u64,
@@ -23,7 +24,7 @@ pub struct ViewOrder {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CustomerView {
     pub id: i64,
-    pub name: Option<String>,
+    pub name: Option<Rc<str>>,
     pub credit_limit: Option<i64>,
     pub orders: BTreeMap<i64, ViewOrder>,
 }
@@ -33,10 +34,10 @@ pub struct CustomerView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct History {
     pub customer_id: i64,
-    pub name: Option<String>,
+    pub name: Option<Rc<str>>,
     pub credit_limit: Option<i64>,
     /// order id -> (state, total)
-    pub orders: BTreeMap<i64, (String, i64)>,
+    pub orders: BTreeMap<i64, (Rc<str>, i64)>,
 }
 
 impl History {
@@ -45,14 +46,18 @@ impl History {
         History { customer_id, name: None, credit_limit: None, orders: BTreeMap::new() }
     }
 
-    /// One line, for narration: "Alice (100): 1 APPROVED 60, 2 PENDING 30".
+    /// One line, for narration: "Alice: 1 PENDING 60, 2 APPROVED 30",
+    /// the newest few orders only.
     pub fn summary(&self) -> String {
-        let who = self.name.clone().unwrap_or_else(|| format!("customer {}", self.customer_id));
-        let orders: Vec<String> = self.orders.iter().map(|(id, (state, total))| format!("{id} {state} {total}")).collect();
-        if orders.is_empty() {
-            format!("{who}: no orders")
-        } else {
-            format!("{who}: {}", orders.join(", "))
+        const SHOWN: usize = 4;
+        let who = self.name.as_deref().map_or_else(|| format!("customer {}", self.customer_id), str::to_string);
+        let skipped = self.orders.len().saturating_sub(SHOWN);
+        let orders: Vec<String> =
+            self.orders.iter().skip(skipped).map(|(id, (state, total))| format!("{id} {state} {total}")).collect();
+        match (orders.is_empty(), skipped) {
+            (true, _) => format!("{who}: no orders"),
+            (false, 0) => format!("{who}: {}", orders.join(", ")),
+            (false, n) => format!("{who}: {n} older orders, then {}", orders.join(", ")),
         }
     }
 }
@@ -61,7 +66,8 @@ impl CustomerView {
     /// The columns the UI shows.
     pub const COLUMNS: [&'static str; 4] = ["id", "name", "credit_limit", "orders"];
 
-    fn empty(id: i64) -> Self {
+    /// A document with nothing in it yet.
+    pub fn empty(id: i64) -> Self {
         CustomerView { id, name: None, credit_limit: None, orders: BTreeMap::new() }
     }
 
@@ -71,7 +77,7 @@ impl CustomerView {
             self.orders.iter().map(|(id, o)| format!("{id}:{{{},{}}}", o.state, o.order_total)).collect();
         vec![
             self.id.to_string(),
-            self.name.clone().unwrap_or_else(|| "null".into()),
+            self.name.as_deref().unwrap_or("null").to_string(),
             self.credit_limit.map_or("null".into(), |c| c.to_string()),
             format!("{{{}}}", orders.join(",")),
         ]
@@ -83,7 +89,7 @@ impl CustomerView {
             customer_id: self.id,
             name: self.name.clone(),
             credit_limit: self.credit_limit,
-            orders: self.orders.iter().map(|(id, o)| (*id, (o.state.clone(), o.order_total))).collect(),
+            orders: self.orders.iter().map(|(id, o)| (*id, (Rc::from(o.state), o.order_total))).collect(),
         }
     }
 }
@@ -103,21 +109,18 @@ fn state_after(kind: &str) -> Option<&'static str> {
 /// `CustomerCreatedEvent` (another topic); it still lands. An event not
 /// newer than the last one applied to that order is ignored.
 pub fn on_event(db: &Database, event: &Message) -> Outcome {
-    let aggregate: i64 = event.header_value("event-aggregate-id").parse().unwrap_or(0);
+    let aggregate = event.header_int("event-aggregate-id");
     let mut tx = Tx::default();
     if event.kind == "CustomerCreatedEvent" {
-        let mut doc = db.views.get(&aggregate).cloned().unwrap_or_else(|| CustomerView::empty(aggregate));
-        doc.name = Some(event.text("name").to_string());
-        doc.credit_limit = Some(event.int("creditLimit"));
-        tx.writes.push(Write::View(doc));
+        let (name, credit_limit) = (Rc::from(event.text("name")), event.int("creditLimit"));
+        tx.writes.push(Write::ViewCustomer { id: aggregate, name, credit_limit });
         return Ok(Done::new(tx, format!("upserted customer {aggregate}'s name and credit limit")));
     }
     let Some(state) = state_after(event.kind) else {
         return Ok(Done::nothing(format!("the view does not use {}", event.kind)));
     };
     let customer = event.int("customerId");
-    let mut doc = db.views.get(&customer).cloned().unwrap_or_else(|| CustomerView::empty(customer));
-    if let Some(order) = doc.orders.get(&aggregate) {
+    if let Some(order) = db.views.get(&customer).and_then(|doc| doc.orders.get(&aggregate)) {
         if order.last_event_id >= event.id {
             return Ok(Done::nothing(format!(
                 "{} m{} is not newer than m{} already applied to order {aggregate}; ignored",
@@ -126,13 +129,25 @@ pub fn on_event(db: &Database, event: &Message) -> Outcome {
         }
     }
     let created = !db.views.contains_key(&customer);
-    doc.orders.insert(
-        aggregate,
-        ViewOrder { state: state.to_string(), order_total: event.int("orderTotal"), last_event_id: event.id },
-    );
-    tx.writes.push(Write::View(doc));
+    let entry = ViewOrder { state, order_total: event.int("orderTotal"), last_event_id: event.id };
+    tx.writes.push(Write::ViewOrder { customer, order: aggregate, entry });
     let note = if created { " (a document with no customer yet: the customer's event has not arrived)" } else { "" };
     Ok(Done::new(tx, format!("order {aggregate} is {state} in customer {customer}'s document{note}")))
+}
+
+/// The truth for one customer, read from the owning services' tables.
+pub fn project_one(customers: &Database, orders: &Database, customer: i64) -> History {
+    let mut out = History::empty(customer);
+    let table = customers.table("customers");
+    if let Some(row) = table.rows.get(&super::db::Key::id(customer)) {
+        out.name = Some(Rc::from(table.get(row, "name").text()));
+        out.credit_limit = Some(table.get(row, "credit_limit").int());
+    }
+    let table = orders.table("orders");
+    for (key, row) in table.rows.iter().filter(|(_, row)| table.get(row, "customer_id").int() == customer) {
+        out.orders.insert(key.0[0].int(), (Rc::from(table.get(row, "state").text()), table.get(row, "order_total").int()));
+    }
+    out
 }
 
 /// The truth the view should converge to: one `History` per customer known
@@ -143,13 +158,13 @@ pub fn project(customers: &Database, orders: &Database) -> BTreeMap<i64, History
     for (key, row) in &table.rows {
         let id = key.0[0].int();
         let entry = out.entry(id).or_insert_with(|| History::empty(id));
-        entry.name = Some(table.get(row, "name").text().to_string());
+        entry.name = Some(Rc::from(table.get(row, "name").text()));
         entry.credit_limit = Some(table.get(row, "credit_limit").int());
     }
     let table = orders.table("orders");
     for (key, row) in &table.rows {
         let customer = table.get(row, "customer_id").int();
-        let state = table.get(row, "state").text().to_string();
+        let state = Rc::from(table.get(row, "state").text());
         let total = table.get(row, "order_total").int();
         out.entry(customer).or_insert_with(|| History::empty(customer)).orders.insert(key.0[0].int(), (state, total));
     }

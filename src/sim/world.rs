@@ -3,12 +3,13 @@
 //! learner's action now. Both return the [`Step`] a learner sees.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::broker::{Broker, Delivery};
-use super::db::{Key, Write, OUTBOX_TABLE};
+use super::db::{Key, Value, Write, OUTBOX_TABLE};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
@@ -178,7 +179,7 @@ impl World {
         let id = person.id;
         let mut put = |svc: Svc, table: &'static str, row: Vec<super::db::Value>| {
             if let Some(service) = self.services.get_mut(&svc) {
-                service.db.apply(&[Write::Put { table, key: Key::id(id), row }]);
+                service.db.apply(vec![Write::Put { table, key: Key::id(id), row }]);
             }
         };
         put(Svc::CustomerService, "customers", vec![id.into(), person.name.as_str().into(), person.credit_limit.into()]);
@@ -187,12 +188,7 @@ impl World {
             put(Svc::AccountingService, "accounts", vec![id.into(), card.as_str().into()]);
         }
         if let Some(history) = self.services.get_mut(&Svc::OrderHistoryService) {
-            history.db.apply(&[Write::View(view::CustomerView {
-                id,
-                name: Some(person.name.clone()),
-                credit_limit: Some(person.credit_limit),
-                orders: BTreeMap::new(),
-            })]);
+            history.db.apply(vec![Write::ViewCustomer { id, name: Rc::from(person.name.as_str()), credit_limit: person.credit_limit }]);
         }
     }
 
@@ -268,7 +264,10 @@ impl World {
         let mut ctx = Ctx { now: self.now, style: self.style, semantic_lock: self.semantic_lock, me: svc, next_message_id: &mut self.next_message_id };
         let outcome = handler(&service.db, &mut ctx);
         match outcome {
-            Ok(done) => self.commit(svc, done, StepKind::Commit, None),
+            Ok(mut done) => {
+                done.text.insert_str(0, &format!("{svc}: "));
+                self.commit(svc, done, StepKind::Commit, None)
+            }
             Err(reason) => self.refused(svc, format!("{svc} refused: {reason}")),
         }
     }
@@ -291,18 +290,15 @@ impl World {
         let Tx { writes, messages } = tx;
         let now = self.now;
         let service = self.services.get_mut(&svc).expect("service exists");
-        service.db.apply(&writes);
-        let mut touched: Vec<(&'static str, String)> = writes.iter().map(|w| {
-            let (table, key) = w.target();
-            (table, key)
-        }).collect();
+        let mut touched: Vec<(&'static str, String)> = writes.iter().map(Write::target).collect();
+        service.db.apply(writes);
         let sent: Vec<u64> = messages.iter().map(|m| m.id).collect();
         let dual_write = !service.outbox_enabled && !messages.is_empty();
         let mut wrote_outbox = false;
         for message in messages {
             if service.outbox_enabled {
                 touched.push((OUTBOX_TABLE, message.id_text()));
-                service.db.outbox.insert(message.id, super::db::OutboxRow { message, published: false });
+                service.db.add_to_outbox(message);
                 wrote_outbox = true;
             } else {
                 service.unsent.push(message);
@@ -318,11 +314,7 @@ impl World {
             let at = now + self.latency.range(DUAL_WRITE_LAG_MS.0, DUAL_WRITE_LAG_MS.1);
             self.schedule(at, Event::DualWrite(svc));
         }
-        let mut text = format!("{svc}: {text}");
-        if !touched.is_empty() {
-            let rows: Vec<String> = touched.iter().map(|(t, k)| format!("{t} {k}")).collect();
-            text.push_str(&format!(". One local transaction wrote {}", rows.join(", ")));
-        }
+        let mut text = text;
         if dual_write {
             text.push_str(". The outbox is off: the messages wait in memory to be published");
         }
@@ -337,8 +329,7 @@ impl World {
         if !service.relay.up || !service.connected {
             return None;
         }
-        let (&id, row) = service.db.outbox.iter().find(|(_, r)| !r.published)?;
-        let message = row.message.clone();
+        let message = Rc::clone(service.db.next_unpublished()?);
         let crash = service.relay.crash_armed;
         let text = if crash {
             service.relay.up = false;
@@ -350,10 +341,10 @@ impl World {
                 message.channel
             )
         } else {
-            service.db.outbox.get_mut(&id).expect("row exists").published = true;
+            service.db.unpublished.remove(&message.id);
             format!("relay of {svc} published {} {} to {} and marked its outbox row published", message.kind, message.id_text(), message.channel)
         };
-        let more = service.relay.up && service.db.outbox.values().any(|r| !r.published);
+        let more = service.relay.up && !service.db.unpublished.is_empty();
         if more {
             service.relay.poll_scheduled = true;
         }
@@ -377,7 +368,7 @@ impl World {
             self.schedule(at, Event::DualWrite(svc));
         }
         let text = format!("{svc} published {} {} to {} straight after its commit (dual write, no outbox)", message.kind, message.id_text(), message.channel);
-        let reference = self.publish(&message);
+        let reference = self.publish(&Rc::new(message));
         Some(Step { time_ms: self.now, kind: StepKind::Publish, actor: Some(svc), message: Some(reference), sent: vec![], writes: vec![], text })
     }
 
@@ -388,10 +379,13 @@ impl World {
     }
 
     /// Puts a message on its channel: one delivery per subscriber, in order.
-    fn publish(&mut self, message: &Message) -> MessageRef {
-        let subscribers = self.broker.channels.get(message.channel).cloned().unwrap_or_default();
-        let wanted = |to: &Svc| message.category != Category::Event || super::service::handles_event(*to, message.kind);
-        for to in subscribers.into_iter().filter(wanted) {
+    fn publish(&mut self, message: &Rc<Message>) -> MessageRef {
+        let subscribers = self.broker.channels.get(message.channel).map_or(0, Vec::len);
+        for index in 0..subscribers {
+            let to = self.broker.channels[message.channel][index];
+            if message.category == Category::Event && !super::service::handles_event(to, message.kind) {
+                continue;
+            }
             let latency = self.latency_ms(message.channel);
             let last = self.broker.subscriptions[&(message.channel, to)].queue.back().map_or(0, |d| d.deliver_at);
             let deliver_at = (self.now + latency).max(last);
@@ -481,7 +475,7 @@ impl World {
         let message = &delivery.message;
         let reference = reference(message, Some(svc), delivery.duplicate);
         let service = &self.services[&svc];
-        let received = Key(vec![svc.id().into(), message.id_text().into()]);
+        let received = Key::new(vec![Value::Static(svc.id()), Value::Message(message.id)]);
         if service.idempotent && service.db.table("received_messages").rows.contains_key(&received) {
             let text = format!(
                 "{svc} dropped {} {}: received_messages already has it, so this duplicate changes nothing",
@@ -501,10 +495,10 @@ impl World {
             *self.ledger.effects.entry((svc, message.id)).or_insert(0) += 1;
         }
         if idempotent {
-            done.tx.put("received_messages", received, vec![svc.id().into(), message.id_text().into()]);
+            done.tx.put("received_messages", received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
         }
         let copy = if delivery.duplicate { " (a duplicate)" } else { "" };
-        done.text = format!("handled {} {}{copy} from {}: {}", message.kind, message.id_text(), message.channel, done.text);
+        done.text = format!("{svc}: handled {} {}{copy} from {}: {}", message.kind, message.id_text(), message.channel, done.text);
         self.commit(svc, done, StepKind::Handle, Some(reference))
     }
 
@@ -517,7 +511,7 @@ impl World {
         if self.style == Style::Ftgo {
             return None;
         }
-        Some(view::project(&customers.db, &orders.db).remove(&customer).unwrap_or_else(|| History::empty(customer)))
+        Some(view::project_one(&customers.db, &orders.db, customer))
     }
 
     /// Events the view has not applied yet: unpublished outbox rows on the
@@ -536,7 +530,7 @@ impl World {
         let unpublished: usize = self
             .services
             .values()
-            .flat_map(|s| s.db.outbox.values().filter(|r| !r.published).map(|r| &r.message).chain(s.unsent.iter()))
+            .flat_map(|s| s.db.unpublished.iter().map(|id| &*s.db.outbox[id]).chain(s.unsent.iter()))
             .filter(|m| m.channel == ORDER_TOPIC || m.channel == CUSTOMER_TOPIC)
             .count();
         queued + unpublished
@@ -559,14 +553,14 @@ impl World {
             customer,
             started_ms: self.now,
             finished_ms: Some(self.now),
-            answer,
-            truth,
+            answer: Rc::new(answer),
+            truth: truth.map(Rc::new),
             error: None,
             events_behind: behind,
             outstanding: 0,
         };
         let verdict = if record.stale() {
-            format!("STALE, {behind} events behind; the owning services say {}", record.truth.as_ref().map(History::summary).unwrap_or_default())
+            format!("STALE, {behind} events behind; the owning services say {}", record.truth.as_deref().map(History::summary).unwrap_or_default())
         } else {
             "fresh: it matches the owning services".to_string()
         };
@@ -586,7 +580,7 @@ impl World {
         for (target, path) in targets {
             self.next_message_id += 1;
             self.next_call_id += 1;
-            let mut message = Message::new("GET", Category::Request, svc, "http").header("path", &path);
+            let mut message = Message::new("GET", Category::Request, svc, "http").header("path", path.as_str());
             message.id = self.next_message_id;
             message.created_at = self.now;
             let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
@@ -601,7 +595,7 @@ impl World {
             customer,
             started_ms: self.now,
             finished_ms: None,
-            answer: History::empty(customer),
+            answer: Rc::new(History::empty(customer)),
             truth: None,
             error: None,
             events_behind: 0,
@@ -616,7 +610,7 @@ impl World {
             Leg::Request => {
                 let target = call.target;
                 let up = self.services.get(&target).is_some_and(|s| s.up);
-                let path = call.message.header_value("path").to_string();
+                let path = call.message.header_text("path").to_string();
                 let (status, body) = if up {
                     let (body, part) = self.answer_call(&call);
                     call.part = Some(part);
@@ -625,7 +619,7 @@ impl World {
                     ("503 Service Unavailable", String::new())
                 };
                 self.next_message_id += 1;
-                let mut response = Message::new(status, Category::Response, target, "http").header("path", &path).field("body", body.as_str());
+                let mut response = Message::new(status, Category::Response, target, "http").header("path", path.as_str()).field("body", body.as_str());
                 response.id = self.next_message_id;
                 response.created_at = self.now;
                 let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
@@ -677,16 +671,17 @@ impl World {
             None => record.error = Some(format!("{target} is down")),
             // Join in memory: each service contributes its own part.
             Some(part) if target == Svc::CustomerService => {
-                record.answer.name = part.name;
-                record.answer.credit_limit = part.credit_limit;
+                let answer = Rc::make_mut(&mut record.answer);
+                answer.name = part.name;
+                answer.credit_limit = part.credit_limit;
             }
-            Some(part) => record.answer.orders = part.orders,
+            Some(part) => Rc::make_mut(&mut record.answer).orders = part.orders,
         }
         let text = if record.outstanding > 0 {
             format!("api-composer got {} from {target} ({body}); waiting for the other call", call.message.kind)
         } else {
             record.finished_ms = Some(now);
-            record.truth = truth_now;
+            record.truth = truth_now.map(Rc::new);
             let latency = now - record.started_ms;
             match &record.error {
                 Some(error) => format!("api-composer: query {} FAILED after {latency} ms: {error}, so the composition has no answer", record.id),
@@ -828,7 +823,7 @@ impl World {
 
     fn kick_relay(&mut self, svc: Svc) {
         let s = self.services.get_mut(&svc).expect("present");
-        let pending = s.db.outbox.values().any(|r| !r.published);
+        let pending = !s.db.unpublished.is_empty();
         if s.relay.up && s.connected && pending && !s.relay.poll_scheduled {
             s.relay.poll_scheduled = true;
             let at = self.now + self.latency.range(RELAY_LAG_MS.0, RELAY_LAG_MS.1);
@@ -857,7 +852,8 @@ impl World {
                 copies.push(to);
             }
         } else {
-            let Some(message) = self.services.values().find_map(|s| s.db.outbox.get(&id).filter(|r| r.published).map(|r| r.message.clone()))
+            let published = |s: &Service| s.db.outbox.get(&id).filter(|_| !s.db.unpublished.contains(&id)).cloned();
+            let Some(message) = self.services.values().find_map(published)
             else {
                 return self.refused(None, format!("m{id} is neither in flight nor published from an outbox"));
             };

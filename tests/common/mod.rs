@@ -78,7 +78,7 @@ pub fn random_world_with(seed: u64, orders: u64) -> World {
         })
         .collect();
     let mut world = World::new(seed, &Setup { style, services, people });
-    let load = faults::random_load(seed, 3, orders, 1500);
+    let load = faults::random_load(seed, 3, orders, 1500, true);
     let plan = faults::random_plan(seed, &world, 1500, 6);
     faults::apply(&mut world, &plan, &load);
     world
