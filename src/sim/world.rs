@@ -65,8 +65,9 @@ enum Event {
 pub struct Ledger {
     /// How many times each consumer's handler took effect for each message.
     pub effects: BTreeMap<(Svc, u64), u32>,
-    /// Messages committed with the outbox off and lost in a crash.
-    pub lost: Vec<u64>,
+    /// Messages committed with the outbox off and lost in a crash:
+    /// (sender, kind, message id).
+    pub lost: Vec<(Svc, &'static str, u64)>,
 }
 
 /// A message moving on screen: a broker delivery or an HTTP call.
@@ -718,7 +719,7 @@ impl World {
                 }
                 s.up = false;
                 let lost: Vec<Message> = std::mem::take(&mut s.unsent);
-                self.ledger.lost.extend(lost.iter().map(|m| m.id));
+                self.ledger.lost.extend(lost.iter().map(|m| (svc, m.kind, m.id)));
                 let mut text = format!("{svc} crashed. Its database survives; messages for it wait in the broker");
                 if !lost.is_empty() {
                     let names: Vec<String> = lost.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();

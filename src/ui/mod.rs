@@ -1,9 +1,224 @@
-//! The Leptos app. A projection of the engine's state, nothing more.
+//! The Leptos app: a projection of the engine's state, nothing more.
+//!
+//! - [`state`]: the lesson (timeline + signals), shared through context.
+//! - [`canvas`] and [`layout`]: services, broker and moving messages.
+//! - [`tables`], [`panels`]: tables, narration, log, saga, query, inspector.
+//! - [`controls`]: playback and the learner's actions.
+//! - [`hash`]: the `#/<scenario>?step=N&seed=N` contract.
 
+mod canvas;
+mod controls;
+pub mod hash;
+pub mod layout;
+mod panels;
+mod state;
+mod tables;
+
+use leptos::ev;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::scenarios;
+use canvas::Canvas;
+use controls::{Actions, Playback};
+use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel};
+use state::Lesson;
+
+fn location_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <main data-testid="sagascope">"SagaScope"</main> }
+    let lesson = Lesson::from_hash(&location_hash());
+    provide_context(lesson);
+    keyboard(lesson);
+    sync_hash(lesson);
+    let scenario_id = move || lesson.with(|i| i.scenario.id.clone());
+    view! {
+        <div class="app" data-testid="sagascope"
+            data-scenario=scenario_id
+            data-step=move || lesson.with(|i| i.timeline.cursor()).to_string()
+            data-steps=move || lesson.with(|i| i.timeline.len()).to_string()
+            data-playing=move || lesson.playing.get().to_string()>
+            <Header/>
+            {move || lesson.notice.get().map(|text| view! {
+                <div class="notice" role="status">{text}
+                    <button class="close" on:click=move |_| lesson.notice.set(None) aria-label="Dismiss">"×"</button>
+                </div>
+            })}
+            <main>
+                <div class="stage">
+                    <Canvas/>
+                    <Narration/>
+                    <Playback/>
+                    <Actions/>
+                </div>
+                <aside>
+                    <Inspector/>
+                    <SagaPanel/>
+                    <QueryPanel/>
+                    <Log/>
+                </aside>
+            </main>
+        </div>
+    }
+}
+
+/// Title, lesson and variant pickers, seed, and loading a scenario file.
+#[component]
+fn Header() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let catalogue = scenarios::catalogue();
+    let pick_scenario = {
+        let catalogue = catalogue.clone();
+        move |ev: ev::Event| {
+            let id = event_target_value(&ev);
+            if let Some(scenario) = catalogue.iter().find(|s| s.id == id) {
+                let seed = lesson.with_untracked(|i| i.seed);
+                lesson.open(scenario.clone(), 0, seed);
+            }
+        }
+    };
+    let pick_variant = move |ev: ev::Event| {
+        let index: usize = event_target_value(&ev).parse().unwrap_or(0);
+        let (scenario, seed) = lesson.with_untracked(|i| (i.scenario.clone(), i.seed));
+        lesson.open(scenario, index.min(scenario_len(&lesson) - 1), seed);
+    };
+    let pick_seed = move |ev: ev::Event| match event_target_value(&ev).parse::<u64>() {
+        Ok(seed) => {
+            let (scenario, variant) = lesson.with_untracked(|i| (i.scenario.clone(), i.variant));
+            lesson.open(scenario, variant, seed);
+        }
+        Err(_) => lesson.notice.set(Some("The seed must be a whole number.".into())),
+    };
+    let summary = move || lesson.with(|i| format!("{} {}", i.scenario.summary, i.scenario.variants[i.variant].summary));
+    view! {
+        <header>
+            <h1>"SagaScope"</h1>
+            <label>"Lesson "
+                <select aria-label="Lesson" on:change=pick_scenario>
+                    {catalogue.iter().map(|s| {
+                        let id = s.id.clone();
+                        view! { <option value=s.id.clone() selected=move || lesson.with(|i| i.scenario.id == id)>{s.title.clone()}</option> }
+                    }).collect_view()}
+                    {move || {
+                        let (id, title) = lesson.with(|i| (i.scenario.id.clone(), i.scenario.title.clone()));
+                        (scenarios::find(&id).is_none()).then(|| view! { <option value=id selected=true>{title}</option> })
+                    }}
+                </select>
+            </label>
+            <label>"Variant "
+                <select aria-label="Variant" on:change=pick_variant>
+                    {move || lesson.with(|i| i.scenario.variants.iter().enumerate().map(|(n, v)| (n, v.title.clone(), n == i.variant)).collect::<Vec<_>>())
+                        .into_iter().map(|(n, title, selected)| view! { <option value=n.to_string() selected=selected>{title}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Seed " <input class="seed" type="number" min="0" aria-label="Seed"
+                prop:value=move || lesson.with(|i| i.seed).to_string() on:change=pick_seed/></label>
+            <label class="file">"Load scenario… "
+                <input type="file" accept=".json,application/json" aria-label="Load a scenario file" on:change=move |ev| load_file(lesson, ev)/>
+            </label>
+            <p class="summary">{summary}</p>
+        </header>
+    }
+}
+
+fn scenario_len(lesson: &Lesson) -> usize {
+    lesson.with_untracked(|i| i.scenario.variants.len())
+}
+
+/// Reads a scenario file the learner picked; a bad file gets a message.
+fn load_file(lesson: Lesson, ev: ev::Event) {
+    let Some(file) = event_target::<web_sys::HtmlInputElement>(&ev).files().and_then(|f| f.get(0)) else { return };
+    let Ok(reader) = web_sys::FileReader::new() else { return };
+    let onload = Closure::once_into_js({
+        let reader = reader.clone();
+        move || {
+            let text = reader.result().ok().and_then(|r| r.as_string()).unwrap_or_default();
+            match scenarios::from_json(&text) {
+                Ok(scenario) => {
+                    let seed = lesson.with_untracked(|i| i.seed);
+                    lesson.open(scenario, 0, seed);
+                }
+                Err(error) => lesson.notice.set(Some(format!("That file cannot be loaded: {error}"))),
+            }
+        }
+    });
+    reader.set_onload(Some(onload.unchecked_ref()));
+    if reader.read_as_text(&file).is_err() {
+        lesson.notice.set(Some("That file cannot be read.".into()));
+    }
+}
+
+/// Space, Right, Left, Home and End, unless the learner is typing.
+fn keyboard(lesson: Lesson) {
+    let handle = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let handled = match ev.key().as_str() {
+            " " => {
+                controls::toggle(lesson);
+                true
+            }
+            "ArrowRight" => {
+                lesson.playing.set(false);
+                lesson.forward();
+                true
+            }
+            "ArrowLeft" => {
+                lesson.playing.set(false);
+                lesson.back();
+                true
+            }
+            "Home" => {
+                lesson.playing.set(false);
+                lesson.seek(0);
+                true
+            }
+            "End" => {
+                lesson.playing.set(false);
+                lesson.seek(usize::MAX);
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// Keeps the URL hash on the current step while paused (so a link opens
+/// exactly here), and follows the hash when the learner edits it.
+fn sync_hash(lesson: Lesson) {
+    Effect::new(move |_| {
+        if lesson.playing.get() {
+            return;
+        }
+        let hash = lesson.hash();
+        if location_hash() != hash {
+            if let Ok(history) = window().history() {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+            }
+        }
+    });
+    let handle = window_event_listener(ev::hashchange, move |_| {
+        let hash = location_hash();
+        if hash != lesson.hash_untracked() {
+            let fresh = Lesson::from_hash(&hash);
+            let (scenario, variant, seed, step) = fresh.with_untracked(|i| (i.scenario.clone(), i.variant, i.seed, i.timeline.cursor()));
+            lesson.open(scenario, variant, seed);
+            lesson.seek(step);
+            lesson.notice.set(fresh.notice.get_untracked());
+        }
+    });
+    on_cleanup(move || handle.remove());
 }

@@ -1,0 +1,179 @@
+//! The architecture canvas: a box per service with its tables, outbox and
+//! relay; the broker with a lane per channel; messages moving between them.
+
+use leptos::prelude::*;
+
+use crate::sim::message::Category;
+use crate::sim::{Action, Svc};
+
+use super::layout::{layout, Layout, Rect, HEIGHT, WIDTH};
+use super::state::{Lesson, Selection};
+use super::tables::TableList;
+
+/// The whole canvas.
+#[component]
+pub fn Canvas() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let geometry = Memo::new(move |_| {
+        lesson.with(|i| {
+            let services: Vec<Svc> = i.timeline.world().services.keys().copied().collect();
+            let channels: Vec<&'static str> = i.timeline.world().broker.channels.keys().copied().collect();
+            layout(&services, &channels)
+        })
+    });
+    view! {
+        <svg class="canvas" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
+            aria-label="Services, the broker and the messages between them">
+            <Broker geometry/>
+            {move || geometry.get().boxes.into_iter().map(|(svc, rect)| view! { <ServiceBox svc rect/> }).collect_view()}
+            <Tokens geometry/>
+        </svg>
+    }
+}
+
+/// The broker and its channels.
+#[component]
+fn Broker(geometry: Memo<Layout>) -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let lanes = move || {
+        let g = geometry.get();
+        lesson.with(|i| {
+            let broker = &i.timeline.world().broker;
+            g.lanes
+                .iter()
+                .map(|(channel, y)| {
+                    let held = broker.held.contains(channel);
+                    let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
+                    let kind = if channel.ends_with("-reply") {
+                        "reply channel"
+                    } else if channel.chars().next().is_some_and(char::is_uppercase) {
+                        "event topic"
+                    } else {
+                        "command channel"
+                    };
+                    let title = format!("{channel} ({kind}) → {}", if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") });
+                    view! {
+                        <g class="lane" class:held=held data-channel=*channel>
+                            <title>{title}</title>
+                            <rect x=g.broker.x + 8.0 y=*y width=g.broker.w - 16.0 height="44" rx="8"></rect>
+                            <text x=g.broker.x + 18.0 y=*y + 16.0 class="lane-name">{*channel}</text>
+                            <text x=g.broker.x + 18.0 y=*y + 32.0 class="lane-kind">{if held { "HELD".to_string() } else { kind.to_string() }}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <g class="broker">
+            <rect x=move || geometry.get().broker.x y="0" width=move || geometry.get().broker.w height=HEIGHT rx="10"></rect>
+            <text x=move || geometry.get().broker.x + 100.0 y="26" class="box-title" text-anchor="middle">"Message broker"</text>
+            <text x=move || geometry.get().broker.x + 100.0 y="46" class="box-note" text-anchor="middle">"at-least-once, ordered per channel"</text>
+            {lanes}
+        </g>
+    }
+}
+
+/// One service: its status, relay, outbox switch and tables.
+#[component]
+fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let up = move || lesson.with(|i| i.timeline.world().services.get(&svc).is_some_and(|s| s.up));
+    let status = move || if up() { "up" } else { "down" };
+    let relay = move || {
+        lesson.with(|i| {
+            let s = &i.timeline.world().services[&svc];
+            if !svc.publishes() {
+                None
+            } else if !s.outbox_enabled {
+                Some(("dual write", "relay-off"))
+            } else if !s.relay.up {
+                Some(("relay down", "relay-down"))
+            } else if s.relay.crash_armed {
+                Some(("relay: crash armed", "relay-armed"))
+            } else {
+                Some(("relay up", "relay-up"))
+            }
+        })
+    };
+    let lost = move || {
+        lesson.with(|i| {
+            let lost: Vec<String> =
+                i.timeline.world().ledger.lost.iter().filter(|(from, _, _)| *from == svc).map(|(_, kind, id)| format!("{kind} m{id}")).collect();
+            (!lost.is_empty()).then(|| format!("LOST, committed but never published: {}", lost.join(", ")))
+        })
+    };
+    let toggle = move |_| {
+        let action = if up() { Action::Crash { service: svc } } else { Action::Restart { service: svc } };
+        lesson.act(action);
+    };
+    let inspect = move |_| lesson.selected.set(Some(Selection::Service(svc)));
+    view! {
+        <g class="service" data-service=svc.id() data-status=status class:down=move || !up()>
+            <rect class="service-box" x=rect.x y=rect.y width=rect.w height=rect.h rx="10"></rect>
+            <foreignObject x=rect.x y=rect.y width=rect.w height=rect.h>
+                <div class="service-body">
+                    <div class="service-head">
+                        <button class="service-name" on:click=inspect title="Show every table">{svc.title()}</button>
+                        <span class="status" class:is-down=move || !up()>{status}</span>
+                        {move || relay().map(|(text, class)| view! { <span class=format!("relay {class}")>{text}</span> })}
+                        <button class="small" on:click=toggle aria-label=move || format!("{} {}", if up() { "Crash" } else { "Restart" }, svc.title())>
+                            {move || if up() { "Crash" } else { "Restart" }}
+                        </button>
+                    </div>
+                    {move || lost().map(|text| view! { <div class="lost">{text}</div> })}
+                    <TableList svc compact=true/>
+                </div>
+            </foreignObject>
+        </g>
+    }
+}
+
+/// Messages in flight, positioned by the clock.
+#[component]
+fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let jump = window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
+    let flights = move || lesson.with(|i| i.timeline.world().flights());
+    view! {
+        <g class="tokens">
+            <For each=flights key=|f| (f.key.clone(), f.deliver_at, f.waiting) let(flight)>
+                {
+                    let key = flight.key.clone();
+                    let class = match flight.category {
+                        Category::Event => "token event",
+                        Category::Command => "token command",
+                        Category::Reply => "token reply",
+                        Category::Request | Category::Response => "token http",
+                    };
+                    let shape = match flight.category {
+                        Category::Event => view! { <rect x="-8" y="-8" width="16" height="16" rx="8"></rect> }.into_any(),
+                        Category::Command => view! { <rect x="-8" y="-8" width="16" height="16" rx="2"></rect> }.into_any(),
+                        Category::Reply => view! { <path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path> }.into_any(),
+                        _ => view! { <rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect> }.into_any(),
+                    };
+                    let label = format!("{} m{}{}", flight.kind, flight.message_id, if flight.duplicate { " (copy)" } else { "" });
+                    let position = {
+                        let flight = flight.clone();
+                        move || {
+                            let (x, y) = geometry.get().position(&flight, lesson.clock.get(), jump);
+                            format!("translate({x:.1},{y:.1})")
+                        }
+                    };
+                    let aria = format!("Inspect {label}");
+                    let select = move |_| lesson.selected.set(Some(Selection::Message(key.clone())));
+                    view! {
+                        <g class=class class:duplicate=flight.duplicate class:waiting=flight.waiting transform=position
+                            data-message=format!("m{}", flight.message_id) data-delivery=flight.key.clone()
+                            data-kind=flight.kind data-from=flight.from.id() data-to=flight.to.id()
+                            on:click=select role="button" tabindex="0" aria-label=aria>
+                            {shape}
+                            {flight.duplicate.then(|| view! { <text class="copy-mark" x="-4" y="4">"2"</text> })}
+                            <text class="token-label" x="12" y="4">{label}</text>
+                        </g>
+                    }
+                }
+            </For>
+        </g>
+    }
+}

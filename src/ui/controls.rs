@@ -1,0 +1,176 @@
+//! Playback (play, pause, step, scrub, speed) and what a learner can do to
+//! the running system.
+
+use leptos::prelude::*;
+
+use crate::sim::{Action, Svc};
+
+use super::state::Lesson;
+
+/// Speeds offered, in virtual ms per real ms.
+const SPEEDS: [(f64, &str); 5] = [(0.03, "0.03×"), (0.1, "0.1×"), (0.25, "0.25×"), (0.5, "0.5×"), (1.0, "1×")];
+
+fn performance_now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Starts playing: one requestAnimationFrame loop, which stops by itself on
+/// pause or at the end, so a paused lesson costs nothing.
+pub fn play(lesson: Lesson) {
+    if lesson.playing.get_untracked() {
+        return;
+    }
+    if lesson.with_untracked(|i| i.timeline.cursor() >= i.timeline.len()) {
+        lesson.seek(0);
+    }
+    lesson.playing.set(true);
+    fn frame(lesson: Lesson, last: f64) {
+        if !lesson.playing.get_untracked() {
+            return;
+        }
+        let now = performance_now();
+        lesson.advance(now - last);
+        if lesson.playing.get_untracked() {
+            request_animation_frame(move || frame(lesson, now));
+        }
+    }
+    let start = performance_now();
+    request_animation_frame(move || frame(lesson, start));
+}
+
+/// Play or pause.
+pub fn toggle(lesson: Lesson) {
+    if lesson.playing.get_untracked() {
+        lesson.playing.set(false);
+    } else {
+        play(lesson);
+    }
+}
+
+/// The playback bar.
+#[component]
+pub fn Playback() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let cursor = move || lesson.with(|i| i.timeline.cursor());
+    let len = move || lesson.with(|i| i.timeline.len());
+    let pause_then = move |f: &dyn Fn()| {
+        lesson.playing.set(false);
+        f();
+    };
+    view! {
+        <div class="playback" role="toolbar" aria-label="Playback">
+            <button on:click=move |_| pause_then(&|| lesson.seek(0)) aria-label="Restart" title="Restart (Home)">"⏮"</button>
+            <button on:click=move |_| pause_then(&|| lesson.back()) aria-label="Step back" title="Step back (←)">"◀"</button>
+            <button class="play" on:click=move |_| toggle(lesson)
+                aria-label=move || if lesson.playing.get() { "Pause" } else { "Play" } title="Play or pause (Space)">
+                {move || if lesson.playing.get() { "❚❚" } else { "▶" }}
+            </button>
+            <button on:click=move |_| pause_then(&|| { lesson.forward(); }) aria-label="Step forward" title="Step forward (→)">"▶|"</button>
+            <button on:click=move |_| pause_then(&|| lesson.seek(usize::MAX)) aria-label="Go to end" title="Go to the end (End)">"⏭"</button>
+            <input type="range" class="scrub" min="0" max=len prop:value=move || cursor().to_string()
+                aria-label="Timeline"
+                on:input=move |ev| { lesson.playing.set(false); lesson.seek(event_target_value(&ev).parse().unwrap_or(0)); }/>
+            <span class="counter">{move || format!("step {} / {} · {} ms", cursor(), len(), lesson.clock.get().round())}</span>
+            <label class="speed">"speed "
+                <select aria-label="Speed" on:change=move |ev| lesson.speed.set(event_target_value(&ev).parse().unwrap_or(0.1))>
+                    {SPEEDS.iter().map(|(value, label)| view! {
+                        <option value=value.to_string() selected=move || (lesson.speed.get() - value).abs() < 1e-9>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// Ids in a table's first key column, for pickers.
+fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
+    lesson.with(|i| {
+        i.timeline.world().services.get(&svc).map_or_else(Vec::new, |s| {
+            s.db.tables.get(table).map_or_else(Vec::new, |t| t.rows.keys().map(|k| k.0[0].int()).collect())
+        })
+    })
+}
+
+/// What the learner can do now: business requests, queries and faults.
+#[component]
+pub fn Actions() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let has = move |svc: Svc| lesson.with(|i| i.timeline.world().services.contains_key(&svc));
+    let people_table = move || if has(Svc::CustomerService) { (Svc::CustomerService, "customers") } else { (Svc::ConsumerService, "consumers") };
+    let customer = RwSignal::new(1_i64);
+    let total = RwSignal::new(40_i64);
+    let order = RwSignal::new(1_i64);
+    let name = RwSignal::new("Carol".to_string());
+    let limit = RwSignal::new(120_i64);
+    let relay_of = RwSignal::new(Svc::OrderService);
+    let channel = RwSignal::new("Order".to_string());
+    let act = move |action: Action| {
+        lesson.playing.set(false);
+        lesson.act(action);
+    };
+    let number = |ev: leptos::ev::Event| event_target_value(&ev).parse::<i64>().unwrap_or(0);
+    view! {
+        <details class="actions" open>
+            <summary>"Act on the system"</summary>
+            <div class="action-row">
+                <label>"customer " <select on:change=move |ev| customer.set(number(ev))>
+                    {move || { let (svc, table) = people_table(); ids(lesson, svc, table) }.into_iter().chain([9]).map(|id| view! {
+                        <option value=id.to_string() selected=move || customer.get() == id>{if id == 9 { "9 (unknown)".to_string() } else { id.to_string() }}</option>
+                    }).collect_view()}
+                </select></label>
+                <label>"total " <input type="number" min="1" prop:value=move || total.get().to_string() on:change=move |ev| total.set(number(ev))/></label>
+                <button on:click=move |_| act(Action::PlaceOrder { customer: customer.get_untracked(), total: total.get_untracked() })>"Place order"</button>
+                {move || has(Svc::OrderHistoryService).then(|| view! {
+                    <button on:click=move |_| act(Action::QueryView { customer: customer.get_untracked() })>"Query the view"</button>
+                })}
+                {move || has(Svc::ApiComposer).then(|| view! {
+                    <button on:click=move |_| act(Action::ComposeQuery { customer: customer.get_untracked() })>"Query by composition"</button>
+                })}
+            </div>
+            <div class="action-row">
+                <label>"order " <select on:change=move |ev| order.set(number(ev))>
+                    {move || ids(lesson, Svc::OrderService, "orders").into_iter().map(|id| view! {
+                        <option value=id.to_string() selected=move || order.get() == id>{id.to_string()}</option>
+                    }).collect_view()}
+                </select></label>
+                <button on:click=move |_| act(Action::CancelOrder { order: order.get_untracked() })>"Cancel order"</button>
+                {move || has(Svc::CustomerService).then(|| view! {
+                    <label>"name " <input size="6" prop:value=move || name.get() on:change=move |ev| name.set(event_target_value(&ev))/></label>
+                    <label>"limit " <input type="number" min="0" prop:value=move || limit.get().to_string() on:change=move |ev| limit.set(number(ev))/></label>
+                    <button on:click=move |_| act(Action::CreateCustomer { name: name.get_untracked(), credit_limit: limit.get_untracked() })>"Create customer"</button>
+                })}
+            </div>
+            <div class="action-row faults">
+                <label>"service " <select on:change=move |ev| { if let Some(s) = Svc::parse(&event_target_value(&ev)) { relay_of.set(s) } }>
+                    {move || lesson.with(|i| i.timeline.world().services.keys().copied().filter(|s| s.publishes()).collect::<Vec<_>>()).into_iter().map(|s| view! {
+                        <option value=s.id() selected=move || relay_of.get() == s>{s.title()}</option>
+                    }).collect_view()}
+                </select></label>
+                <button on:click=move |_| act(Action::CrashRelay { service: relay_of.get_untracked() })>"Crash its relay"</button>
+                <button on:click=move |_| act(Action::RestartRelay { service: relay_of.get_untracked() })>"Restart its relay"</button>
+                <button on:click=move |_| {
+                    let svc = relay_of.get_untracked();
+                    let on = lesson.with_untracked(|i| i.timeline.world().services[&svc].outbox_enabled);
+                    act(Action::SetOutbox { service: svc, enabled: !on });
+                }>{move || {
+                    let svc = relay_of.get();
+                    let on = lesson.with(|i| i.timeline.world().services.get(&svc).is_some_and(|s| s.outbox_enabled));
+                    if on { "Turn its outbox off" } else { "Turn its outbox on" }
+                }}</button>
+                <label>"channel " <select on:change=move |ev| channel.set(event_target_value(&ev))>
+                    {move || lesson.with(|i| i.timeline.world().broker.channels.keys().copied().collect::<Vec<_>>()).into_iter().map(|c| view! {
+                        <option value=c selected=move || channel.get() == c>{c}</option>
+                    }).collect_view()}
+                </select></label>
+                <button on:click=move |_| {
+                    let c = channel.get_untracked();
+                    let held = lesson.with_untracked(|i| i.timeline.world().broker.held.iter().any(|h| *h == c));
+                    act(if held { Action::ReleaseChannel { channel: c } } else { Action::HoldChannel { channel: c } });
+                }>{move || {
+                    let c = channel.get();
+                    if lesson.with(|i| i.timeline.world().broker.held.iter().any(|h| *h == c)) { "Release channel" } else { "Hold channel" }
+                }}</button>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,71 @@
+//! The URL hash contract: `#/<scenario-id>?step=N&seed=N&variant=V`.
+//! Pure functions, so the parsing is tested natively.
+
+/// Where the URL asks the app to be.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Location {
+    pub scenario: Option<String>,
+    pub variant: Option<String>,
+    pub step: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+/// Parses a hash such as `#/outbox?step=3&seed=7`. Unknown keys are
+/// ignored; a malformed number is an error the app shows.
+pub fn parse(hash: &str) -> Result<Location, String> {
+    let body = hash.trim_start_matches('#').trim_start_matches('/');
+    if body.is_empty() {
+        return Ok(Location::default());
+    }
+    let (path, query) = body.split_once('?').unwrap_or((body, ""));
+    let mut location = Location { scenario: (!path.is_empty()).then(|| path.to_string()), ..Location::default() };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = |what: &str| value.parse::<u64>().map_err(|_| format!("{what} in the URL must be a whole number, not {value:?}"));
+        match key {
+            "step" => location.step = Some(number("step")? as usize),
+            "seed" => location.seed = Some(number("seed")?),
+            "variant" => location.variant = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    Ok(location)
+}
+
+/// The hash for a place in a lesson.
+pub fn format(scenario: &str, variant: &str, step: usize, seed: u64) -> String {
+    format!("#/{scenario}?variant={variant}&step={step}&seed={seed}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(hash: &str, expected: Result<Location, &str>) {
+        assert_eq!(parse(hash), expected.map_err(str::to_string), "{hash}");
+    }
+
+    fn at(scenario: &str, step: Option<usize>, seed: Option<u64>) -> Location {
+        Location { scenario: Some(scenario.into()), variant: None, step, seed }
+    }
+
+    #[test]
+    fn hashes() {
+        check("", Ok(Location::default()));
+        check("#/", Ok(Location::default()));
+        check("#/outbox", Ok(at("outbox", None, None)));
+        check("#/outbox?step=3&seed=7", Ok(at("outbox", Some(3), Some(7))));
+        check("#/outbox?seed=7&unknown=1", Ok(at("outbox", None, Some(7))));
+        check("#/outbox?step=x", Err("step in the URL must be a whole number, not \"x\""));
+        check("#/outbox?seed=-1", Err("seed in the URL must be a whole number, not \"-1\""));
+        let with_variant = parse("#/outbox?variant=dual-write").unwrap();
+        assert_eq!(with_variant.variant.as_deref(), Some("dual-write"));
+    }
+
+    #[test]
+    fn format_round_trips() {
+        let hash = format("cqrs-view", "lag", 12, 5);
+        let location = parse(&hash).unwrap();
+        assert_eq!((location.scenario.as_deref(), location.variant.as_deref(), location.step, location.seed), (Some("cqrs-view"), Some("lag"), Some(12), Some(5)));
+    }
+}

@@ -1,0 +1,152 @@
+//! Where things sit on the architecture canvas, and where a message in
+//! flight is at a given virtual time. Pure geometry, tested natively.
+
+use crate::sim::message::Category;
+use crate::sim::world::Flight;
+use crate::sim::Svc;
+
+/// The canvas's coordinate system (SVG viewBox units).
+pub const WIDTH: f64 = 1000.0;
+pub const HEIGHT: f64 = 600.0;
+const GAP: f64 = 12.0;
+const BROKER_X: f64 = 400.0;
+const BROKER_W: f64 = 200.0;
+
+/// An axis-aligned box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// A point on the canvas.
+pub type Point = (f64, f64);
+
+/// The canvas: a box per service, the broker and a lane per channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub boxes: Vec<(Svc, Rect)>,
+    pub broker: Rect,
+    pub lanes: Vec<(&'static str, f64)>,
+}
+
+/// Order Service and the API composer stand left of the broker, everyone
+/// else right, each column split evenly.
+pub fn layout(services: &[Svc], channels: &[&'static str]) -> Layout {
+    let left: Vec<Svc> = services.iter().copied().filter(|s| matches!(s, Svc::OrderService | Svc::ApiComposer)).collect();
+    let right: Vec<Svc> = services.iter().copied().filter(|s| !left.contains(s)).collect();
+    let mut boxes = Vec::new();
+    for (column, x) in [(&left, 0.0), (&right, BROKER_X + BROKER_W + GAP * 2.0)] {
+        let n = column.len().max(1) as f64;
+        let h = (HEIGHT - GAP * (n - 1.0)) / n;
+        for (i, svc) in column.iter().enumerate() {
+            let w = BROKER_X - GAP * 2.0;
+            boxes.push((*svc, Rect { x, y: i as f64 * (h + GAP), w, h }));
+        }
+    }
+    let broker = Rect { x: BROKER_X, y: 0.0, w: BROKER_W, h: HEIGHT };
+    let top = 70.0;
+    let step = ((HEIGHT - top - 30.0) / channels.len().max(1) as f64).min(70.0);
+    let lanes = channels.iter().enumerate().map(|(i, c)| (*c, top + step * i as f64)).collect();
+    Layout { boxes, broker, lanes }
+}
+
+impl Layout {
+    /// The box of `svc`.
+    pub fn rect(&self, svc: Svc) -> Option<Rect> {
+        self.boxes.iter().find(|(s, _)| *s == svc).map(|(_, r)| *r)
+    }
+
+    /// Where messages leave and enter a service: the middle of the side
+    /// that faces the broker.
+    pub fn anchor(&self, svc: Svc) -> Point {
+        match self.rect(svc) {
+            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h / 2.0),
+            Some(r) => (r.x, r.y + r.h / 2.0),
+            None => (WIDTH / 2.0, HEIGHT / 2.0),
+        }
+    }
+
+    /// The point on a channel's lane where its messages wait.
+    pub fn lane(&self, channel: &str) -> Point {
+        let y = self.lanes.iter().find(|(c, _)| *c == channel).map_or(HEIGHT / 2.0, |(_, y)| *y);
+        (self.broker.x + self.broker.w / 2.0, y + 22.0)
+    }
+
+    /// Where `flight` is at virtual time `now_ms`. Broker messages go sender
+    /// -> channel lane -> receiver; HTTP calls go straight. With `jump`
+    /// (reduced motion), a message in flight sits on its lane instead of
+    /// gliding.
+    pub fn position(&self, flight: &Flight, now_ms: f64, jump: bool) -> Point {
+        let (from, to) = (self.anchor(flight.from), self.anchor(flight.to));
+        let span = (flight.deliver_at as f64 - flight.sent_at as f64).max(1.0);
+        let progress = ((now_ms - flight.sent_at as f64) / span).clamp(0.0, 1.0);
+        if matches!(flight.category, Category::Request | Category::Response) {
+            let p = if jump { 0.5 } else { progress };
+            return lerp(from, to, p);
+        }
+        let lane = self.lane(flight.channel);
+        if flight.waiting || jump {
+            return lane;
+        }
+        if progress < 0.5 {
+            lerp(from, lane, progress * 2.0)
+        } else {
+            lerp(lane, to, (progress - 0.5) * 2.0)
+        }
+    }
+}
+
+fn lerp(a: Point, b: Point, t: f64) -> Point {
+    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flight(from: Svc, to: Svc, sent_at: u64, deliver_at: u64, waiting: bool) -> Flight {
+        Flight {
+            key: "d1".into(),
+            message_id: 1,
+            kind: "OrderCreatedEvent",
+            category: Category::Event,
+            from,
+            to,
+            channel: "Order",
+            sent_at,
+            deliver_at,
+            duplicate: false,
+            waiting,
+        }
+    }
+
+    #[test]
+    fn boxes_do_not_overlap_and_fit() {
+        let services = [Svc::OrderService, Svc::CustomerService, Svc::OrderHistoryService, Svc::ApiComposer];
+        let l = layout(&services, &["Order", "Customer"]);
+        for (i, (_, a)) in l.boxes.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= HEIGHT + 0.01, "{a:?}");
+            for (_, b) in &l.boxes[i + 1..] {
+                let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                assert!(apart, "{a:?} overlaps {b:?}");
+            }
+            let clear_of_broker = a.x + a.w <= l.broker.x || a.x >= l.broker.x + l.broker.w;
+            assert!(clear_of_broker, "{a:?} overlaps the broker");
+        }
+    }
+
+    #[test]
+    fn a_message_goes_sender_lane_receiver() {
+        let l = layout(&[Svc::OrderService, Svc::CustomerService], &["Order"]);
+        let f = flight(Svc::OrderService, Svc::CustomerService, 100, 200, false);
+        assert_eq!(l.position(&f, 100.0, false), l.anchor(Svc::OrderService));
+        assert_eq!(l.position(&f, 150.0, false), l.lane("Order"));
+        assert_eq!(l.position(&f, 200.0, false), l.anchor(Svc::CustomerService));
+        assert_eq!(l.position(&f, 120.0, true), l.lane("Order"), "reduced motion sits on the lane");
+        let parked = flight(Svc::OrderService, Svc::CustomerService, 100, 200, true);
+        assert_eq!(l.position(&parked, 190.0, false), l.lane("Order"), "a waiting message waits in the broker");
+    }
+}

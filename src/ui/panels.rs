@@ -1,0 +1,204 @@
+//! The side panels: narration and log, the saga, the last query, and the
+//! inspector.
+
+use leptos::prelude::*;
+
+use crate::sim::saga::{definition, Invoke, Role};
+use crate::sim::{Action, Svc};
+
+use super::state::{Lesson, Selection};
+use super::tables::TableList;
+
+/// Log lines shown before and after the current step.
+const LOG_BEFORE: usize = 60;
+const LOG_AFTER: usize = 12;
+
+/// What just happened, in words, and the lesson's note for it.
+#[component]
+pub fn Narration() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let now = move || {
+        lesson.with(|i| match i.timeline.current() {
+            None => (format!("{} Press Space or Play to start.", i.scenario.variants[i.variant].summary), None),
+            Some(step) => (step.sentence(), i.scenario.narration_for(step).map(str::to_string)),
+        })
+    };
+    view! {
+        <section class="narration" aria-live="polite">
+            <p class="sentence">{move || now().0}</p>
+            {move || now().1.map(|note| view! { <p class="note">{note}</p> })}
+        </section>
+    }
+}
+
+/// Every step so far, the current one highlighted; click to jump.
+#[component]
+pub fn Log() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let lines = move || {
+        lesson.with(|i| {
+            let t = &i.timeline;
+            let cursor = t.cursor();
+            let from = cursor.saturating_sub(LOG_BEFORE);
+            let to = (cursor + LOG_AFTER).min(t.len());
+            (from..to).map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor)).collect::<Vec<_>>()
+        })
+    };
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Keep the current line in view: the one effect that touches the DOM.
+    Effect::new(move |_| {
+        lesson.with(|i| i.timeline.cursor());
+        if let Some(el) = list.get().and_then(|l| l.query_selector(".current").ok().flatten()) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
+    view! {
+        <section class="log">
+            <h2>"Steps"</h2>
+            <ol node_ref=list>
+                {move || lines().into_iter().map(|(n, text, current, future)| view! {
+                    <li class:current=current class:future=future value=n>
+                        <button on:click=move |_| lesson.seek(n) title="Go to this step">{text}</button>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// The newest orchestrated saga: its steps in order and its saga_instance.
+#[component]
+pub fn SagaPanel() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let saga = move || lesson.with(|i| i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back().cloned()));
+    move || {
+        saga().map(|saga| {
+            let steps = definition(saga.style);
+            let state = if !saga.end_state {
+                if saga.compensating { "compensating" } else { "running" }
+            } else if saga.compensating {
+                "compensated"
+            } else {
+                "completed"
+            };
+            let rows = steps.iter().enumerate().map(|(n, def)| {
+                let status = saga.steps[n].name();
+                let describe = |invoke: Option<Invoke>| match invoke {
+                    None => "—".to_string(),
+                    Some(Invoke::Local(name)) => format!("local: {name}"),
+                    Some(Invoke::Participant(svc, command)) => format!("{command} → {}", svc.title()),
+                };
+                let role = match def.role {
+                    Role::Compensatable => "compensatable",
+                    Role::Pivot => "pivot",
+                    Role::Retriable => "retriable",
+                };
+                view! {
+                    <tr data-saga-step=n + 1 data-step-status=status class=status>
+                        <td>{n + 1}</td>
+                        <td>{describe(Some(def.forward))}</td>
+                        <td>{describe(def.compensation)}</td>
+                        <td class="role">{role}</td>
+                        <td class="step-status">{status}</td>
+                    </tr>
+                }
+            });
+            view! {
+                <section class="saga" data-saga=saga.saga_id data-saga-state=state>
+                    <h2>{format!("{} {}: {state}", saga.saga_type, saga.saga_id)}</h2>
+                    <table>
+                        <thead><tr><th>"#"</th><th>"step"</th><th>"compensation"</th><th>"kind"</th><th>"status"</th></tr></thead>
+                        <tbody>{rows.collect_view()}</tbody>
+                    </table>
+                </section>
+            }
+        })
+    }
+}
+
+/// The newest query: its answer beside the owning services' truth.
+#[component]
+pub fn QueryPanel() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let last = move || lesson.with(|i| i.timeline.world().queries.last().cloned());
+    move || {
+        last().map(|q| {
+            let source = match q.source {
+                crate::sim::query::QuerySource::View => "Order History view",
+                crate::sim::query::QuerySource::Composer => "API composer",
+            };
+            let verdict = match (&q.error, q.finished_ms, q.stale()) {
+                (Some(error), _, _) => format!("failed: {error}"),
+                (None, None, _) => format!("waiting for {} call(s)", q.outstanding),
+                (None, Some(_), true) => format!("STALE: {} event(s) behind", q.events_behind),
+                (None, Some(_), false) => "fresh".to_string(),
+            };
+            let latency = q.latency_ms().map(|ms| format!(" in {ms} ms"));
+            view! {
+                <section class="query" data-query=q.id data-stale=q.stale().to_string()>
+                    <h2>{format!("Query {} ({source}){}", q.id, latency.unwrap_or_default())}</h2>
+                    <p class="verdict" class:stale=q.stale()>{verdict}</p>
+                    <p><b>"answer: "</b>{q.answer.summary()}</p>
+                    {q.truth.clone().map(|t| view! { <p><b>"services: "</b>{t.summary()}</p> })}
+                </section>
+            }
+        })
+    }
+}
+
+/// Everything about the selected service or message.
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    move || {
+        let selection = lesson.selected.get()?;
+        let close = move |_| lesson.selected.set(None);
+        let body = match selection {
+            Selection::Service(svc) => view! {
+                <h2>{svc.title()}</h2>
+                <TableList svc compact=false/>
+            }
+            .into_any(),
+            Selection::Message(key) => {
+                let flight = lesson.with(|i| i.timeline.world().flights().into_iter().find(|f| f.key == key));
+                let message = lesson.with(|i| {
+                    let w = i.timeline.world();
+                    w.broker.in_flight().find(|d| format!("d{}", d.id) == key).map(|d| (*d.message).clone())
+                        .or_else(|| w.calls.values().find(|c| key.starts_with(&format!("c{}", c.id))).map(|c| c.message.clone()))
+                });
+                match (flight, message) {
+                    (Some(flight), Some(message)) => {
+                        let id = message.id;
+                        let to = flight.to;
+                        let duplicate = move |_| lesson.act(Action::Duplicate { message: id, to: Some(to) });
+                        let can_duplicate = !matches!(message.category, crate::sim::message::Category::Request | crate::sim::message::Category::Response);
+                        view! {
+                            <h2>{format!("{} m{}", message.kind, message.id)}</h2>
+                            <dl>
+                                <dt>"from → to"</dt><dd>{format!("{} → {}", message.from.title(), to.title())}</dd>
+                                <dt>"channel"</dt><dd>{message.channel}</dd>
+                                <dt>"sent, due"</dt><dd>{format!("{} ms, {} ms{}", flight.sent_at, flight.deliver_at, if flight.waiting { " (waiting in the broker)" } else { "" })}</dd>
+                                <dt>"headers"</dt><dd><code>{message.headers_text()}</code></dd>
+                                <dt>"payload"</dt><dd><code>{message.payload_json()}</code></dd>
+                            </dl>
+                            {can_duplicate.then(|| view! {
+                                <button on:click=duplicate>"Duplicate this delivery"</button>
+                                <p class="hint">"At-least-once: the broker delivers it again. Watch the receiver's received_messages."</p>
+                            })}
+                        }
+                        .into_any()
+                    }
+                    _ => view! { <p>"That message has been delivered."</p> }.into_any(),
+                }
+            }
+        };
+        Some(view! {
+            <section class="inspector">
+                <button class="close" on:click=close aria-label="Close the inspector">"×"</button>
+                {body}
+            </section>
+        })
+    }
+}

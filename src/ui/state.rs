@@ -1,0 +1,205 @@
+//! The app's state: the lesson's timeline (owned here, read by every
+//! component) and a few signals. Components never copy the engine's state;
+//! they read it through [`Lesson::with`], which re-runs them when it changes.
+
+use leptos::prelude::*;
+
+use crate::scenarios::{self, Scenario};
+use crate::sim::{Action, Timeline};
+
+use super::hash;
+
+/// Most steps computed ahead of the cursor.
+const STEP_LIMIT: usize = 20_000;
+/// Idle virtual time (no message moving) passes this many times faster.
+const IDLE_SPEEDUP: f64 = 8.0;
+/// Most steps one animation frame may take, so a fast speed stays smooth.
+const STEPS_PER_FRAME_MAX: usize = 20;
+
+/// What the inspector shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Service(crate::sim::Svc),
+    /// A message in flight, by its flight key.
+    Message(String),
+}
+
+/// Everything about the open lesson.
+pub struct Inner {
+    pub scenario: Scenario,
+    pub variant: usize,
+    pub seed: u64,
+    pub timeline: Timeline,
+}
+
+/// A cheap, copyable handle on the lesson, shared through context.
+#[derive(Clone, Copy)]
+pub struct Lesson {
+    inner: StoredValue<Inner, LocalStorage>,
+    /// Bumped whenever the timeline moves or changes.
+    version: RwSignal<u64>,
+    pub playing: RwSignal<bool>,
+    /// Virtual ms per real ms.
+    pub speed: RwSignal<f64>,
+    /// The virtual time on screen; between two steps while playing.
+    pub clock: RwSignal<f64>,
+    /// A message for the learner (bad URL, refused action, dropped future).
+    pub notice: RwSignal<Option<String>>,
+    pub selected: RwSignal<Option<Selection>>,
+}
+
+impl Lesson {
+    /// Opens the lesson a URL hash names, or the first one; a bad hash
+    /// becomes a notice, never a blank page.
+    pub fn from_hash(hash_text: &str) -> Self {
+        let (location, mut problem) = match hash::parse(hash_text) {
+            Ok(location) => (location, None),
+            Err(error) => (hash::Location::default(), Some(error)),
+        };
+        let catalogue = scenarios::catalogue();
+        let scenario = match &location.scenario {
+            Some(id) => catalogue.iter().find(|s| &s.id == id).cloned().unwrap_or_else(|| {
+                problem = Some(format!("There is no lesson called {id:?}; here is the first one."));
+                catalogue[0].clone()
+            }),
+            None => catalogue[0].clone(),
+        };
+        let variant = match location.variant.as_deref().map(|v| scenario.variants.iter().position(|x| x.id == v)) {
+            Some(Some(i)) => i,
+            Some(None) => {
+                problem = Some(format!("Lesson {} has no variant {:?}.", scenario.id, location.variant.unwrap_or_default()));
+                0
+            }
+            None => 0,
+        };
+        let seed = location.seed.unwrap_or(1);
+        let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
+        let lesson = Lesson {
+            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline }),
+            version: RwSignal::new(0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(0.1),
+            clock: RwSignal::new(0.0),
+            notice: RwSignal::new(problem),
+            selected: RwSignal::new(None),
+        };
+        if let Some(step) = location.step {
+            lesson.seek(step);
+        }
+        lesson
+    }
+
+    /// Reads the lesson, re-running the caller when it changes.
+    pub fn with<R>(&self, f: impl FnOnce(&Inner) -> R) -> R {
+        self.version.track();
+        self.inner.with_value(f)
+    }
+
+    /// Reads the lesson without subscribing to changes.
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&Inner) -> R) -> R {
+        self.inner.with_value(f)
+    }
+
+    fn changed(&self) {
+        let now = self.inner.with_value(|i| i.timeline.world().now) as f64;
+        self.clock.set(now);
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Opens another lesson (or variant, or seed) at step 0.
+    pub fn open(&self, scenario: Scenario, variant: usize, seed: u64) {
+        let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
+        self.inner.set_value(Inner { scenario, variant, seed, timeline });
+        self.playing.set(false);
+        self.selected.set(None);
+        self.notice.set(None);
+        self.changed();
+    }
+
+    /// Goes to step `n` exactly.
+    pub fn seek(&self, n: usize) {
+        self.inner.update_value(|i| i.timeline.seek(n));
+        self.changed();
+    }
+
+    /// One step forward (false at the end).
+    pub fn forward(&self) -> bool {
+        let moved = self.inner.try_update_value(|i| i.timeline.forward()).unwrap_or(false);
+        self.changed();
+        moved
+    }
+
+    /// One step back.
+    pub fn back(&self) {
+        self.inner.update_value(|i| {
+            i.timeline.back();
+        });
+        self.changed();
+    }
+
+    /// The learner acts now. In the past, this forks the timeline.
+    pub fn act(&self, action: Action) {
+        let (dropped, refused) = self
+            .inner
+            .try_update_value(|i| {
+                let step = i.timeline.act(action);
+                let refused = (step.kind == crate::sim::StepKind::Refused).then(|| step.text.clone());
+                (i.timeline.dropped(), refused)
+            })
+            .unwrap_or((0, None));
+        let notice = match (refused, dropped) {
+            (Some(text), _) => Some(text),
+            (None, 0) => None,
+            (None, n) => Some(format!("You acted in the past: the {n} steps that followed were dropped and the run was recomputed.")),
+        };
+        self.notice.set(notice);
+        self.changed();
+    }
+
+    /// Advances the clock by `real_ms` of wall time at the current speed,
+    /// taking every step whose time has come. Stops at the end.
+    pub fn advance(&self, real_ms: f64) {
+        let (next, moving) = self.inner.with_value(|i| {
+            let t = &i.timeline;
+            (t.steps().get(t.cursor()).map(|s| s.time_ms as f64), !t.world().flights().is_empty())
+        });
+        let Some(mut next) = next else {
+            self.playing.set(false);
+            return;
+        };
+        let rate = if moving { 1.0 } else { IDLE_SPEEDUP };
+        let mut clock = self.clock.get_untracked() + real_ms * self.speed.get_untracked() * rate;
+        let mut taken = 0;
+        while clock >= next && taken < STEPS_PER_FRAME_MAX {
+            self.inner.update_value(|i| {
+                i.timeline.forward();
+            });
+            taken += 1;
+            match self.inner.with_value(|i| i.timeline.steps().get(i.timeline.cursor()).map(|s| s.time_ms as f64)) {
+                Some(t) => next = t,
+                None => {
+                    self.playing.set(false);
+                    break;
+                }
+            }
+        }
+        if taken > 0 {
+            self.version.update(|v| *v += 1);
+            // Never show a time before the step just taken.
+            let now = self.inner.with_value(|i| i.timeline.world().now) as f64;
+            clock = clock.max(now);
+        }
+        self.clock.set(clock.min(next));
+    }
+
+    /// The URL hash for where the lesson stands.
+    pub fn hash(&self) -> String {
+        self.version.track();
+        self.hash_untracked()
+    }
+
+    /// The same, without subscribing.
+    pub fn hash_untracked(&self) -> String {
+        self.inner.with_value(|i| hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed))
+    }
+}

@@ -1,0 +1,73 @@
+//! A service's tables as HTML tables, rows written by the current step
+//! highlighted.
+
+use leptos::prelude::*;
+
+use crate::sim::db::TableView;
+use crate::sim::Svc;
+
+use super::state::Lesson;
+
+/// Rows shown per table inside a service box; the inspector shows more.
+const COMPACT_ROWS: usize = 4;
+const FULL_ROWS: usize = 200;
+
+/// Every table of `svc`. Compact: the newest rows only, and
+/// `received_messages` as a count.
+#[component]
+pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let tables = move || {
+        lesson.with(|i| {
+            let timeline = &i.timeline;
+            let Some(service) = timeline.world().services.get(&svc) else { return Vec::new() };
+            let written: Vec<(&'static str, String)> =
+                timeline.current().filter(|s| s.actor == Some(svc)).map(|s| s.writes.clone()).unwrap_or_default();
+            service.db.render().into_iter().map(|t| (t, written.clone())).collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="tables">
+            {move || tables().into_iter().map(|(table, written)| view! { <OneTable svc table written compact/> }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn OneTable(svc: Svc, table: TableView, written: Vec<(&'static str, String)>, compact: bool) -> impl IntoView {
+    let name = table.name;
+    let total = table.rows.len();
+    if compact && name == "received_messages" {
+        let touched = written.iter().any(|(t, _)| *t == name);
+        return view! {
+            <div class="table-count" class:changed=touched data-table=format!("{svc}/{name}")>
+                <code>{name}</code>{format!(": {total} message id(s), each handled once")}
+            </div>
+        }
+        .into_any();
+    }
+    let limit = if compact { COMPACT_ROWS } else { FULL_ROWS };
+    let hidden = total.saturating_sub(limit);
+    let state_column = table.columns.iter().position(|c| *c == "state").filter(|_| name == "orders");
+    let rows = table.rows.into_iter().skip(hidden).map(|(key, cells)| {
+        let changed = written.iter().any(|(t, k)| *t == name && *k == key);
+        let order_state = state_column.map(|i| cells[i].clone());
+        view! {
+            <tr data-row=key class:changed=changed data-order-state=order_state>
+                {cells.into_iter().map(|c| { let title = c.clone(); view! { <td title=title>{c}</td> } }).collect_view()}
+            </tr>
+        }
+    });
+    view! {
+        <table data-table=format!("{svc}/{name}")>
+            <caption>
+                <code>{name}</code>
+                {(hidden > 0).then(|| format!(" (newest {limit} of {total})"))}
+                {(total == 0).then_some(" (empty)")}
+            </caption>
+            <thead><tr>{table.columns.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}</tr></thead>
+            <tbody>{rows.collect_view()}</tbody>
+        </table>
+    }
+    .into_any()
+}

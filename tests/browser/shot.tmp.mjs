@@ -1,0 +1,11 @@
+import { serve, launch, openPage, screenshot } from '/work/main/tests/browser/harness.js';
+const server = await serve(); const browser = await launch();
+const [hash, name, w, h, steps] = process.argv.slice(2);
+const { page, problems, close } = await openPage(browser, server.url, { width: +w || 1280, height: +h || 720 });
+await page.goto(server.url + (hash || ''));
+await page.locator('[data-testid="sagascope"]').waitFor();
+for (let i = 0; i < (+steps || 0); i++) await page.keyboard.press('ArrowRight');
+await page.waitForTimeout(300);
+await screenshot(page, name || 'shot');
+console.log(JSON.stringify(problems));
+await close(); await browser.close(); await server.close();
