@@ -55,9 +55,9 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                     view! {
                         <g class="lane" class:held=held data-channel=*channel>
                             <title>{title}</title>
-                            <rect x=g.broker.x + 8.0 y=*y width=g.broker.w - 16.0 height="44" rx="8"></rect>
-                            <text x=g.broker.x + 18.0 y=*y + 16.0 class="lane-name">{*channel}</text>
-                            <text x=g.broker.x + 18.0 y=*y + 32.0 class="lane-kind">{if held { "HELD".to_string() } else { kind.to_string() }}</text>
+                            <rect x=g.broker.x + 6.0 y=*y width=g.broker.w - 12.0 height="44" rx="8"></rect>
+                            <text x=g.broker.x + 14.0 y=*y + 17.0 class="lane-name">{*channel}</text>
+                            <text x=g.broker.x + 14.0 y=*y + 33.0 class="lane-kind">{if held { "HELD".to_string() } else { kind.to_string() }}</text>
                         </g>
                     }
                 })
@@ -67,8 +67,9 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     view! {
         <g class="broker">
             <rect x=move || geometry.get().broker.x y="0" width=move || geometry.get().broker.w height=HEIGHT rx="10"></rect>
-            <text x=move || geometry.get().broker.x + 100.0 y="26" class="box-title" text-anchor="middle">"Message broker"</text>
-            <text x=move || geometry.get().broker.x + 100.0 y="46" class="box-note" text-anchor="middle">"at-least-once, ordered per channel"</text>
+            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="24" class="box-title" text-anchor="middle">"Message broker"</text>
+            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="40" class="box-note" text-anchor="middle">"at least once,"</text>
+            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="52" class="box-note" text-anchor="middle">"in order per channel"</text>
             {lanes}
         </g>
     }

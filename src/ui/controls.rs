@@ -47,6 +47,11 @@ pub fn toggle(lesson: Lesson) {
     }
 }
 
+/// A 16x16 icon from one SVG path (no icon font to download).
+fn icon(path: &'static str) -> impl IntoView {
+    view! { <svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d=path></path></svg> }
+}
+
 /// The playback bar.
 #[component]
 pub fn Playback() -> impl IntoView {
@@ -59,14 +64,14 @@ pub fn Playback() -> impl IntoView {
     };
     view! {
         <div class="playback" role="toolbar" aria-label="Playback">
-            <button on:click=move |_| pause_then(&|| lesson.seek(0)) aria-label="Restart" title="Restart (Home)">"⏮"</button>
-            <button on:click=move |_| pause_then(&|| lesson.back()) aria-label="Step back" title="Step back (←)">"◀"</button>
+            <button on:click=move |_| pause_then(&|| lesson.seek(0)) aria-label="Restart" title="Restart (Home)">{icon("M3 2h2v12H3zM14 2v12L6 8z")}</button>
+            <button on:click=move |_| pause_then(&|| lesson.back()) aria-label="Step back" title="Step back (←)">{icon("M12 2v12L4 8z")}</button>
             <button class="play" on:click=move |_| toggle(lesson)
                 aria-label=move || if lesson.playing.get() { "Pause" } else { "Play" } title="Play or pause (Space)">
-                {move || if lesson.playing.get() { "❚❚" } else { "▶" }}
+                {move || if lesson.playing.get() { icon("M3 2h4v12H3zM9 2h4v12H9z") } else { icon("M4 2v12l10-6z") }}
             </button>
-            <button on:click=move |_| pause_then(&|| { lesson.forward(); }) aria-label="Step forward" title="Step forward (→)">"▶|"</button>
-            <button on:click=move |_| pause_then(&|| lesson.seek(usize::MAX)) aria-label="Go to end" title="Go to the end (End)">"⏭"</button>
+            <button on:click=move |_| pause_then(&|| { lesson.forward(); }) aria-label="Step forward" title="Step forward (→)">{icon("M4 2v12l8-6z")}</button>
+            <button on:click=move |_| pause_then(&|| lesson.seek(usize::MAX)) aria-label="Go to end" title="Go to the end (End)">{icon("M2 2v12l8-6zM11 2h2v12h-2z")}</button>
             <input type="range" class="scrub" min="0" max=len prop:value=move || cursor().to_string()
                 aria-label="Timeline"
                 on:input=move |ev| { lesson.playing.set(false); lesson.seek(event_target_value(&ev).parse().unwrap_or(0)); }/>

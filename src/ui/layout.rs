@@ -7,10 +7,10 @@ use crate::sim::Svc;
 
 /// The canvas's coordinate system (SVG viewBox units).
 pub const WIDTH: f64 = 1000.0;
-pub const HEIGHT: f64 = 600.0;
-const GAP: f64 = 12.0;
-const BROKER_X: f64 = 400.0;
-const BROKER_W: f64 = 200.0;
+pub const HEIGHT: f64 = 470.0;
+const GAP: f64 = 10.0;
+const BROKER_X: f64 = 420.0;
+const BROKER_W: f64 = 160.0;
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,8 +47,8 @@ pub fn layout(services: &[Svc], channels: &[&'static str]) -> Layout {
         }
     }
     let broker = Rect { x: BROKER_X, y: 0.0, w: BROKER_W, h: HEIGHT };
-    let top = 70.0;
-    let step = ((HEIGHT - top - 30.0) / channels.len().max(1) as f64).min(70.0);
+    let top = 62.0;
+    let step = ((HEIGHT - top - 20.0) / channels.len().max(1) as f64).min(64.0);
     let lanes = channels.iter().enumerate().map(|(i, c)| (*c, top + step * i as f64)).collect();
     Layout { boxes, broker, lanes }
 }

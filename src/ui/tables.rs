@@ -46,12 +46,20 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<(&'static str, String)>, co
         }
         .into_any();
     }
+    // In a service box, wide tables keep only the columns that tell the story.
+    let keep: &[&str] = match (compact, name) {
+        (true, "outbox") => &["id", "destination", "payload", "published"],
+        (true, "saga_instance") => &["saga_id", "state_name", "last_request_id", "end_state", "compensating"],
+        _ => &[],
+    };
+    let shown: Vec<usize> = (0..table.columns.len()).filter(|i| keep.is_empty() || keep.contains(&table.columns[*i])).collect();
     let limit = if compact { COMPACT_ROWS } else { FULL_ROWS };
     let hidden = total.saturating_sub(limit);
     let state_column = table.columns.iter().position(|c| *c == "state").filter(|_| name == "orders");
     let rows = table.rows.into_iter().skip(hidden).map(|(key, cells)| {
         let changed = written.iter().any(|(t, k)| *t == name && *k == key);
         let order_state = state_column.map(|i| cells[i].clone());
+        let cells: Vec<String> = shown.iter().map(|i| cells[*i].clone()).collect();
         view! {
             <tr data-row=key class:changed=changed data-order-state=order_state>
                 {cells.into_iter().map(|c| { let title = c.clone(); view! { <td title=title>{c}</td> } }).collect_view()}
@@ -65,7 +73,7 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<(&'static str, String)>, co
                 {(hidden > 0).then(|| format!(" (newest {limit} of {total})"))}
                 {(total == 0).then_some(" (empty)")}
             </caption>
-            <thead><tr>{table.columns.iter().map(|c| view! { <th>{*c}</th> }).collect_view()}</tr></thead>
+            <thead><tr>{shown.iter().map(|i| { let c = table.columns[*i]; view! { <th title=c>{c}</th> } }).collect_view()}</tr></thead>
             <tbody>{rows.collect_view()}</tbody>
         </table>
     }
