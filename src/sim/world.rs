@@ -889,7 +889,8 @@ impl World {
             sent_at: d.sent_at,
             deliver_at: d.deliver_at,
             duplicate: d.duplicate,
-            waiting: d.waiting,
+            // Parked already, or will be: its receiver or channel is blocked.
+            waiting: d.waiting || !self.can_deliver(d.message.channel, d.to),
         });
         let calls = self.calls.values().map(|c| Flight {
             key: format!("c{}{}", c.id, if c.leg == Leg::Request { "q" } else { "r" }),

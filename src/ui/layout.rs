@@ -88,7 +88,9 @@ impl Layout {
             return lerp(from, to, p);
         }
         let lane = self.lane(flight.channel);
-        if flight.waiting || jump {
+        // Once published, a message is in the broker: one that cannot be
+        // delivered yet waits on its lane.
+        if jump || flight.waiting {
             return lane;
         }
         if progress < 0.5 {

@@ -152,14 +152,14 @@ fn load_file(lesson: Lesson, ev: ev::Event) {
     }
 }
 
-/// Space, Right, Left, Home and End, unless the learner is typing.
+/// Space, Right, Left, Home and End, unless the learner is typing (or,
+/// for Space, pressing a focused button).
 fn keyboard(lesson: Lesson) {
     let handle = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"));
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        let tag = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
+        let typing = matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA");
+        let on_button = tag == "BUTTON" && ev.key() == " ";
+        if typing || on_button || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
         let handled = match ev.key().as_str() {

@@ -1,0 +1,197 @@
+// The app in a real browser, driven as a learner would: every lesson plays
+// to its expected end, stepping back restores the screen exactly, keys work,
+// faults and duplicates behave, bad input gets a message, and a paused
+// lesson schedules no work. Any console error fails the test.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { serve, launch, openPage, screenshot } from './harness.js';
+
+const CATALOGUE = new URL('../../src/scenarios/catalogue/', import.meta.url);
+const scenarios = readdirSync(CATALOGUE).map((f) => JSON.parse(readFileSync(new URL(f, CATALOGUE), 'utf8')));
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** Opens the app at `hash`, runs `body(page)`, then checks for problems. */
+async function withPage(hash, body, options) {
+  const { page, problems, close } = await openPage(browser, server.url, options);
+  try {
+    await page.goto(server.url + hash);
+    await page.locator('[data-testid="sagascope"]').waitFor();
+    await body(page);
+    assert.deepEqual(problems, [], 'console errors, exceptions or foreign requests');
+  } finally {
+    await close();
+  }
+}
+
+const root = (page) => page.locator('[data-testid="sagascope"]');
+const attr = (page, name) => root(page).getAttribute(name);
+const step = async (page) => Number(await attr(page, 'data-step'));
+const steps = async (page) => Number(await attr(page, 'data-steps'));
+const orderState = (page, id) =>
+  page.locator(`[data-table="order-service/orders"] tr[data-row="${id}"]`).getAttribute('data-order-state');
+
+test('every lesson and variant ends with the order states it promises', async () => {
+  for (const scenario of scenarios) {
+    for (const variant of scenario.variants) {
+      await withPage(`#/${scenario.id}?variant=${variant.id}`, async (page) => {
+        assert.equal(await attr(page, 'data-scenario'), scenario.id);
+        await page.keyboard.press('End');
+        assert.equal(await step(page), await steps(page), `${scenario.id}/${variant.id}: at the end`);
+        for (const [id, state] of Object.entries(variant.expect?.orders ?? {})) {
+          assert.equal(await orderState(page, id), state, `${scenario.id}/${variant.id}: order ${id}`);
+        }
+        await screenshot(page, `end-${scenario.id}-${variant.id}`);
+      });
+    }
+  }
+});
+
+test('Play runs the lesson to its end by itself, then stops', async () => {
+  await withPage('#/orchestration?variant=approved', async (page) => {
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.25×' });
+    await page.getByRole('button', { name: 'Play' }).click();
+    assert.equal(await attr(page, 'data-playing'), 'true');
+    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 10000 });
+    assert.equal(await step(page), await steps(page));
+    assert.equal(await orderState(page, 1), 'APPROVED');
+  });
+});
+
+test('N steps forward then N back gives the same screen', async () => {
+  await withPage('#/ftgo-create-order?variant=authorization-fails', async (page) => {
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    const before = await page.locator('main').innerHTML();
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await step(page), 13);
+    assert.notEqual(await page.locator('main').innerHTML(), before);
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowLeft');
+    assert.equal(await step(page), 4);
+    assert.equal(await page.locator('main').innerHTML(), before);
+  });
+});
+
+test('keys: Right, Left, Home, End and Space', async () => {
+  await withPage('#/choreography', async (page) => {
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await step(page), 2);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await step(page), 1);
+    await page.keyboard.press('End');
+    assert.equal(await step(page), await steps(page));
+    await page.keyboard.press('Home');
+    assert.equal(await step(page), 0);
+    await page.keyboard.press(' ');
+    assert.equal(await attr(page, 'data-playing'), 'true');
+    await page.keyboard.press(' ');
+    assert.equal(await attr(page, 'data-playing'), 'false');
+  });
+});
+
+test('the saga panel shows compensation running backwards', async () => {
+  await withPage('#/ftgo-create-order?variant=authorization-fails', async (page) => {
+    await page.keyboard.press('End');
+    const statuses = await page.locator('[data-saga-step]').evaluateAll((rows) => rows.map((r) => r.dataset.stepStatus));
+    assert.deepEqual(statuses, ['compensated', 'done', 'compensated', 'failed', 'skipped', 'skipped']);
+    assert.equal(await page.locator('[data-saga]').getAttribute('data-saga-state'), 'compensated');
+  });
+});
+
+test('clicking a message in flight lets the learner duplicate it; the consumer drops the copy', async () => {
+  await withPage('#/choreography?variant=approved', async (page) => {
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const token = page.locator('[data-message][data-kind="OrderCreatedEvent"]');
+    assert.equal(await token.count(), 1);
+    assert.equal(await token.getAttribute('data-to'), 'customer-service');
+    await token.click();
+    await page.getByRole('button', { name: 'Duplicate this delivery' }).click();
+    assert.equal(await page.locator('[data-message="m1"]').count(), 2, 'the copy is in flight');
+    await page.keyboard.press('End');
+    await page.getByText('customer-service dropped OrderCreatedEvent m1').waitFor();
+    assert.equal(await orderState(page, 1), 'APPROVED');
+    await screenshot(page, 'duplicate-dropped');
+  });
+});
+
+test('a crashed service holds its messages until it restarts', async () => {
+  await withPage('#/choreography?variant=approved', async (page) => {
+    await page.keyboard.press('ArrowRight'); // the order is placed
+    await page.getByRole('button', { name: 'Crash Order Service' }).click();
+    assert.equal(await page.locator('[data-service="order-service"]').getAttribute('data-status'), 'down');
+    await page.keyboard.press('End');
+    assert.equal(await orderState(page, 1), 'PENDING');
+    const waiting = page.locator('[data-message][data-to="order-service"]');
+    assert.equal(await waiting.count(), 1, 'the answer waits in the broker');
+    assert.equal(await waiting.getAttribute('data-kind'), 'CustomerCreditReservedEvent');
+    await screenshot(page, 'crash-holds');
+    await page.getByRole('button', { name: 'Restart Order Service' }).click();
+    await page.keyboard.press('End');
+    assert.equal(await orderState(page, 1), 'APPROVED');
+  });
+});
+
+test('the URL opens a lesson at a step; a bad URL gets a message, not a blank page', async () => {
+  await withPage('#/outbox?variant=relay-crash&step=3&seed=7', async (page) => {
+    assert.equal(await attr(page, 'data-scenario'), 'outbox');
+    assert.equal(await step(page), 3);
+    assert.match(page.url(), /#\/outbox\?variant=relay-crash&step=3&seed=7$/);
+  });
+  await withPage('#/no-such-lesson', async (page) => {
+    await page.getByRole('status').getByText('There is no lesson called "no-such-lesson"').waitFor();
+    assert.equal(await attr(page, 'data-scenario'), 'choreography');
+  });
+  await withPage('#/outbox?step=abc', async (page) => {
+    await page.getByRole('status').getByText('step in the URL must be a whole number').waitFor();
+  });
+});
+
+test('a bad scenario file gets a clear message; a good one opens', async () => {
+  await withPage('#/choreography', async (page) => {
+    const input = page.getByLabel('Load a scenario file');
+    await input.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"id": 3}') });
+    await page.getByRole('status').getByText('That file cannot be loaded').waitFor();
+    const mine = { ...scenarios.find((s) => s.id === 'orchestration'), id: 'my-lesson', title: 'My lesson' };
+    await input.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
+    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.scenario === 'my-lesson');
+  });
+});
+
+test('a refused action is shown: cancelling a PENDING order', async () => {
+  await withPage('#/choreography?variant=approved', async (page) => {
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('status').getByText('only an APPROVED order can be cancelled').waitFor();
+  });
+});
+
+test('paused, the page schedules no animation frame and no timer', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  await page.addInitScript(() => {
+    window.__work = { frames: 0, timers: 0 };
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => { window.__work.frames++; return raf(cb); };
+    const timeout = window.setTimeout.bind(window);
+    window.setTimeout = (...args) => { window.__work.timers++; return timeout(...args); };
+    const interval = window.setInterval.bind(window);
+    window.setInterval = (...args) => { window.__work.timers++; return interval(...args); };
+  });
+  await page.goto(`${server.url}#/sandbox`);
+  await page.locator('[data-testid="sagascope"]').waitFor();
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(200);
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(100);
+  const afterPause = await page.evaluate(() => ({ ...window.__work }));
+  await page.waitForTimeout(1000);
+  const later = await page.evaluate(() => ({ ...window.__work }));
+  assert.deepEqual(later, afterPause, 'work was scheduled while paused');
+  assert.deepEqual(problems, []);
+  await close();
+});
