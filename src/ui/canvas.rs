@@ -135,10 +135,37 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
 fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let jump = window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
-    let flights = move || lesson.with(|i| i.timeline.world().flights());
+    // Messages waiting on the same lane stack up: the first shows its name
+    // and how many wait behind it.
+    let flights = move || {
+        lesson.with(|i| {
+            let flights = i.timeline.world().flights();
+            let mut seen: Vec<(&'static str, usize)> = Vec::new();
+            let mut out = Vec::with_capacity(flights.len());
+            for flight in &flights {
+                let behind = if flight.waiting {
+                    match seen.iter_mut().find(|(c, _)| *c == flight.channel) {
+                        Some((_, n)) => {
+                            *n += 1;
+                            Some(*n)
+                        }
+                        None => {
+                            seen.push((flight.channel, 0));
+                            Some(0)
+                        }
+                    }
+                } else {
+                    None
+                };
+                out.push((flight.clone(), behind));
+            }
+            let waiting_on = |channel: &str| flights.iter().filter(|f| f.waiting && f.channel == channel).count();
+            out.into_iter().map(|(f, behind)| { let total = waiting_on(f.channel); (f, behind, total) }).collect::<Vec<_>>()
+        })
+    };
     view! {
         <g class="tokens">
-            <For each=flights key=|f| (f.key.clone(), f.deliver_at, f.waiting) let(flight)>
+            <For each=flights key=|(f, behind, total)| (f.key.clone(), f.deliver_at, f.waiting, *behind, *total) let((flight, behind, total))>
                 {
                     let key = flight.key.clone();
                     let class = match flight.category {
@@ -153,11 +180,21 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                         Category::Reply => view! { <path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path> }.into_any(),
                         _ => view! { <rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect> }.into_any(),
                     };
-                    let label = format!("{} m{}{}", flight.kind, flight.message_id, if flight.duplicate { " (copy)" } else { "" });
+                    let copy = if flight.duplicate { " (copy)" } else { "" };
+                    let label = format!("{} m{}{copy}", flight.kind, flight.message_id);
+                    let shown_label = match (behind, total) {
+                        (Some(0), total) if total > 1 => Some(format!("{label} +{} waiting", total - 1)),
+                        (Some(0), _) => Some(format!("{label} (waiting)")),
+                        (Some(_), _) => None,
+                        (None, _) => Some(label.clone()),
+                    };
+                    // Stacked copies sit a little behind the first.
+                    let offset = behind.map_or(0.0, |n| (n.min(12) as f64) * 3.0);
                     let position = {
                         let flight = flight.clone();
                         move || {
                             let (x, y) = geometry.get().position(&flight, lesson.clock.get(), jump);
+                            let (x, y) = (x - offset, y + offset);
                             format!("translate({x:.1},{y:.1})")
                         }
                     };
@@ -170,7 +207,7 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                             on:click=select role="button" tabindex="0" aria-label=aria>
                             {shape}
                             {flight.duplicate.then(|| view! { <text class="copy-mark" x="-4" y="4">"2"</text> })}
-                            <text class="token-label" x="12" y="4">{label}</text>
+                            {shown_label.map(|text| view! { <text class="token-label" x="12" y="4">{text}</text> })}
                         </g>
                     }
                 }

@@ -195,3 +195,16 @@ test('paused, the page schedules no animation frame and no timer', async () => {
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('the browser (wasm) and the native CLI produce the same trace for a seed', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const root = new URL('../..', import.meta.url).pathname;
+  const jsonl = execFileSync('cargo', ['run', '-q', '--bin', 'sagascope-cli', '--', 'ftgo-create-order',
+    '--variant', 'authorization-fails', '--seed', '5', '--format', 'jsonl'], { cwd: root, encoding: 'utf8' });
+  const native = jsonl.trim().split('\n').map((line) => JSON.parse(line).text);
+  await withPage('#/ftgo-create-order?variant=authorization-fails&seed=5', async (page) => {
+    await page.keyboard.press('End');
+    const wasm = await page.locator('.log li button').allTextContents();
+    assert.deepEqual(wasm, native);
+  });
+});
