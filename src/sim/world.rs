@@ -561,7 +561,8 @@ impl World {
             outstanding: 0,
         };
         let verdict = if record.stale() {
-            format!("STALE, {behind} events behind; the owning services say {}", record.truth.as_deref().map(History::summary).unwrap_or_default())
+            let events = if behind == 1 { "event" } else { "events" };
+            format!("STALE, {behind} {events} behind; the owning services say {}", record.truth.as_deref().map(History::summary).unwrap_or_default())
         } else {
             "fresh: it matches the owning services".to_string()
         };

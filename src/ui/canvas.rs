@@ -17,7 +17,9 @@ pub fn Canvas() -> impl IntoView {
     let geometry = Memo::new(move |_| {
         lesson.with(|i| {
             let services: Vec<Svc> = i.timeline.world().services.keys().copied().collect();
-            let channels: Vec<&'static str> = i.timeline.world().broker.channels.keys().copied().collect();
+            // A channel nobody subscribes to carries nothing worth drawing.
+            let channels: Vec<&'static str> =
+                i.timeline.world().broker.channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
             layout(&services, &channels)
         })
     });
@@ -104,6 +106,17 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
             (!lost.is_empty()).then(|| format!("LOST, committed but never published: {}", lost.join(", ")))
         })
     };
+    let behind = move || {
+        (svc == Svc::OrderHistoryService).then(|| {
+            let n = lesson.with(|i| i.timeline.world().events_behind());
+            let text = match n {
+                0 => "up to date".to_string(),
+                1 => "1 event behind".to_string(),
+                n => format!("{n} events behind"),
+            };
+            view! { <span class="behind" class:lagging={n > 0} data-events-behind=n>{text}</span> }
+        })
+    };
     let toggle = move |_| {
         let action = if up() { Action::Crash { service: svc } } else { Action::Restart { service: svc } };
         lesson.act(action);
@@ -118,6 +131,7 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
                         <button class="service-name" on:click=inspect title="Show every table">{svc.title()}</button>
                         <span class="status" class:is-down=move || !up()>{status}</span>
                         {move || relay().map(|(text, class)| view! { <span class=format!("relay {class}")>{text}</span> })}
+                        {behind}
                         <button class="small" on:click=toggle aria-label=move || format!("{} {}", if up() { "Crash" } else { "Restart" }, svc.title())>
                             {move || if up() { "Crash" } else { "Restart" }}
                         </button>
@@ -127,6 +141,21 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
                 </div>
             </foreignObject>
         </g>
+    }
+}
+
+/// What the shapes and colours mean.
+#[component]
+pub fn Legend() -> impl IntoView {
+    view! {
+        <div class="legend" aria-label="Legend">
+            <span><svg viewBox="-10 -10 20 20" class="token event"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>"event"</span>
+            <span><svg viewBox="-10 -10 20 20" class="token command"><rect x="-8" y="-8" width="16" height="16" rx="2"></rect></svg>"command"</span>
+            <span><svg viewBox="-10 -10 20 20" class="token reply"><path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path></svg>"reply"</span>
+            <span><svg viewBox="-10 -10 20 20" class="token http"><rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect></svg>"HTTP call"</span>
+            <span><svg viewBox="-10 -10 20 20" class="token event duplicate"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>"duplicate"</span>
+            <span class="legend-note">"click a message to inspect or duplicate it"</span>
+        </div>
     }
 }
 

@@ -115,7 +115,8 @@ pub fn Actions() -> impl IntoView {
     };
     let number = |ev: leptos::ev::Event| event_target_value(&ev).parse::<i64>().unwrap_or(0);
     view! {
-        <details class="actions" open>
+        // Open on a wide screen; folded in a slide-sized frame.
+        <details class="actions" open=window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w > 900.0)>
             <summary>"Act on the system"</summary>
             <div class="action-row">
                 <label>"customer " <select on:change=move |ev| customer.set(number(ev))>

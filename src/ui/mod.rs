@@ -11,6 +11,7 @@ mod controls;
 pub mod hash;
 pub mod layout;
 mod panels;
+mod sequence;
 mod state;
 mod tables;
 
@@ -19,9 +20,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::scenarios;
-use canvas::Canvas;
+use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
 use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel};
+use sequence::Sequence;
 use state::Lesson;
 
 fn location_hash() -> String {
@@ -36,6 +38,7 @@ pub fn App() -> impl IntoView {
     keyboard(lesson);
     sync_hash(lesson);
     let scenario_id = move || lesson.with(|i| i.scenario.id.clone());
+    let diagram = RwSignal::new(false);
     view! {
         <div class="app" data-testid="sagascope"
             data-scenario=scenario_id
@@ -51,6 +54,7 @@ pub fn App() -> impl IntoView {
             <main>
                 <div class="stage">
                     <Canvas/>
+                    <Legend/>
                     <Narration/>
                     <Playback/>
                     <Actions/>
@@ -59,7 +63,11 @@ pub fn App() -> impl IntoView {
                     <Inspector/>
                     <SagaPanel/>
                     <QueryPanel/>
-                    <Log/>
+                    <div class="tabs" role="tablist">
+                        <button role="tab" aria-selected=move || (!diagram.get()).to_string() on:click=move |_| diagram.set(false)>"Steps"</button>
+                        <button role="tab" aria-selected=move || diagram.get().to_string() on:click=move |_| diagram.set(true)>"Sequence diagram"</button>
+                    </div>
+                    {move || if diagram.get() { view! { <Sequence/> }.into_any() } else { view! { <Log/> }.into_any() }}
                 </aside>
             </main>
         </div>

@@ -56,7 +56,6 @@ pub fn Log() -> impl IntoView {
     });
     view! {
         <section class="log">
-            <h2>"Steps"</h2>
             <ol node_ref=list>
                 {move || lines().into_iter().map(|(n, text, current, future)| view! {
                     <li class:current=current class:future=future value=n>

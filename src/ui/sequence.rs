@@ -1,0 +1,124 @@
+//! A sequence diagram of the run so far: a lifeline per service, an arrow per
+//! delivered message, a dot per local transaction. It follows the cursor;
+//! clicking a row jumps to that step.
+
+use leptos::prelude::*;
+
+use crate::sim::message::Category;
+use crate::sim::{StepKind, Svc};
+
+use super::state::Lesson;
+
+/// Rows shown before and after the current step.
+const ROWS_BEFORE: usize = 40;
+const ROWS_AFTER: usize = 8;
+const ROW_H: f64 = 22.0;
+const TOP: f64 = 30.0;
+const WIDTH: f64 = 310.0;
+
+/// A short lifeline name.
+fn short(svc: Svc) -> &'static str {
+    match svc {
+        Svc::OrderService => "Order",
+        Svc::CustomerService => "Customer",
+        Svc::OrderHistoryService => "History",
+        Svc::ConsumerService => "Consumer",
+        Svc::KitchenService => "Kitchen",
+        Svc::AccountingService => "Accounting",
+        Svc::ApiComposer => "Composer",
+    }
+}
+
+/// One drawn row: the step it jumps to and what to draw.
+struct Row {
+    step: usize,
+    current: bool,
+    future: bool,
+    /// From and to lifeline x, for an arrow; equal for a dot.
+    from_x: f64,
+    to_x: f64,
+    label: String,
+    class: &'static str,
+}
+
+/// The diagram.
+#[component]
+pub fn Sequence() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let model = move || {
+        lesson.with(|i| {
+            let t = &i.timeline;
+            let services: Vec<Svc> = t.world().services.keys().copied().collect();
+            let gap = WIDTH / services.len().max(1) as f64;
+            let x_of = |svc: Svc| services.iter().position(|s| *s == svc).map_or(WIDTH / 2.0, |n| gap * (n as f64 + 0.5));
+            let cursor = t.cursor();
+            let from = cursor.saturating_sub(ROWS_BEFORE);
+            let to = (cursor + ROWS_AFTER).min(t.len());
+            let rows: Vec<Row> = (from..to)
+                .filter_map(|n| {
+                    let step = &t.steps()[n];
+                    let actor = step.actor?;
+                    let (from_x, to_x, label, class) = match (step.kind, &step.message) {
+                        (StepKind::Handle | StepKind::Drop, Some(m)) => {
+                            let class = match (step.kind, m.category) {
+                                (StepKind::Drop, _) => "arrow dropped",
+                                (_, Category::Command) => "arrow command",
+                                (_, Category::Reply) => "arrow reply",
+                                _ => "arrow event",
+                            };
+                            let copy = if step.kind == StepKind::Drop { " (dropped)" } else { "" };
+                            (x_of(m.from), x_of(actor), format!("{} m{}{copy}", m.kind, m.id), class)
+                        }
+                        (StepKind::Publish, _) => return None,
+                        (StepKind::Commit, _) => (x_of(actor), x_of(actor), "local transaction".into(), "dot commit"),
+                        (StepKind::Refused, _) => (x_of(actor), x_of(actor), "refused".into(), "dot refused"),
+                        (StepKind::Fault, _) => (x_of(actor), x_of(actor), step.text.split(['.', ':', ';']).next().unwrap_or("").into(), "dot fault"),
+                        (StepKind::Query, _) => (x_of(actor), x_of(actor), "query".into(), "dot query"),
+                        (_, None) => return None,
+                    };
+                    Some(Row { step: n + 1, current: n + 1 == cursor, future: n + 1 > cursor, from_x, to_x, label, class })
+                })
+                .collect();
+            let heads: Vec<(f64, &'static str)> = services.iter().map(|s| (x_of(*s), short(*s))).collect();
+            (heads, rows)
+        })
+    };
+    view! {
+        <section class="sequence">
+            {move || {
+                let (heads, rows) = model();
+                let height = TOP + ROW_H * rows.len() as f64 + 10.0;
+                view! {
+                    <svg viewBox=format!("0 0 {WIDTH} {height}") width="100%" role="img" aria-label="Sequence diagram of the run">
+                        {heads.iter().map(|(x, name)| view! {
+                            <line class="lifeline" x1=*x y1="20" x2=*x y2=height></line>
+                            <text class="lifeline-name" x=*x y="14" text-anchor="middle">{*name}</text>
+                        }).collect_view()}
+                        {rows.into_iter().enumerate().map(|(n, row)| {
+                            let y = TOP + ROW_H * n as f64 + 14.0;
+                            let target = row.step;
+                            let shape = if row.from_x == row.to_x {
+                                view! { <circle cx=row.from_x cy=y r="4"></circle> }.into_any()
+                            } else {
+                                let tip = if row.to_x > row.from_x { row.to_x - 6.0 } else { row.to_x + 6.0 };
+                                view! {
+                                    <line x1=row.from_x y1=y x2=tip y2=y></line>
+                                    <path d=format!("M{} {} L{} {} L{} {} Z", row.to_x, y, tip, y - 4.0, tip, y + 4.0)></path>
+                                }.into_any()
+                            };
+                            let label_x = row.from_x.min(row.to_x) + 4.0;
+                            view! {
+                                <g class=format!("seq-row {}", row.class) class:current=row.current class:future=row.future
+                                    data-seq-step=target on:click=move |_| lesson.seek(target)>
+                                    <rect class="hit" x="0" y=y - 15.0 width=WIDTH height=ROW_H></rect>
+                                    {shape}
+                                    <text x=label_x.min(WIDTH - 150.0).max(2.0) y=y - 4.0>{row.label}</text>
+                                </g>
+                            }
+                        }).collect_view()}
+                    </svg>
+                }
+            }}
+        </section>
+    }
+}
