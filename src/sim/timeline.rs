@@ -24,8 +24,8 @@ pub struct Timeline {
     /// The world after `cursor` steps.
     world: World,
     cursor: usize,
-    /// Steps the last fork dropped.
-    dropped: usize,
+    /// The future the last fork dropped, kept so it can be shown.
+    dropped: Vec<Step>,
     /// Most steps to compute ahead.
     limit: usize,
 }
@@ -39,7 +39,7 @@ impl Timeline {
             acts: BTreeMap::new(),
             world,
             cursor: 0,
-            dropped: 0,
+            dropped: Vec::new(),
             limit,
         };
         timeline.compute_ahead();
@@ -78,7 +78,12 @@ impl Timeline {
 
     /// How many future steps the last action in the past dropped.
     pub fn dropped(&self) -> usize {
-        self.dropped
+        self.dropped.len()
+    }
+
+    /// The steps the last action in the past dropped, in order.
+    pub fn dropped_steps(&self) -> &[Step] {
+        &self.dropped
     }
 
     /// Whether step `index` was a learner's action.
@@ -131,8 +136,7 @@ impl Timeline {
     /// dropped (and counted in `dropped()`), then recomputed.
     pub fn act(&mut self, action: Action) -> &Step {
         let at = self.cursor;
-        self.dropped = self.steps.len() - at;
-        self.steps.truncate(at);
+        self.dropped = self.steps.split_off(at);
         self.acts.split_off(&at);
         self.checkpoints.truncate(at / CHECKPOINT_INTERVAL + 1);
         let step = self.world.act(action.clone());

@@ -54,8 +54,20 @@ pub fn Log() -> impl IntoView {
             el.scroll_into_view_with_scroll_into_view_options(&options);
         }
     });
+    let dropped = move || {
+        lesson.with(|i| {
+            let steps = i.timeline.dropped_steps();
+            (!steps.is_empty()).then(|| (steps.len(), steps.iter().take(LOG_AFTER).map(|s| s.text.clone()).collect::<Vec<_>>()))
+        })
+    };
     view! {
         <section class="log">
+            {move || dropped().map(|(n, texts)| view! {
+                <details class="dropped">
+                    <summary>{format!("{n} step(s) dropped by your last action in the past")}</summary>
+                    <ol>{texts.into_iter().map(|t| view! { <li><s>{t}</s></li> }).collect_view()}</ol>
+                </details>
+            })}
             <ol node_ref=list>
                 {move || lines().into_iter().map(|(n, text, current, future)| view! {
                     <li class:current=current class:future=future value=n>
@@ -90,16 +102,15 @@ pub fn SagaPanel() -> impl IntoView {
                     Some(Invoke::Participant(svc, command)) => format!("{command} → {}", svc.title()),
                 };
                 let role = match def.role {
-                    Role::Compensatable => "compensatable",
-                    Role::Pivot => "pivot",
-                    Role::Retriable => "retriable",
+                    Role::Compensatable => None,
+                    Role::Pivot => Some("pivot"),
+                    Role::Retriable => Some("retriable"),
                 };
                 view! {
                     <tr data-saga-step=n + 1 data-step-status=status class=status>
                         <td>{n + 1}</td>
-                        <td>{describe(Some(def.forward))}</td>
+                        <td>{describe(Some(def.forward))}{role.map(|r| view! { <span class=format!("role {r}")>{r}</span> })}</td>
                         <td>{describe(def.compensation)}</td>
-                        <td class="role">{role}</td>
                         <td class="step-status">{status}</td>
                     </tr>
                 }
@@ -108,7 +119,8 @@ pub fn SagaPanel() -> impl IntoView {
                 <section class="saga" data-saga=saga.saga_id data-saga-state=state>
                     <h2>{format!("{} {}: {state}", saga.saga_type, saga.saga_id)}</h2>
                     <table>
-                        <thead><tr><th>"#"</th><th>"step"</th><th>"compensation"</th><th>"kind"</th><th>"status"</th></tr></thead>
+                        <colgroup><col class="n"/><col/><col/><col class="st"/></colgroup>
+                        <thead><tr><th>"#"</th><th>"step"</th><th>"compensation"</th><th>"status"</th></tr></thead>
                         <tbody>{rows.collect_view()}</tbody>
                     </table>
                 </section>
