@@ -218,7 +218,8 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                         (None, _) => Some(label.clone()),
                     };
                     // Stacked copies sit a little behind the first.
-                    let offset = behind.map_or(0.0, |n| (n.min(12) as f64) * 3.0);
+                    // A duplicate travels just behind its original, visibly apart.
+                    let offset = behind.map_or(0.0, |n| (n.min(12) as f64) * 3.0) + if flight.duplicate { 12.0 } else { 0.0 };
                     let position = {
                         let flight = flight.clone();
                         move || {
