@@ -35,10 +35,12 @@ fn bad_scenarios_are_refused_clearly() {
     refused("{", "not a valid scenario");
     refused("[]", "not a valid scenario");
     let base = r#"{"id":"x","title":"t","summary":"s","setup":{"style":"choreography","services":["order-service"]},"variants":[{"id":"v","title":"t","summary":"s","script":SCRIPT}]}"#;
-    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"fly"}]"#), "unknown variant `fly`");
-    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"place_order","customer":1}]"#), "missing field `total`");
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"fly"}]"#), "unknown action \"fly\"; use one of place_order");
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"place_order","customer":1}]"#), "place_order needs \"total\"");
     refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"customer-service"}]"#), "has no customer-service");
     refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"nowhere"}]"#), "unknown variant `nowhere`");
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"order-service","total":5}]"#), "crash does not take \"total\"");
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","servise":"order-service"}]"#), "unknown field `servise`");
     refused(&base.replace("\"id\":\"x\"", "\"id\":\"Bad Id\"").replace("SCRIPT", "[]"), "must be lowercase");
     refused(&base.replace("\"services\":[\"order-service\"]", "\"services\":[]").replace("SCRIPT", "[]"), "runs no service");
     assert!(from_json(&base.replace("SCRIPT", r#"[{"at":0,"do":"place_order","customer":1,"total":5}]"#)).is_ok());

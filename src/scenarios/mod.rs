@@ -6,16 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{Action, Setup, Step, Svc, World};
+use crate::sim::{Setup, Step, Svc, World};
 
-/// An action at a virtual time, as scenario files script it:
-/// `{"at": 0, "do": "place_order", "customer": 1, "total": 60}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scripted {
-    pub at: u64,
-    #[serde(flatten)]
-    pub action: Action,
-}
+mod script;
+
+pub use script::Scripted;
 
 /// What a variant should end with, for its tests and for the learner.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,11 +140,7 @@ impl Scenario {
     /// The teaching note for a step, if the scenario has one for it.
     pub fn narration_for(&self, step: &Step) -> Option<&str> {
         let kind = step.message.as_ref().map(|m| m.kind);
-        let step_kind = serde_json::to_value(step.kind).ok();
-        self.narration
-            .iter()
-            .find(|n| Some(n.on.as_str()) == kind || step_kind.as_ref().and_then(|v| v.as_str()) == Some(n.on.as_str()))
-            .map(|n| n.text.as_str())
+        self.narration.iter().find(|n| Some(n.on.as_str()) == kind || n.on == step.kind.name()).map(|n| n.text.as_str())
     }
 
     /// Whether the scenario runs a service.

@@ -1,13 +1,11 @@
 //! What a learner, a script or a random fault plan can do to the world.
 
-use serde::{Deserialize, Serialize};
-
 use super::service::Svc;
 
 /// A user action or a fault. Scenario files spell them
-/// `{"do": "place_order", "customer": 1, "total": 60}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+/// `{"do": "place_order", "customer": 1, "total": 60}` (see
+/// `scenarios::script`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     PlaceOrder { customer: i64, total: i64 },
     CancelOrder { order: i64 },
@@ -20,11 +18,7 @@ pub enum Action {
     RestartRelay { service: Svc },
     /// The broker delivers message `message` (its id, as in `m5`) once more,
     /// to `to` or to every subscriber.
-    Duplicate {
-        message: u64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        to: Option<Svc>,
-    },
+    Duplicate { message: u64, to: Option<Svc> },
     HoldChannel { channel: String },
     ReleaseChannel { channel: String },
     /// Adds `ms` of latency to every later delivery on the channel.

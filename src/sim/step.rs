@@ -26,6 +26,21 @@ pub enum StepKind {
     Query,
 }
 
+impl StepKind {
+    /// The name scenario narration uses (`commit`, `drop`, ...), as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::Commit => "commit",
+            StepKind::Refused => "refused",
+            StepKind::Publish => "publish",
+            StepKind::Handle => "handle",
+            StepKind::Drop => "drop",
+            StepKind::Fault => "fault",
+            StepKind::Query => "query",
+        }
+    }
+}
+
 /// The message a step is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MessageRef {
@@ -66,5 +81,17 @@ impl Step {
         }
         let rows: Vec<String> = self.writes.iter().map(|(table, key)| format!("{table} {key}")).collect();
         format!("{}. One local transaction wrote {}", self.text, rows.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StepKind;
+
+    #[test]
+    fn names_match_the_json_spelling() {
+        for kind in [StepKind::Commit, StepKind::Refused, StepKind::Publish, StepKind::Handle, StepKind::Drop, StepKind::Fault, StepKind::Query] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        }
     }
 }
