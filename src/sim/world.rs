@@ -680,7 +680,8 @@ impl World {
             Some(part) => Rc::make_mut(&mut record.answer).orders = part.orders,
         }
         let text = if record.outstanding > 0 {
-            format!("api-composer got {} from {target} ({body}); waiting for the other call", call.message.kind)
+            let body = if body.is_empty() { String::new() } else { format!(" ({body})") };
+            format!("api-composer got {} from {target}{body}; waiting for the other call", call.message.kind)
         } else {
             record.finished_ms = Some(now);
             record.truth = truth_now.map(Rc::new);

@@ -137,10 +137,51 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
                         </button>
                     </div>
                     {move || lost().map(|text| view! { <div class="lost">{text}</div> })}
+                    {(svc == Svc::ApiComposer).then(|| view! { <ComposerQueries/> })}
                     <TableList svc compact=true/>
                 </div>
             </foreignObject>
         </g>
+    }
+}
+
+/// The API composer keeps no database; its box lists its queries.
+#[component]
+fn ComposerQueries() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let rows = move || {
+        lesson.with(|i| {
+            i.timeline
+                .world()
+                .queries
+                .iter()
+                .filter(|q| q.source == crate::sim::query::QuerySource::Composer)
+                .rev()
+                .take(4)
+                .map(|q| {
+                    let status = match (&q.error, q.latency_ms()) {
+                        (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),
+                        (None, Some(ms)) => format!("joined in {ms} ms"),
+                        (_, None) => format!("waiting for {} call(s)", q.outstanding),
+                    };
+                    (q.id, q.customer, status, q.error.is_some())
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="tables">
+            <table data-table="api-composer/queries">
+                <caption><code>"queries"</code>" (in memory, nothing stored)"</caption>
+                <thead><tr><th>"id"</th><th>"customer"</th><th>"result"</th></tr></thead>
+                <tbody>
+                    {move || rows().into_iter().map(|(id, customer, status, failed)| {
+                        let title = status.clone();
+                        view! { <tr data-row=id class:failed=failed><td>{id}</td><td>{customer}</td><td title=title>{status}</td></tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -129,13 +129,16 @@ pub fn SagaPanel() -> impl IntoView {
     }
 }
 
-/// The newest query: its answer beside the owning services' truth.
+/// Queries shown in the panel, newest first.
+const QUERIES_SHOWN: usize = 2;
+
+/// The newest queries: each answer beside the owning services' truth.
 #[component]
 pub fn QueryPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let last = move || lesson.with(|i| i.timeline.world().queries.last().cloned());
+    let last = move || lesson.with(|i| i.timeline.world().queries.iter().rev().take(QUERIES_SHOWN).cloned().collect::<Vec<_>>());
     move || {
-        last().map(|q| {
+        last().into_iter().map(|q| {
             let source = match q.source {
                 crate::sim::query::QuerySource::View => "Order History view",
                 crate::sim::query::QuerySource::Composer => "API composer",
@@ -150,12 +153,12 @@ pub fn QueryPanel() -> impl IntoView {
             view! {
                 <section class="query" data-query=q.id data-stale=q.stale().to_string()>
                     <h2>{format!("Query {} ({source}){}", q.id, latency.unwrap_or_default())}</h2>
-                    <p class="verdict" class:stale=q.stale()>{verdict}</p>
-                    <p><b>"answer: "</b>{q.answer.summary()}</p>
+                    <p class="verdict" class:stale={q.stale() || q.error.is_some()}>{verdict}</p>
+                    <p><b>{if q.error.is_some() { "partial answer: " } else { "answer: " }}</b>{q.answer.summary()}</p>
                     {q.truth.clone().map(|t| view! { <p><b>"services: "</b>{t.summary()}</p> })}
                 </section>
             }
-        })
+        }).collect_view()
     }
 }
 
