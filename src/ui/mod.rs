@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::*;
 use crate::scenarios;
 use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
-use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel};
+use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel, SagaStrip};
 use sequence::Sequence;
 use state::Lesson;
 
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <div class="stage">
                     <Canvas/>
                     <Legend/>
+                    <SagaStrip/>
                     <Narration/>
                     <Playback/>
                     <Actions/>

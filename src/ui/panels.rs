@@ -129,6 +129,42 @@ pub fn SagaPanel() -> impl IntoView {
     }
 }
 
+/// The saga's steps as one line of chips, for a slide-sized frame where the
+/// side panel is folded away.
+#[component]
+pub fn SagaStrip() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let chips = move || {
+        lesson.with(|i| {
+            let saga = i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back())?;
+            let steps = definition(saga.style);
+            let chips: Vec<(usize, &'static str, &'static str)> = steps
+                .iter()
+                .enumerate()
+                .map(|(n, def)| {
+                    let status = saga.steps[n];
+                    let shown = match (status, def.compensation, def.forward) {
+                        (crate::sim::saga::StepStatus::Compensating | crate::sim::saga::StepStatus::Compensated, Some(Invoke::Participant(_, c) | Invoke::Local(c)), _) => c,
+                        (_, _, Invoke::Participant(_, c) | Invoke::Local(c)) => c,
+                    };
+                    (n + 1, status.name(), shown)
+                })
+                .collect();
+            Some((saga.saga_type, saga.saga_id, chips))
+        })
+    };
+    move || {
+        chips().map(|(saga_type, id, chips)| view! {
+            <div class="saga-strip" aria-label="Saga steps">
+                <b>{format!("{saga_type} {id}:")}</b>
+                {chips.into_iter().map(|(n, status, name)| view! {
+                    <span class=format!("chip {status}") title=format!("step {n}: {name} ({status})")>{format!("{n} {name}")}</span>
+                }).collect_view()}
+            </div>
+        })
+    }
+}
+
 /// Queries shown in the panel, newest first.
 const QUERIES_SHOWN: usize = 2;
 
