@@ -72,7 +72,10 @@ pub fn Sequence() -> impl IntoView {
                         (StepKind::Publish, _) => return None,
                         (StepKind::Commit, _) => (x_of(actor), x_of(actor), "local transaction".into(), "dot commit"),
                         (StepKind::Refused, _) => (x_of(actor), x_of(actor), "refused".into(), "dot refused"),
-                        (StepKind::Fault, _) => (x_of(actor), x_of(actor), step.text.split(['.', ':', ';']).next().unwrap_or("").into(), "dot fault"),
+                        (StepKind::Fault, _) => {
+                            let first: String = step.text.split(['.', ':', ';']).next().unwrap_or("").chars().take(44).collect();
+                            (x_of(actor), x_of(actor), first, "dot fault")
+                        }
                         (StepKind::Query, _) => (x_of(actor), x_of(actor), "query".into(), "dot query"),
                         (_, None) => return None,
                     };
@@ -106,13 +109,19 @@ pub fn Sequence() -> impl IntoView {
                                     <path d=format!("M{} {} L{} {} L{} {} Z", row.to_x, y, tip, y - 4.0, tip, y + 4.0)></path>
                                 }.into_any()
                             };
-                            let label_x = row.from_x.min(row.to_x) + 4.0;
+                            // Labels start at the arrow's left end; a dot on the
+                            // right half labels itself leftwards, to stay inside.
+                            let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2.0 {
+                                (row.from_x - 7.0, "end")
+                            } else {
+                                (row.from_x.min(row.to_x) + 4.0, "start")
+                            };
                             view! {
                                 <g class=format!("seq-row {}", row.class) class:current=row.current class:future=row.future
                                     data-seq-step=target on:click=move |_| lesson.seek(target)>
                                     <rect class="hit" x="0" y=y - 15.0 width=WIDTH height=ROW_H></rect>
                                     {shape}
-                                    <text x=label_x.min(WIDTH - 150.0).max(2.0) y=y - 4.0>{row.label}</text>
+                                    <text x=label_x y=y - 4.0 text-anchor=anchor>{row.label}</text>
                                 </g>
                             }
                         }).collect_view()}
