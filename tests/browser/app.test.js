@@ -208,3 +208,32 @@ test('the browser (wasm) and the native CLI produce the same trace for a seed', 
     assert.deepEqual(wasm, native);
   });
 });
+
+test('a learner clicking around at random never breaks the page', async () => {
+  await withPage('#/sandbox', async (page) => {
+    // A seeded generator, so a failure can be replayed.
+    let state = 12345;
+    const next = (n) => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
+    const buttons = ['Place order', 'Cancel order', 'Create customer', 'Query the view', 'Query by composition',
+      'Crash its relay', 'Restart its relay', 'Crash Order Service', 'Restart Order Service',
+      'Crash Customer Service', 'Restart Customer Service', 'Step forward', 'Step back', 'Go to end', 'Restart'];
+    const keys = ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'End', 'Home'];
+    for (let i = 0; i < 120; i++) {
+      if (next(3) === 0) {
+        await page.keyboard.press(keys[next(keys.length)]);
+        continue;
+      }
+      const button = page.getByRole('button', { name: buttons[next(buttons.length)], exact: true });
+      if (await button.count() === 1 && await button.isEnabled()) await button.click();
+      const token = page.locator('[data-message]').first();
+      if (next(6) === 0 && await token.count() > 0) {
+        await token.click({ force: true });
+        const duplicate = page.getByRole('button', { name: 'Duplicate this delivery' });
+        if (await duplicate.count() === 1) await duplicate.click();
+      }
+    }
+    await page.keyboard.press('End');
+    assert.equal(await step(page), await steps(page));
+    await screenshot(page, 'random-clicks');
+  });
+});
