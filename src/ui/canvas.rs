@@ -86,16 +86,17 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
     let relay = move || {
         lesson.with(|i| {
             let s = &i.timeline.world().services[&svc];
+            // (label, class, what it means)
             if !svc.publishes() {
                 None
             } else if !s.outbox_enabled {
-                Some(("dual write", "relay-off"))
+                Some(("dual write", "relay-off", "Outbox off: the service publishes straight after its commit"))
             } else if !s.relay.up {
-                Some(("relay down", "relay-down"))
+                Some(("relay ✗", "relay-down", "The message relay is down: outbox rows wait unpublished"))
             } else if s.relay.crash_armed {
-                Some(("relay: crash armed", "relay-armed"))
+                Some(("relay !", "relay-armed", "The relay will crash after its next publish"))
             } else {
-                Some(("relay up", "relay-up"))
+                Some(("relay", "relay-up", "The message relay publishes outbox rows to the broker"))
             }
         })
     };
@@ -130,7 +131,6 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
                     <div class="service-head">
                         <button class="service-name" on:click=inspect title="Show every table">{svc.title()}</button>
                         <span class="status" class:is-down=move || !up()>{status}</span>
-                        {move || relay().map(|(text, class)| view! { <span class=format!("relay {class}")>{text}</span> })}
                         {behind}
                         <button class="small" on:click=toggle aria-label=move || format!("{} {}", if up() { "Crash" } else { "Restart" }, svc.title())>
                             {move || if up() { "Crash" } else { "Restart" }}
@@ -141,6 +141,19 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
                     <TableList svc compact=true/>
                 </div>
             </foreignObject>
+            // The relay sits where messages leave the service for the broker.
+            {move || relay().map(|(label, class, meaning)| {
+                // Just inside the edge that faces the broker, where messages leave.
+                let x = if rect.x < WIDTH / 2.0 { rect.x + rect.w - 32.0 } else { rect.x + 32.0 };
+                let y = rect.y + rect.h / 2.0;
+                view! {
+                    <g class=format!("relay-node {class}") transform=format!("translate({x},{y})")>
+                        <title>{meaning}</title>
+                        <rect x="-28" y="-10" width="56" height="20" rx="6"></rect>
+                        <text y="4" text-anchor="middle">{label}</text>
+                    </g>
+                }
+            })}
         </g>
     }
 }
