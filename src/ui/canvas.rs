@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::sim::message::Category;
 use crate::sim::{Action, Svc};
 
-use super::layout::{layout, Layout, Rect, HEIGHT, WIDTH};
+use super::layout::{layout, Layout, Rect, WIDTH};
 use super::state::{Lesson, Selection};
 use super::tables::TableList;
 
@@ -24,10 +24,10 @@ pub fn Canvas() -> impl IntoView {
         })
     });
     view! {
-        <svg class="canvas" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
+        <svg class="canvas" viewBox=move || format!("0 0 {WIDTH} {}", geometry.get().height) role="img"
             aria-label="Services, the broker and the messages between them">
             <Broker geometry/>
-            {move || geometry.get().boxes.into_iter().map(|(svc, rect)| view! { <ServiceBox svc rect/> }).collect_view()}
+            {move || geometry.get().boxes.into_iter().map(|(svc, rect)| view! { <ServiceBox svc rect geometry/> }).collect_view()}
             <Tokens geometry/>
         </svg>
     }
@@ -68,7 +68,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     };
     view! {
         <g class="broker">
-            <rect x=move || geometry.get().broker.x y="0" width=move || geometry.get().broker.w height=HEIGHT rx="10"></rect>
+            <rect x=move || geometry.get().broker.x y="0" width=move || geometry.get().broker.w height=move || geometry.get().height rx="10"></rect>
             <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="24" class="box-title" text-anchor="middle">"Message broker"</text>
             <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="40" class="box-note" text-anchor="middle">"at least once,"</text>
             <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="52" class="box-note" text-anchor="middle">"in order per channel"</text>
@@ -79,7 +79,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
 
 /// One service: its status, relay, outbox switch and tables.
 #[component]
-fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
+fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let up = move || lesson.with(|i| i.timeline.world().services.get(&svc).is_some_and(|s| s.up));
     let status = move || if up() { "up" } else { "down" };
@@ -143,9 +143,7 @@ fn ServiceBox(svc: Svc, rect: Rect) -> impl IntoView {
             </foreignObject>
             // The relay sits where messages leave the service for the broker.
             {move || relay().map(|(label, class, meaning)| {
-                // Just inside the edge that faces the broker, where messages leave.
-                let x = if rect.x < WIDTH / 2.0 { rect.x + rect.w - 32.0 } else { rect.x + 32.0 };
-                let y = rect.y + rect.h / 2.0;
+                let (x, y) = geometry.get().relay(svc);
                 view! {
                     <g class=format!("relay-node {class}") transform=format!("translate({x},{y})")>
                         <title>{meaning}</title>

@@ -7,10 +7,15 @@ use crate::sim::Svc;
 
 /// The canvas's coordinate system (SVG viewBox units).
 pub const WIDTH: f64 = 1000.0;
-pub const HEIGHT: f64 = 470.0;
+/// The canvas is at least this tall...
+const HEIGHT_MIN: f64 = 470.0;
+/// ...and tall enough to give each stacked box this much room.
+const BOX_H_MIN: f64 = 175.0;
 const GAP: f64 = 10.0;
 const BROKER_X: f64 = 420.0;
 const BROKER_W: f64 = 160.0;
+/// How far above a box's bottom its relay sits.
+const RELAY_INSET: f64 = 16.0;
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,12 +26,27 @@ pub struct Rect {
     pub h: f64,
 }
 
+/// A service's short name, where space is tight.
+pub fn short(svc: Svc) -> &'static str {
+    match svc {
+        Svc::OrderService => "Order",
+        Svc::CustomerService => "Customer",
+        Svc::OrderHistoryService => "History",
+        Svc::ConsumerService => "Consumer",
+        Svc::KitchenService => "Kitchen",
+        Svc::AccountingService => "Accounting",
+        Svc::ApiComposer => "Composer",
+    }
+}
+
 /// A point on the canvas.
 pub type Point = (f64, f64);
 
 /// The canvas: a box per service, the broker and a lane per channel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
+    /// The canvas height (the width is always [`WIDTH`]).
+    pub height: f64,
     pub boxes: Vec<(Svc, Rect)>,
     pub broker: Rect,
     pub lanes: Vec<(&'static str, f64)>,
@@ -37,20 +57,22 @@ pub struct Layout {
 pub fn layout(services: &[Svc], channels: &[&'static str]) -> Layout {
     let left: Vec<Svc> = services.iter().copied().filter(|s| matches!(s, Svc::OrderService | Svc::ApiComposer)).collect();
     let right: Vec<Svc> = services.iter().copied().filter(|s| !left.contains(s)).collect();
+    let stacked = left.len().max(right.len()).max(1) as f64;
+    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1.0));
     let mut boxes = Vec::new();
     for (column, x) in [(&left, 0.0), (&right, BROKER_X + BROKER_W + GAP * 2.0)] {
         let n = column.len().max(1) as f64;
-        let h = (HEIGHT - GAP * (n - 1.0)) / n;
+        let h = (height - GAP * (n - 1.0)) / n;
         for (i, svc) in column.iter().enumerate() {
             let w = BROKER_X - GAP * 2.0;
             boxes.push((*svc, Rect { x, y: i as f64 * (h + GAP), w, h }));
         }
     }
-    let broker = Rect { x: BROKER_X, y: 0.0, w: BROKER_W, h: HEIGHT };
+    let broker = Rect { x: BROKER_X, y: 0.0, w: BROKER_W, h: height };
     let top = 62.0;
-    let step = ((HEIGHT - top - 20.0) / channels.len().max(1) as f64).min(64.0);
+    let step = ((height - top - 20.0) / channels.len().max(1) as f64).min(64.0);
     let lanes = channels.iter().enumerate().map(|(i, c)| (*c, top + step * i as f64)).collect();
-    Layout { boxes, broker, lanes }
+    Layout { height, boxes, broker, lanes }
 }
 
 impl Layout {
@@ -59,19 +81,29 @@ impl Layout {
         self.boxes.iter().find(|(s, _)| *s == svc).map(|(_, r)| *r)
     }
 
-    /// Where messages leave and enter a service: the middle of the side
-    /// that faces the broker.
+    /// Where messages enter a service: the middle of the side that faces
+    /// the broker.
     pub fn anchor(&self, svc: Svc) -> Point {
         match self.rect(svc) {
             Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h / 2.0),
             Some(r) => (r.x, r.y + r.h / 2.0),
-            None => (WIDTH / 2.0, HEIGHT / 2.0),
+            None => (WIDTH / 2.0, self.height / 2.0),
+        }
+    }
+
+    /// Where a service's relay sits, and so where its messages leave: the
+    /// lower corner of the side that faces the broker.
+    pub fn relay(&self, svc: Svc) -> Point {
+        match self.rect(svc) {
+            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h - RELAY_INSET),
+            Some(r) => (r.x, r.y + r.h - RELAY_INSET),
+            None => (WIDTH / 2.0, self.height / 2.0),
         }
     }
 
     /// The point on a channel's lane where its messages wait.
     pub fn lane(&self, channel: &str) -> Point {
-        let y = self.lanes.iter().find(|(c, _)| *c == channel).map_or(HEIGHT / 2.0, |(_, y)| *y);
+        let y = self.lanes.iter().find(|(c, _)| *c == channel).map_or(self.height / 2.0, |(_, y)| *y);
         (self.broker.x + self.broker.w / 2.0, y + 22.0)
     }
 
@@ -80,7 +112,12 @@ impl Layout {
     /// (reduced motion), a message in flight sits on its lane instead of
     /// gliding.
     pub fn position(&self, flight: &Flight, now_ms: f64, jump: bool) -> Point {
-        let (from, to) = (self.anchor(flight.from), self.anchor(flight.to));
+        let from = match flight.category {
+            // The composer's calls and their answers are direct, not relayed.
+            Category::Request | Category::Response => self.anchor(flight.from),
+            _ => self.relay(flight.from),
+        };
+        let to = self.anchor(flight.to);
         let span = (flight.deliver_at as f64 - flight.sent_at as f64).max(1.0);
         let progress = ((now_ms - flight.sent_at as f64) / span).clamp(0.0, 1.0);
         if matches!(flight.category, Category::Request | Category::Response) {
@@ -130,7 +167,7 @@ mod tests {
         let services = [Svc::OrderService, Svc::CustomerService, Svc::OrderHistoryService, Svc::ApiComposer];
         let l = layout(&services, &["Order", "Customer"]);
         for (i, (_, a)) in l.boxes.iter().enumerate() {
-            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= HEIGHT + 0.01, "{a:?}");
+            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= l.height + 0.01, "{a:?}");
             for (_, b) in &l.boxes[i + 1..] {
                 let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
                 assert!(apart, "{a:?} overlaps {b:?}");
@@ -144,7 +181,7 @@ mod tests {
     fn a_message_goes_sender_lane_receiver() {
         let l = layout(&[Svc::OrderService, Svc::CustomerService], &["Order"]);
         let f = flight(Svc::OrderService, Svc::CustomerService, 100, 200, false);
-        assert_eq!(l.position(&f, 100.0, false), l.anchor(Svc::OrderService));
+        assert_eq!(l.position(&f, 100.0, false), l.relay(Svc::OrderService), "it leaves through the relay");
         assert_eq!(l.position(&f, 150.0, false), l.lane("Order"));
         assert_eq!(l.position(&f, 200.0, false), l.anchor(Svc::CustomerService));
         assert_eq!(l.position(&f, 120.0, true), l.lane("Order"), "reduced motion sits on the lane");

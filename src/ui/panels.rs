@@ -99,7 +99,7 @@ pub fn SagaPanel() -> impl IntoView {
                 let describe = |invoke: Option<Invoke>| match invoke {
                     None => "—".to_string(),
                     Some(Invoke::Local(name)) => format!("local: {name}"),
-                    Some(Invoke::Participant(svc, command)) => format!("{command} → {}", svc.title()),
+                    Some(Invoke::Participant(svc, command)) => format!("{command} → {}", super::layout::short(svc)),
                 };
                 let role = match def.role {
                     Role::Compensatable => None,

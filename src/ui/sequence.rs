@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::sim::message::Category;
 use crate::sim::{StepKind, Svc};
 
+use super::layout::short;
 use super::state::Lesson;
 
 /// Rows shown before and after the current step.
@@ -16,18 +17,6 @@ const ROW_H: f64 = 22.0;
 const TOP: f64 = 30.0;
 const WIDTH: f64 = 310.0;
 
-/// A short lifeline name.
-fn short(svc: Svc) -> &'static str {
-    match svc {
-        Svc::OrderService => "Order",
-        Svc::CustomerService => "Customer",
-        Svc::OrderHistoryService => "History",
-        Svc::ConsumerService => "Consumer",
-        Svc::KitchenService => "Kitchen",
-        Svc::AccountingService => "Accounting",
-        Svc::ApiComposer => "Composer",
-    }
-}
 
 /// One drawn row: the step it jumps to and what to draw.
 struct Row {
