@@ -87,6 +87,24 @@ pub fn Playback() -> impl IntoView {
     }
 }
 
+/// A button that flips one of a service's switches; its label says what a
+/// click will do.
+#[component]
+fn ServiceToggle(
+    svc: RwSignal<Svc>,
+    is_on: fn(&crate::sim::service::Service) -> bool,
+    make: fn(Svc, bool) -> Action,
+    labels: (&'static str, &'static str),
+) -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let on = move || lesson.with(|i| i.timeline.world().services.get(&svc.get()).is_some_and(is_on));
+    let click = move |_| {
+        lesson.playing.set(false);
+        lesson.act(make(svc.get_untracked(), !on()));
+    };
+    view! { <button on:click=click>{move || if on() { labels.0 } else { labels.1 }}</button> }
+}
+
 /// Ids in a table's first key column, for pickers.
 fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
     lesson.with(|i| {
@@ -154,15 +172,15 @@ pub fn Actions() -> impl IntoView {
                 </select></label>
                 <button on:click=move |_| act(Action::CrashRelay { service: relay_of.get_untracked() })>"Crash its relay"</button>
                 <button on:click=move |_| act(Action::RestartRelay { service: relay_of.get_untracked() })>"Restart its relay"</button>
-                <button on:click=move |_| {
-                    let svc = relay_of.get_untracked();
-                    let on = lesson.with_untracked(|i| i.timeline.world().services[&svc].outbox_enabled);
-                    act(Action::SetOutbox { service: svc, enabled: !on });
-                }>{move || {
-                    let svc = relay_of.get();
-                    let on = lesson.with(|i| i.timeline.world().services.get(&svc).is_some_and(|s| s.outbox_enabled));
-                    if on { "Turn its outbox off" } else { "Turn its outbox on" }
-                }}</button>
+                <ServiceToggle svc=relay_of is_on=|s| s.outbox_enabled
+                    make=|service, enabled| Action::SetOutbox { service, enabled }
+                    labels=("Turn its outbox off", "Turn its outbox on")/>
+                <ServiceToggle svc=relay_of is_on=|s| s.idempotent
+                    make=|service, enabled| Action::SetIdempotence { service, enabled }
+                    labels=("Stop checking received_messages", "Check received_messages")/>
+                <ServiceToggle svc=relay_of is_on=|s| s.connected
+                    make=|service, enabled| if enabled { Action::Reconnect { service } } else { Action::Disconnect { service } }
+                    labels=("Cut it off the broker", "Reconnect it")/>
                 <label>"channel " <select on:change=move |ev| channel.set(event_target_value(&ev))>
                     {move || lesson.with(|i| i.timeline.world().broker.channels.keys().copied().collect::<Vec<_>>()).into_iter().map(|c| view! {
                         <option value=c selected=move || channel.get() == c>{c}</option>

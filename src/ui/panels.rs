@@ -206,11 +206,26 @@ pub fn Inspector() -> impl IntoView {
         let selection = lesson.selected.get()?;
         let close = move |_| lesson.selected.set(None);
         let body = match selection {
-            Selection::Service(svc) => view! {
-                <h2>{svc.title()}</h2>
-                <TableList svc compact=false/>
+            Selection::Service(svc) => {
+                let state = move || {
+                    lesson.with(|i| {
+                        let Some(s) = i.timeline.world().services.get(&svc) else { return String::new() };
+                        let mut parts = vec![if s.up { "process up" } else { "process DOWN" }];
+                        parts.push(if s.connected { "reaches the broker" } else { "CUT OFF the broker" });
+                        if svc.publishes() {
+                            parts.push(if !s.outbox_enabled { "outbox OFF (dual write)" } else if s.relay.up { "relay up" } else { "relay DOWN" });
+                        }
+                        parts.push(if s.idempotent { "checks received_messages" } else { "does NOT check received_messages" });
+                        parts.join(" · ")
+                    })
+                };
+                view! {
+                    <h2>{svc.title()}</h2>
+                    <p class="hint">{state}</p>
+                    <TableList svc compact=false/>
+                }
+                .into_any()
             }
-            .into_any(),
             Selection::Message(key) => {
                 let flight = lesson.with(|i| i.timeline.world().flights().into_iter().find(|f| f.key == key));
                 let message = lesson.with(|i| {
