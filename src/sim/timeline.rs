@@ -161,7 +161,7 @@ impl Timeline {
         }
         while self.steps.len() < self.limit {
             let index = self.steps.len();
-            if index % CHECKPOINT_INTERVAL == 0 && self.checkpoints.len() == index / CHECKPOINT_INTERVAL {
+            if index.is_multiple_of(CHECKPOINT_INTERVAL) && self.checkpoints.len() == index / CHECKPOINT_INTERVAL {
                 self.checkpoints.push(world.clone());
             }
             match world.step() {

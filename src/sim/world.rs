@@ -697,24 +697,12 @@ impl World {
     // ----- faults -----
 
     fn fault(&mut self, fault: Action) -> Step {
-        let service = |w: &World, svc: Svc| -> Result<(), Step> {
-            if w.has(svc) {
-                Ok(())
-            } else {
-                Err(w.refused(svc, format!("this scenario has no {}", svc.title())))
-            }
-        };
-        macro_rules! require {
-            ($svc:expr) => {
-                if let Err(step) = service(self, $svc) {
-                    return step;
-                }
-            };
-        }
         let actor = fault.service();
+        if let Some(svc) = actor.filter(|s| !self.has(*s)) {
+            return self.refused(svc, format!("this scenario has no {}", svc.title()));
+        }
         let text = match fault {
             Action::Crash { service: svc } => {
-                require!(svc);
                 let s = self.services.get_mut(&svc).expect("present");
                 if !s.up {
                     return self.refused(svc, format!("{svc} is already down"));
@@ -733,7 +721,6 @@ impl World {
                 text
             }
             Action::Restart { service: svc } => {
-                require!(svc);
                 let s = self.services.get_mut(&svc).expect("present");
                 if s.up {
                     return self.refused(svc, format!("{svc} is already running"));
@@ -743,7 +730,6 @@ impl World {
                 format!("{svc} restarted and consumes again")
             }
             Action::CrashRelay { service: svc } => {
-                require!(svc);
                 let s = self.services.get_mut(&svc).expect("present");
                 if !svc.publishes() || !s.relay.up || s.relay.crash_armed {
                     return self.refused(svc, format!("the relay of {svc} is not running"));
@@ -752,7 +738,6 @@ impl World {
                 format!("the relay of {svc} will crash after its next publish, before it marks the row published")
             }
             Action::RestartRelay { service: svc } => {
-                require!(svc);
                 let s = self.services.get_mut(&svc).expect("present");
                 if s.relay.up && !s.relay.crash_armed {
                     return self.refused(svc, format!("the relay of {svc} is already running"));
@@ -785,19 +770,16 @@ impl World {
                 format!("channel {channel} now takes {ms} ms longer")
             }
             Action::Disconnect { service: svc } => {
-                require!(svc);
                 self.services.get_mut(&svc).expect("present").connected = false;
                 format!("{svc} and its relay are cut off from the broker")
             }
             Action::Reconnect { service: svc } => {
-                require!(svc);
                 self.services.get_mut(&svc).expect("present").connected = true;
                 self.wake();
                 self.kick_relay(svc);
                 format!("{svc} reaches the broker again")
             }
             Action::SetOutbox { service: svc, enabled } => {
-                require!(svc);
                 self.services.get_mut(&svc).expect("present").outbox_enabled = enabled;
                 if enabled {
                     format!("{svc} writes messages to its outbox in the same transaction again")
@@ -806,7 +788,6 @@ impl World {
                 }
             }
             Action::SetIdempotence { service: svc, enabled } => {
-                require!(svc);
                 self.services.get_mut(&svc).expect("present").idempotent = enabled;
                 let verb = if enabled { "checks" } else { "no longer checks" };
                 format!("{svc} {verb} received_messages before handling a message")
