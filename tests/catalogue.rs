@@ -6,7 +6,17 @@ use sagascope::scenarios::{self, from_json};
 #[test]
 fn required_scenarios_exist_with_variants() {
     let ids: Vec<String> = scenarios::catalogue().into_iter().map(|s| s.id).collect();
-    for id in ["choreography", "orchestration", "ftgo-create-order", "outbox", "idempotent-consumer", "cqrs-view", "api-composition", "isolation", "sandbox"] {
+    for id in [
+        "choreography",
+        "orchestration",
+        "ftgo-create-order",
+        "outbox",
+        "idempotent-consumer",
+        "cqrs-view",
+        "api-composition",
+        "isolation",
+        "sandbox",
+    ] {
         assert!(ids.iter().any(|i| i == id), "missing scenario {id}");
     }
     for scenario in scenarios::catalogue() {

@@ -111,7 +111,22 @@ fn acting_in_the_past_forks() {
 /// hash-ordered collections.
 #[test]
 fn engine_is_pure() {
-    let forbidden = ["leptos", "web_sys", "wasm_bindgen", "js_sys", "std::time", "Instant", "SystemTime", "rand::", "getrandom", "HashMap", "HashSet", "thread_local", "std::env", "std::fs"];
+    let forbidden = [
+        "leptos",
+        "web_sys",
+        "wasm_bindgen",
+        "js_sys",
+        "std::time",
+        "Instant",
+        "SystemTime",
+        "rand::",
+        "getrandom",
+        "HashMap",
+        "HashSet",
+        "thread_local",
+        "std::env",
+        "std::fs",
+    ];
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sim");
     let mut files = 0;
     for entry in std::fs::read_dir(dir).expect("src/sim exists") {

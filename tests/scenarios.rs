@@ -36,47 +36,50 @@ fn choreography_traces() {
 
 #[test]
 fn orchestration_traces() {
-    check("orchestration", "approved", &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerCreditReserved"]);
-    check("orchestration", "rejected", &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerCreditLimitExceeded"]);
-    check("orchestration", "unknown-customer", &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerNotFound"]);
+    check(
+        "orchestration",
+        "approved",
+        &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerCreditReserved"],
+    );
+    check(
+        "orchestration",
+        "rejected",
+        &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerCreditLimitExceeded"],
+    );
+    check(
+        "orchestration",
+        "unknown-customer",
+        &["order-service commits", "customer-service<ReserveCreditCommand", "order-service<CustomerNotFound"],
+    );
 }
 
 #[test]
 fn ftgo_traces() {
-    check(
-        "ftgo-create-order",
-        "approved",
-        &[
-            "order-service commits",
-            "consumer-service<ValidateOrderByConsumer",
-            "order-service<Success",
-            "kitchen-service<CreateTicket",
-            "order-service<CreateTicketReply",
-            "accounting-service<AuthorizeCommand",
-            "order-service<Success",
-            "kitchen-service<ConfirmCreateTicket",
-            "order-service<Success",
-            "order-service<ApproveOrderCommand",
-            "order-service<Success",
-        ],
-    );
-    check(
-        "ftgo-create-order",
-        "authorization-fails",
-        &[
-            "order-service commits",
-            "consumer-service<ValidateOrderByConsumer",
-            "order-service<Success",
-            "kitchen-service<CreateTicket",
-            "order-service<CreateTicketReply",
-            "accounting-service<AuthorizeCommand",
-            "order-service<Failure",
-            "kitchen-service<CancelCreateTicket",
-            "order-service<Success",
-            "order-service<RejectOrderCommand",
-            "order-service<Success",
-        ],
-    );
+    let to_the_pivot = [
+        "order-service commits",
+        "consumer-service<ValidateOrderByConsumer",
+        "order-service<Success",
+        "kitchen-service<CreateTicket",
+        "order-service<CreateTicketReply",
+        "accounting-service<AuthorizeCommand",
+    ];
+    let approved = [
+        "order-service<Success",
+        "kitchen-service<ConfirmCreateTicket",
+        "order-service<Success",
+        "order-service<ApproveOrderCommand",
+        "order-service<Success",
+    ];
+    check("ftgo-create-order", "approved", &[&to_the_pivot[..], &approved[..]].concat());
+    // Compensation in reverse: the ticket (step 3) first, then the order (step 1).
+    let compensated = [
+        "order-service<Failure",
+        "kitchen-service<CancelCreateTicket",
+        "order-service<Success",
+        "order-service<RejectOrderCommand",
+        "order-service<Success",
+    ];
+    check("ftgo-create-order", "authorization-fails", &[&to_the_pivot[..], &compensated[..]].concat());
     check(
         "ftgo-create-order",
         "consumer-invalid",

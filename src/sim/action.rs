@@ -7,35 +7,77 @@ use super::service::Svc;
 /// `scenarios::script`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    PlaceOrder { customer: i64, total: i64 },
-    CancelOrder { order: i64 },
-    CreateCustomer { name: String, credit_limit: i64 },
+    PlaceOrder {
+        customer: i64,
+        total: i64,
+    },
+    CancelOrder {
+        order: i64,
+    },
+    CreateCustomer {
+        name: String,
+        credit_limit: i64,
+    },
     /// Stop a service's process; its database and relay keep running.
-    Crash { service: Svc },
-    Restart { service: Svc },
+    Crash {
+        service: Svc,
+    },
+    Restart {
+        service: Svc,
+    },
     /// The relay crashes after its next publish, before marking the row.
-    CrashRelay { service: Svc },
-    RestartRelay { service: Svc },
+    CrashRelay {
+        service: Svc,
+    },
+    RestartRelay {
+        service: Svc,
+    },
     /// The broker delivers message `message` (its id, as in `m5`) once more,
     /// to `to` or to every subscriber.
-    Duplicate { message: u64, to: Option<Svc> },
-    HoldChannel { channel: String },
-    ReleaseChannel { channel: String },
+    Duplicate {
+        message: u64,
+        to: Option<Svc>,
+    },
+    HoldChannel {
+        channel: String,
+    },
+    ReleaseChannel {
+        channel: String,
+    },
     /// Adds `ms` of latency to every later delivery on the channel.
-    DelayChannel { channel: String, ms: u64 },
+    DelayChannel {
+        channel: String,
+        ms: u64,
+    },
     /// Cut the service (and its relay) off the broker.
-    Disconnect { service: Svc },
-    Reconnect { service: Svc },
+    Disconnect {
+        service: Svc,
+    },
+    Reconnect {
+        service: Svc,
+    },
     /// Off: the dual write (commit, then publish from memory).
-    SetOutbox { service: Svc, enabled: bool },
+    SetOutbox {
+        service: Svc,
+        enabled: bool,
+    },
     /// Off: the service stops checking `received_messages`.
-    SetIdempotence { service: Svc, enabled: bool },
+    SetIdempotence {
+        service: Svc,
+        enabled: bool,
+    },
     /// Off: a `PENDING` order may be cancelled (no countermeasure).
-    SetSemanticLock { enabled: bool },
+    SetSemanticLock {
+        enabled: bool,
+    },
     /// Ask Order History Service for a customer's order history.
-    QueryView { customer: i64 },
+    QueryView {
+        customer: i64,
+    },
     /// Ask the API composer, which calls the owning services.
-    ComposeQuery { customer: i64 },
+    ComposeQuery {
+        customer: i64,
+    },
 }
 
 impl Action {

@@ -182,10 +182,16 @@ fn check_credit_matches_orders(world: &World, found: &mut Vec<Violation>) {
     let reserved: BTreeSet<(i64, i64, i64)> =
         customers.db.table("credit_reservations").rows.values().map(|r| (r[0].int(), r[1].int(), r[2].int())).collect();
     for (customer, order, total) in approved.difference(&reserved) {
-        found.push(violation("credit-mismatch", format!("order {order} is APPROVED but customer {customer} has no reservation of {total} for it")));
+        found.push(violation(
+            "credit-mismatch",
+            format!("order {order} is APPROVED but customer {customer} has no reservation of {total} for it"),
+        ));
     }
     for (customer, order, total) in reserved.difference(&approved) {
-        found.push(violation("credit-mismatch", format!("customer {customer} still has {total} reserved for order {order}, which is not APPROVED")));
+        found.push(violation(
+            "credit-mismatch",
+            format!("customer {customer} still has {total} reserved for order {order}, which is not APPROVED"),
+        ));
     }
 }
 
@@ -211,11 +217,9 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
     if world.style != Style::Ftgo {
         return;
     }
-    let (Some(orders), Some(kitchen), Some(accounting)) = (
-        world.services.get(&Svc::OrderService),
-        world.services.get(&Svc::KitchenService),
-        world.services.get(&Svc::AccountingService),
-    ) else {
+    let (Some(orders), Some(kitchen), Some(accounting)) =
+        (world.services.get(&Svc::OrderService), world.services.get(&Svc::KitchenService), world.services.get(&Svc::AccountingService))
+    else {
         return;
     };
     let table = orders.db.table("orders");

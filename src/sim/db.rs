@@ -134,11 +134,7 @@ impl Table {
     /// The value of `column` in `row`. Panics on a column the table lacks,
     /// which is a programming error in a handler.
     pub fn get<'r>(&self, row: &'r [Value], column: &str) -> &'r Value {
-        let index = self
-            .columns
-            .iter()
-            .position(|c| *c == column)
-            .unwrap_or_else(|| panic!("table {} has no column {column}", self.name));
+        let index = self.columns.iter().position(|c| *c == column).unwrap_or_else(|| panic!("table {} has no column {column}", self.name));
         &row[index]
     }
 }

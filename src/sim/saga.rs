@@ -130,10 +130,8 @@ impl SagaInstance {
 
     /// The row as text.
     pub fn cells(&self) -> Vec<String> {
-        let state = format!(
-            "{{\"currentlyExecuting\":{},\"compensating\":{},\"endState\":{}}}",
-            self.current, self.compensating, self.end_state
-        );
+        let state =
+            format!("{{\"currentlyExecuting\":{},\"compensating\":{},\"endState\":{}}}", self.current, self.compensating, self.end_state);
         let mut data = format!("{{\"orderId\":{},\"customerId\":{},\"orderTotal\":{}", self.order_id, self.customer_id, self.order_total);
         if let Some(ticket) = self.ticket_id {
             data.push_str(&format!(",\"ticketId\":{ticket}"));

@@ -125,14 +125,10 @@ pub fn schema(svc: Svc, style: Style) -> Database {
     const RECEIVED: (&str, &[&str]) = ("received_messages", &["consumer_id", "message_id"]);
     let tables: &[(&'static str, &'static [&'static str])] = match (svc, style) {
         (Svc::OrderService, Style::Ftgo) => &[("orders", &["id", "consumer_id", "order_total", "state"]), RECEIVED],
-        (Svc::OrderService, _) => {
-            &[("orders", &["id", "customer_id", "order_total", "state", "rejection_reason"]), RECEIVED]
+        (Svc::OrderService, _) => &[("orders", &["id", "customer_id", "order_total", "state", "rejection_reason"]), RECEIVED],
+        (Svc::CustomerService, _) => {
+            &[("customers", &["id", "name", "credit_limit"]), ("credit_reservations", &["customer_id", "order_id", "amount"]), RECEIVED]
         }
-        (Svc::CustomerService, _) => &[
-            ("customers", &["id", "name", "credit_limit"]),
-            ("credit_reservations", &["customer_id", "order_id", "amount"]),
-            RECEIVED,
-        ],
         (Svc::OrderHistoryService, _) => &[RECEIVED],
         (Svc::ConsumerService, _) => &[("consumers", &["id", "name"]), RECEIVED],
         (Svc::KitchenService, _) => &[("tickets", &["id", "order_id", "state"]), RECEIVED],

@@ -90,7 +90,9 @@ mod tests {
 
     #[test]
     fn names_match_the_json_spelling() {
-        for kind in [StepKind::Commit, StepKind::Refused, StepKind::Publish, StepKind::Handle, StepKind::Drop, StepKind::Fault, StepKind::Query] {
+        for kind in
+            [StepKind::Commit, StepKind::Refused, StepKind::Publish, StepKind::Handle, StepKind::Drop, StepKind::Fault, StepKind::Query]
+        {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
         }
     }

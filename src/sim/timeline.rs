@@ -71,6 +71,12 @@ impl Timeline {
         &self.steps
     }
 
+    /// Step indexes from `before` steps behind the cursor to `after` ahead,
+    /// within the known run: what a log or a diagram shows around "now".
+    pub fn window(&self, before: usize, after: usize) -> std::ops::Range<usize> {
+        self.cursor.saturating_sub(before)..(self.cursor + after).min(self.steps.len())
+    }
+
     /// The step that led to the current world, if any.
     pub fn current(&self) -> Option<&Step> {
         self.cursor.checked_sub(1).map(|i| &self.steps[i])

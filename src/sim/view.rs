@@ -52,8 +52,7 @@ impl History {
         const SHOWN: usize = 4;
         let who = self.name.as_deref().map_or_else(|| format!("customer {}", self.customer_id), str::to_string);
         let skipped = self.orders.len().saturating_sub(SHOWN);
-        let orders: Vec<String> =
-            self.orders.iter().skip(skipped).map(|(id, (state, total))| format!("{id} {state} {total}")).collect();
+        let orders: Vec<String> = self.orders.iter().skip(skipped).map(|(id, (state, total))| format!("{id} {state} {total}")).collect();
         match (orders.is_empty(), skipped) {
             (true, _) => format!("{who}: no orders"),
             (false, 0) => format!("{who}: {}", orders.join(", ")),
@@ -73,8 +72,7 @@ impl CustomerView {
 
     /// The document as a row of text.
     pub fn cells(&self) -> Vec<String> {
-        let orders: Vec<String> =
-            self.orders.iter().map(|(id, o)| format!("{id}:{{{},{}}}", o.state, o.order_total)).collect();
+        let orders: Vec<String> = self.orders.iter().map(|(id, o)| format!("{id}:{{{},{}}}", o.state, o.order_total)).collect();
         vec![
             self.id.to_string(),
             self.name.as_deref().unwrap_or("null").to_string(),

@@ -154,10 +154,9 @@ impl World {
     fn declare_channels(&mut self) {
         let present = |list: &[Svc]| -> Vec<Svc> { list.iter().copied().filter(|s| self.has(*s)).collect() };
         let (order_topic, customer_topic) = match self.style {
-            Style::Choreography => (
-                present(&[Svc::CustomerService, Svc::OrderHistoryService]),
-                present(&[Svc::OrderService, Svc::OrderHistoryService]),
-            ),
+            Style::Choreography => {
+                (present(&[Svc::CustomerService, Svc::OrderHistoryService]), present(&[Svc::OrderService, Svc::OrderHistoryService]))
+            }
             _ => (present(&[Svc::OrderHistoryService]), present(&[Svc::OrderHistoryService])),
         };
         let mut channels = vec![(ORDER_TOPIC, order_topic), (CUSTOMER_TOPIC, customer_topic)];
@@ -240,9 +239,7 @@ impl World {
     /// Applies an action now and returns its step.
     pub fn act(&mut self, action: Action) -> Step {
         match action {
-            Action::PlaceOrder { customer, total } => {
-                self.request(Svc::OrderService, |db, ctx| orders::place(db, ctx, customer, total))
-            }
+            Action::PlaceOrder { customer, total } => self.request(Svc::OrderService, |db, ctx| orders::place(db, ctx, customer, total)),
             Action::CancelOrder { order } => self.request(Svc::OrderService, |db, ctx| orders::cancel(db, ctx, order)),
             Action::CreateCustomer { name, credit_limit } => {
                 self.request(Svc::CustomerService, |db, ctx| customers::create(db, ctx, &name, credit_limit))
@@ -262,7 +259,13 @@ impl World {
         if !service.up {
             return self.refused(svc, format!("{svc} is down: the request fails and nothing is written"));
         }
-        let mut ctx = Ctx { now: self.now, style: self.style, semantic_lock: self.semantic_lock, me: svc, next_message_id: &mut self.next_message_id };
+        let mut ctx = Ctx {
+            now: self.now,
+            style: self.style,
+            semantic_lock: self.semantic_lock,
+            me: svc,
+            next_message_id: &mut self.next_message_id,
+        };
         let outcome = handler(&service.db, &mut ctx);
         match outcome {
             Ok(mut done) => {
@@ -343,7 +346,12 @@ impl World {
             )
         } else {
             service.db.unpublished.remove(&message.id);
-            format!("relay of {svc} published {} {} to {} and marked its outbox row published", message.kind, message.id_text(), message.channel)
+            format!(
+                "relay of {svc} published {} {} to {} and marked its outbox row published",
+                message.kind,
+                message.id_text(),
+                message.channel
+            )
         };
         let more = service.relay.up && !service.db.unpublished.is_empty();
         if more {
@@ -368,9 +376,22 @@ impl World {
             let at = self.now + 1;
             self.schedule(at, Event::DualWrite(svc));
         }
-        let text = format!("{svc} published {} {} to {} straight after its commit (dual write, no outbox)", message.kind, message.id_text(), message.channel);
+        let text = format!(
+            "{svc} published {} {} to {} straight after its commit (dual write, no outbox)",
+            message.kind,
+            message.id_text(),
+            message.channel
+        );
         let reference = self.publish(&Rc::new(message));
-        Some(Step { time_ms: self.now, kind: StepKind::Publish, actor: Some(svc), message: Some(reference), sent: vec![], writes: vec![], text })
+        Some(Step {
+            time_ms: self.now,
+            kind: StepKind::Publish,
+            actor: Some(svc),
+            message: Some(reference),
+            sent: vec![],
+            writes: vec![],
+            text,
+        })
     }
 
     // ----- broker -----
@@ -426,13 +447,8 @@ impl World {
 
     /// After a restart, reconnect or release: parked heads travel again.
     fn wake(&mut self) {
-        let parked: Vec<(&'static str, Svc)> = self
-            .broker
-            .subscriptions
-            .iter()
-            .filter(|(_, s)| s.queue.front().is_some_and(|d| d.waiting))
-            .map(|(k, _)| *k)
-            .collect();
+        let parked: Vec<(&'static str, Svc)> =
+            self.broker.subscriptions.iter().filter(|(_, s)| s.queue.front().is_some_and(|d| d.waiting)).map(|(k, _)| *k).collect();
         for (channel, to) in parked {
             if !self.can_deliver(channel, to) {
                 continue;
@@ -483,10 +499,24 @@ impl World {
                 message.kind,
                 message.id_text()
             );
-            return Step { time_ms: self.now, kind: StepKind::Drop, actor: Some(svc), message: Some(reference), sent: vec![], writes: vec![], text };
+            return Step {
+                time_ms: self.now,
+                kind: StepKind::Drop,
+                actor: Some(svc),
+                message: Some(reference),
+                sent: vec![],
+                writes: vec![],
+                text,
+            };
         }
         let idempotent = service.idempotent;
-        let mut ctx = Ctx { now: self.now, style: self.style, semantic_lock: self.semantic_lock, me: svc, next_message_id: &mut self.next_message_id };
+        let mut ctx = Ctx {
+            now: self.now,
+            style: self.style,
+            semantic_lock: self.semantic_lock,
+            me: svc,
+            next_message_id: &mut self.next_message_id,
+        };
         let outcome = dispatch(svc, &service.db, &mut ctx, message);
         let mut done = match outcome {
             Ok(done) => done,
@@ -562,7 +592,10 @@ impl World {
         };
         let verdict = if record.stale() {
             let events = if behind == 1 { "event" } else { "events" };
-            format!("STALE, {behind} {events} behind; the owning services say {}", record.truth.as_deref().map(History::summary).unwrap_or_default())
+            format!(
+                "STALE, {behind} {events} behind; the owning services say {}",
+                record.truth.as_deref().map(History::summary).unwrap_or_default()
+            )
         } else {
             "fresh: it matches the owning services".to_string()
         };
@@ -577,7 +610,10 @@ impl World {
             return self.refused(svc, "this scenario has no API composer".into());
         }
         let id = self.queries.len() as u64 + 1;
-        let targets = [(Svc::CustomerService, format!("GET /customers/{customer}")), (Svc::OrderService, format!("GET /orders?customerId={customer}"))];
+        let targets = [
+            (Svc::CustomerService, format!("GET /customers/{customer}")),
+            (Svc::OrderService, format!("GET /orders?customerId={customer}")),
+        ];
         let mut asked = Vec::new();
         for (target, path) in targets {
             self.next_message_id += 1;
@@ -586,7 +622,16 @@ impl World {
             message.id = self.next_message_id;
             message.created_at = self.now;
             let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
-            let call = Call { id: self.next_call_id, query: id, target, leg: Leg::Request, message, sent_at: self.now, deliver_at: at, part: None };
+            let call = Call {
+                id: self.next_call_id,
+                query: id,
+                target,
+                leg: Leg::Request,
+                message,
+                sent_at: self.now,
+                deliver_at: at,
+                part: None,
+            };
             self.calls.insert(call.id, call);
             self.schedule(at, Event::CallArrive(self.next_call_id));
             asked.push(format!("{path} to {target}"));
@@ -621,7 +666,8 @@ impl World {
                     ("503 Service Unavailable", String::new())
                 };
                 self.next_message_id += 1;
-                let mut response = Message::new(status, Category::Response, target, "http").header("path", path.as_str()).field("body", body.as_str());
+                let mut response =
+                    Message::new(status, Category::Response, target, "http").header("path", path.as_str()).field("body", body.as_str());
                 response.id = self.next_message_id;
                 response.created_at = self.now;
                 let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
@@ -631,7 +677,11 @@ impl World {
                 call.deliver_at = at;
                 self.calls.insert(id, call);
                 self.schedule(at, Event::CallArrive(id));
-                let text = if up { format!("{target} answered {path}: {body}") } else { format!("{target} is down: {path} gets 503 Service Unavailable") };
+                let text = if up {
+                    format!("{target} answered {path}: {body}")
+                } else {
+                    format!("{target} is down: {path} gets 503 Service Unavailable")
+                };
                 Some(self.note(StepKind::Query, target, text))
             }
             Leg::Response => Some(self.composer_receives(call)),
@@ -687,7 +737,9 @@ impl World {
             record.truth = truth_now.map(Rc::new);
             let latency = now - record.started_ms;
             match &record.error {
-                Some(error) => format!("api-composer: query {} FAILED after {latency} ms: {error}, so the composition has no answer", record.id),
+                Some(error) => {
+                    format!("api-composer: query {} FAILED after {latency} ms: {error}, so the composition has no answer", record.id)
+                }
                 None => format!("api-composer joined both answers for query {} in {latency} ms: {}", record.id, record.answer.summary()),
             }
         };
@@ -713,10 +765,7 @@ impl World {
                 let mut text = format!("{svc} crashed. Its database survives; messages for it wait in the broker");
                 if !lost.is_empty() {
                     let names: Vec<String> = lost.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
-                    text.push_str(&format!(
-                        ". LOST: {} was committed but never published (dual write, no outbox)",
-                        names.join(", ")
-                    ));
+                    text.push_str(&format!(". LOST: {} was committed but never published (dual write, no outbox)", names.join(", ")));
                 }
                 text
             }
@@ -837,8 +886,7 @@ impl World {
             }
         } else {
             let published = |s: &Service| s.db.outbox.get(&id).filter(|_| !s.db.unpublished.contains(&id)).cloned();
-            let Some(message) = self.services.values().find_map(published)
-            else {
+            let Some(message) = self.services.values().find_map(published) else {
                 return self.refused(None, format!("m{id} is neither in flight nor published from an outbox"));
             };
             let subscribers = self.broker.channels.get(message.channel).cloned().unwrap_or_default();
@@ -899,7 +947,15 @@ fn involves(step: &saga::StepDef, svc: Svc) -> bool {
 }
 
 fn reference(message: &Message, to: Option<Svc>, duplicate: bool) -> MessageRef {
-    MessageRef { id: message.id, kind: message.kind, category: message.category, from: message.from, channel: message.channel, to, duplicate }
+    MessageRef {
+        id: message.id,
+        kind: message.kind,
+        category: message.category,
+        from: message.from,
+        channel: message.channel,
+        to,
+        duplicate,
+    }
 }
 
 /// Routes a delivered message to the handler of its receiver.

@@ -102,8 +102,15 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
     };
     let lost = move || {
         lesson.with(|i| {
-            let lost: Vec<String> =
-                i.timeline.world().ledger.lost.iter().filter(|(from, _, _)| *from == svc).map(|(_, kind, id)| format!("{kind} m{id}")).collect();
+            let lost: Vec<String> = i
+                .timeline
+                .world()
+                .ledger
+                .lost
+                .iter()
+                .filter(|(from, _, _)| *from == svc)
+                .map(|(_, kind, id)| format!("{kind} m{id}"))
+                .collect();
             (!lost.is_empty()).then(|| format!("LOST, committed but never published: {}", lost.join(", ")))
         })
     };
@@ -241,7 +248,12 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                 out.push((flight.clone(), behind));
             }
             let waiting_on = |channel: &str| flights.iter().filter(|f| f.waiting && f.channel == channel).count();
-            out.into_iter().map(|(f, behind)| { let total = waiting_on(f.channel); (f, behind, total) }).collect::<Vec<_>>()
+            out.into_iter()
+                .map(|(f, behind)| {
+                    let total = waiting_on(f.channel);
+                    (f, behind, total)
+                })
+                .collect::<Vec<_>>()
         })
     };
     view! {

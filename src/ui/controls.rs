@@ -108,9 +108,11 @@ fn ServiceToggle(
 /// Ids in a table's first key column, for pickers.
 fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
     lesson.with(|i| {
-        i.timeline.world().services.get(&svc).map_or_else(Vec::new, |s| {
-            s.db.tables.get(table).map_or_else(Vec::new, |t| t.rows.keys().map(|k| k.0[0].int()).collect())
-        })
+        i.timeline
+            .world()
+            .services
+            .get(&svc)
+            .map_or_else(Vec::new, |s| s.db.tables.get(table).map_or_else(Vec::new, |t| t.rows.keys().map(|k| k.0[0].int()).collect()))
     })
 }
 
@@ -119,7 +121,8 @@ fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
 pub fn Actions() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let has = move |svc: Svc| lesson.with(|i| i.timeline.world().services.contains_key(&svc));
-    let people_table = move || if has(Svc::CustomerService) { (Svc::CustomerService, "customers") } else { (Svc::ConsumerService, "consumers") };
+    let people_table =
+        move || if has(Svc::CustomerService) { (Svc::CustomerService, "customers") } else { (Svc::ConsumerService, "consumers") };
     let customer = RwSignal::new(1_i64);
     let total = RwSignal::new(40_i64);
     let order = RwSignal::new(1_i64);

@@ -66,6 +66,9 @@ mod tests {
     fn format_round_trips() {
         let hash = format("cqrs-view", "lag", 12, 5);
         let location = parse(&hash).unwrap();
-        assert_eq!((location.scenario.as_deref(), location.variant.as_deref(), location.step, location.seed), (Some("cqrs-view"), Some("lag"), Some(12), Some(5)));
+        assert_eq!(
+            (location.scenario.as_deref(), location.variant.as_deref(), location.step, location.seed),
+            (Some("cqrs-view"), Some("lag"), Some(12), Some(5))
+        );
     }
 }

@@ -39,9 +39,7 @@ pub fn Log() -> impl IntoView {
         lesson.with(|i| {
             let t = &i.timeline;
             let cursor = t.cursor();
-            let from = cursor.saturating_sub(LOG_BEFORE);
-            let to = (cursor + LOG_AFTER).min(t.len());
-            (from..to).map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor)).collect::<Vec<_>>()
+            t.window(LOG_BEFORE, LOG_AFTER).map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor)).collect::<Vec<_>>()
         })
     };
     let list = NodeRef::<leptos::html::Ol>::new();
@@ -83,12 +81,17 @@ pub fn Log() -> impl IntoView {
 #[component]
 pub fn SagaPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let saga = move || lesson.with(|i| i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back().cloned()));
+    let saga =
+        move || lesson.with(|i| i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back().cloned()));
     move || {
         saga().map(|saga| {
             let steps = definition(saga.style);
             let state = if !saga.end_state {
-                if saga.compensating { "compensating" } else { "running" }
+                if saga.compensating {
+                    "compensating"
+                } else {
+                    "running"
+                }
             } else if saga.compensating {
                 "compensated"
             } else {
@@ -144,7 +147,11 @@ pub fn SagaStrip() -> impl IntoView {
                 .map(|(n, def)| {
                     let status = saga.steps[n];
                     let shown = match (status, def.compensation, def.forward) {
-                        (crate::sim::saga::StepStatus::Compensating | crate::sim::saga::StepStatus::Compensated, Some(Invoke::Participant(_, c) | Invoke::Local(c)), _) => c,
+                        (
+                            crate::sim::saga::StepStatus::Compensating | crate::sim::saga::StepStatus::Compensated,
+                            Some(Invoke::Participant(_, c) | Invoke::Local(c)),
+                            _,
+                        ) => c,
                         (_, _, Invoke::Participant(_, c) | Invoke::Local(c)) => c,
                     };
                     (n + 1, status.name(), shown)
@@ -154,13 +161,15 @@ pub fn SagaStrip() -> impl IntoView {
         })
     };
     move || {
-        chips().map(|(saga_type, id, chips)| view! {
-            <div class="saga-strip" aria-label="Saga steps">
-                <b>{format!("{saga_type} {id}:")}</b>
-                {chips.into_iter().map(|(n, status, name)| view! {
-                    <span class=format!("chip {status}") title=format!("step {n}: {name} ({status})")>{format!("{n} {name}")}</span>
-                }).collect_view()}
-            </div>
+        chips().map(|(saga_type, id, chips)| {
+            view! {
+                <div class="saga-strip" aria-label="Saga steps">
+                    <b>{format!("{saga_type} {id}:")}</b>
+                    {chips.into_iter().map(|(n, status, name)| view! {
+                        <span class=format!("chip {status}") title=format!("step {n}: {name} ({status})")>{format!("{n} {name}")}</span>
+                    }).collect_view()}
+                </div>
+            }
         })
     }
 }
@@ -174,27 +183,30 @@ pub fn QueryPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let last = move || lesson.with(|i| i.timeline.world().queries.iter().rev().take(QUERIES_SHOWN).cloned().collect::<Vec<_>>());
     move || {
-        last().into_iter().map(|q| {
-            let source = match q.source {
-                crate::sim::query::QuerySource::View => "Order History view",
-                crate::sim::query::QuerySource::Composer => "API composer",
-            };
-            let verdict = match (&q.error, q.finished_ms, q.stale()) {
-                (Some(error), _, _) => format!("failed: {error}"),
-                (None, None, _) => format!("waiting for {} call(s)", q.outstanding),
-                (None, Some(_), true) => format!("STALE: {} event(s) behind", q.events_behind),
-                (None, Some(_), false) => "fresh".to_string(),
-            };
-            let latency = q.latency_ms().map(|ms| format!(" in {ms} ms"));
-            view! {
-                <section class="query" data-query=q.id data-stale=q.stale().to_string()>
-                    <h2>{format!("Query {} ({source}){}", q.id, latency.unwrap_or_default())}</h2>
-                    <p class="verdict" class:stale={q.stale() || q.error.is_some()}>{verdict}</p>
-                    <p><b>{if q.error.is_some() { "partial answer: " } else { "answer: " }}</b>{q.answer.summary()}</p>
-                    {q.truth.clone().map(|t| view! { <p><b>"services: "</b>{t.summary()}</p> })}
-                </section>
-            }
-        }).collect_view()
+        last()
+            .into_iter()
+            .map(|q| {
+                let source = match q.source {
+                    crate::sim::query::QuerySource::View => "Order History view",
+                    crate::sim::query::QuerySource::Composer => "API composer",
+                };
+                let verdict = match (&q.error, q.finished_ms, q.stale()) {
+                    (Some(error), _, _) => format!("failed: {error}"),
+                    (None, None, _) => format!("waiting for {} call(s)", q.outstanding),
+                    (None, Some(_), true) => format!("STALE: {} event(s) behind", q.events_behind),
+                    (None, Some(_), false) => "fresh".to_string(),
+                };
+                let latency = q.latency_ms().map(|ms| format!(" in {ms} ms"));
+                view! {
+                    <section class="query" data-query=q.id data-stale=q.stale().to_string()>
+                        <h2>{format!("Query {} ({source}){}", q.id, latency.unwrap_or_default())}</h2>
+                        <p class="verdict" class:stale={q.stale() || q.error.is_some()}>{verdict}</p>
+                        <p><b>{if q.error.is_some() { "partial answer: " } else { "answer: " }}</b>{q.answer.summary()}</p>
+                        {q.truth.clone().map(|t| view! { <p><b>"services: "</b>{t.summary()}</p> })}
+                    </section>
+                }
+            })
+            .collect_view()
     }
 }
 
@@ -213,7 +225,13 @@ pub fn Inspector() -> impl IntoView {
                         let mut parts = vec![if s.up { "process up" } else { "process DOWN" }];
                         parts.push(if s.connected { "reaches the broker" } else { "CUT OFF the broker" });
                         if svc.publishes() {
-                            parts.push(if !s.outbox_enabled { "outbox OFF (dual write)" } else if s.relay.up { "relay up" } else { "relay DOWN" });
+                            parts.push(if !s.outbox_enabled {
+                                "outbox OFF (dual write)"
+                            } else if s.relay.up {
+                                "relay up"
+                            } else {
+                                "relay DOWN"
+                            });
                         }
                         parts.push(if s.idempotent { "checks received_messages" } else { "does NOT check received_messages" });
                         parts.join(" · ")
@@ -230,7 +248,10 @@ pub fn Inspector() -> impl IntoView {
                 let flight = lesson.with(|i| i.timeline.world().flights().into_iter().find(|f| f.key == key));
                 let message = lesson.with(|i| {
                     let w = i.timeline.world();
-                    w.broker.in_flight().find(|d| format!("d{}", d.id) == key).map(|d| (*d.message).clone())
+                    w.broker
+                        .in_flight()
+                        .find(|d| format!("d{}", d.id) == key)
+                        .map(|d| (*d.message).clone())
                         .or_else(|| w.calls.values().find(|c| key.starts_with(&format!("c{}", c.id))).map(|c| c.message.clone()))
                 });
                 match (flight, message) {
@@ -238,7 +259,8 @@ pub fn Inspector() -> impl IntoView {
                         let id = message.id;
                         let to = flight.to;
                         let duplicate = move |_| lesson.act(Action::Duplicate { message: id, to: Some(to) });
-                        let can_duplicate = !matches!(message.category, crate::sim::message::Category::Request | crate::sim::message::Category::Response);
+                        let can_duplicate =
+                            !matches!(message.category, crate::sim::message::Category::Request | crate::sim::message::Category::Response);
                         view! {
                             <h2>{format!("{} m{}", message.kind, message.id)}</h2>
                             <dl>

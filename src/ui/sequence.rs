@@ -17,7 +17,6 @@ const ROW_H: f64 = 22.0;
 const TOP: f64 = 30.0;
 const WIDTH: f64 = 310.0;
 
-
 /// One drawn row: the step it jumps to and what to draw.
 struct Row {
     step: usize,
@@ -41,9 +40,8 @@ pub fn Sequence() -> impl IntoView {
             let gap = WIDTH / services.len().max(1) as f64;
             let x_of = |svc: Svc| services.iter().position(|s| *s == svc).map_or(WIDTH / 2.0, |n| gap * (n as f64 + 0.5));
             let cursor = t.cursor();
-            let from = cursor.saturating_sub(ROWS_BEFORE);
-            let to = (cursor + ROWS_AFTER).min(t.len());
-            let rows: Vec<Row> = (from..to)
+            let rows: Vec<Row> = t
+                .window(ROWS_BEFORE, ROWS_AFTER)
                 .filter_map(|n| {
                     let step = &t.steps()[n];
                     let actor = step.actor?;
