@@ -293,12 +293,20 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                         }
                     };
                     let aria = format!("Inspect {label}");
-                    let select = move |_| lesson.selected.set(Some(Selection::Message(key.clone())));
+                    let select = {
+                        let key = key.clone();
+                        move |_| lesson.selected.set(Some(Selection::Message(key.clone())))
+                    };
+                    let select_by_key = move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" {
+                            lesson.selected.set(Some(Selection::Message(key.clone())));
+                        }
+                    };
                     view! {
                         <g class=class class:duplicate=flight.duplicate class:waiting=flight.waiting transform=position
                             data-message=format!("m{}", flight.message_id) data-delivery=flight.key.clone()
                             data-kind=flight.kind data-from=flight.from.id() data-to=flight.to.id()
-                            on:click=select role="button" tabindex="0" aria-label=aria>
+                            on:click=select on:keydown=select_by_key role="button" tabindex="0" aria-label=aria>
                             {shape}
                             {flight.duplicate.then(|| view! { <text class="copy-mark" x="-4" y="4">"2"</text> })}
                             {shown_label.map(|text| view! { <text class="token-label" x="12" y="4">{text}</text> })}
