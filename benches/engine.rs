@@ -34,7 +34,7 @@ fn steps_per_second() {
 
 fn seek_times() {
     // Enough orders for a run of at least 10,000 steps.
-    let mut timeline = Timeline::new(sandbox_with_orders(7, 1200), 10_000);
+    let mut timeline = Timeline::new(sandbox_with_orders(7, 1400), 10_000);
     let len = timeline.len();
     let mut rng = Rng::new(42);
     let mut times_us: Vec<f64> = Vec::new();
