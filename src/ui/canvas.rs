@@ -150,7 +150,10 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
             </foreignObject>
             // The relay sits where messages leave the service for the broker.
             {move || relay().map(|(label, class, meaning)| {
-                let (x, y) = geometry.get().relay(svc);
+                // Inside the box's lower corner, so a message leaving it
+                // starts just outside, at the edge.
+                let (edge, y) = geometry.get().relay(svc);
+                let x = if rect.x < WIDTH / 2.0 { edge - 30.0 } else { edge + 30.0 };
                 view! {
                     <g class=format!("relay-node {class}") transform=format!("translate({x},{y})")>
                         <title>{meaning}</title>
