@@ -1,9 +1,10 @@
 //! The Leptos app: a projection of the engine's state, nothing more.
 //!
-//! - [`state`]: the lesson (timeline + signals), shared through context.
-//! - [`canvas`] and [`layout`]: services, broker and moving messages.
-//! - [`tables`], [`panels`]: tables, narration, log, saga, query, inspector.
-//! - [`controls`]: playback and the learner's actions.
+//! - `state`: the lesson (timeline + signals), shared through context.
+//! - `canvas` and [`layout`]: services, broker and moving messages.
+//! - `tables`, `panels`, `sequence`: tables, narration, log, saga, queries,
+//!   inspector, sequence diagram.
+//! - `controls`: playback and the learner's actions.
 //! - [`hash`]: the `#/<scenario>?step=N&seed=N` contract.
 
 mod canvas;
