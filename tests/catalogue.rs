@@ -64,3 +64,18 @@ fn narration_matches_message_kinds_and_step_kinds() {
     assert!(notes.iter().any(|n| n.contains("Compensation runs backwards")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("APPROVAL_PENDING in the same transaction")), "{notes:?}");
 }
+
+/// Every teaching note of every scenario is shown by at least one of its
+/// variants: a note whose `on` matches nothing is a typo.
+#[test]
+fn every_narration_note_is_reachable() {
+    for scenario in scenarios::catalogue() {
+        for note in &scenario.narration {
+            let shown = scenario.variants.iter().any(|variant| {
+                let timeline = sagascope::sim::Timeline::new(scenario.world(variant, 1), 1000);
+                timeline.steps().iter().any(|step| scenario.narration_for(step) == Some(note.text.as_str()))
+            });
+            assert!(shown, "{}: the note on {:?} is never shown", scenario.id, note.on);
+        }
+    }
+}

@@ -37,8 +37,9 @@ pub struct Variant {
     pub expect: Expect,
 }
 
-/// A teaching note shown when a step first matches `on` (a message kind,
-/// as in `OrderCreatedEvent`, or a step kind, as in `drop`).
+/// A teaching note shown when a step matches `on`: a step kind (`commit`,
+/// `drop`, ...), a message kind (`OrderCreatedEvent`), or both
+/// (`publish:OrderCreatedEvent`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Narration {
@@ -139,8 +140,12 @@ impl Scenario {
 
     /// The teaching note for a step, if the scenario has one for it.
     pub fn narration_for(&self, step: &Step) -> Option<&str> {
-        let kind = step.message.as_ref().map(|m| m.kind);
-        self.narration.iter().find(|n| Some(n.on.as_str()) == kind || n.on == step.kind.name()).map(|n| n.text.as_str())
+        let message = step.message.as_ref().map_or("", |m| m.kind);
+        let matches = |on: &str| match on.split_once(':') {
+            Some((step_kind, kind)) => step_kind == step.kind.name() && kind == message,
+            None => on == step.kind.name() || on == message,
+        };
+        self.narration.iter().find(|n| matches(&n.on)).map(|n| n.text.as_str())
     }
 
     /// Whether the scenario runs a service.

@@ -672,7 +672,7 @@ impl World {
                 response.created_at = self.now;
                 let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
                 call.leg = Leg::Response;
-                call.message = response;
+                let request = std::mem::replace(&mut call.message, response);
                 call.sent_at = self.now;
                 call.deliver_at = at;
                 self.calls.insert(id, call);
@@ -682,7 +682,9 @@ impl World {
                 } else {
                     format!("{target} is down: {path} gets 503 Service Unavailable")
                 };
-                Some(self.note(StepKind::Query, target, text))
+                let mut step = self.note(StepKind::Query, target, text);
+                step.message = Some(reference(&request, Some(target), false));
+                Some(step)
             }
             Leg::Response => Some(self.composer_receives(call)),
         }
@@ -743,7 +745,9 @@ impl World {
                 None => format!("api-composer joined both answers for query {} in {latency} ms: {}", record.id, record.answer.summary()),
             }
         };
-        self.note(StepKind::Query, Svc::ApiComposer, text)
+        let mut step = self.note(StepKind::Query, Svc::ApiComposer, text);
+        step.message = Some(reference(&call.message, Some(Svc::ApiComposer), false));
+        step
     }
 
     // ----- faults -----

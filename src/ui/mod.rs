@@ -16,6 +16,7 @@ mod sequence;
 mod state;
 mod tables;
 
+use leptos::context::Provider;
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -31,21 +32,42 @@ fn location_hash() -> String {
     window().location().hash().unwrap_or_default()
 }
 
-/// The whole app.
+/// The URL hash of the side-by-side comparison.
+const COMPARE_HASH: &str = "#/compare";
+
+/// The whole app: one lesson, or two side by side.
 #[component]
 pub fn App() -> impl IntoView {
+    let comparing = RwSignal::new(location_hash().starts_with(COMPARE_HASH));
+    let handle = window_event_listener(ev::hashchange, move |_| comparing.set(location_hash().starts_with(COMPARE_HASH)));
+    on_cleanup(move || handle.remove());
+    move || if comparing.get() { view! { <Compare/> }.into_any() } else { view! { <Single/> }.into_any() }
+}
+
+/// The root of one lesson, carrying the page's data contract.
+#[component]
+fn LessonRoot(lesson: Lesson, class: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class=class data-testid="sagascope"
+            data-scenario=move || lesson.with(|i| i.scenario.id.clone())
+            data-step=move || lesson.with(|i| i.timeline.cursor()).to_string()
+            data-steps=move || lesson.with(|i| i.timeline.len()).to_string()
+            data-playing=move || lesson.playing.get().to_string()>
+            {children()}
+        </div>
+    }
+}
+
+/// One lesson with every panel.
+#[component]
+fn Single() -> impl IntoView {
     let lesson = Lesson::from_hash(&location_hash());
     provide_context(lesson);
     keyboard(lesson);
     sync_hash(lesson);
-    let scenario_id = move || lesson.with(|i| i.scenario.id.clone());
     let diagram = RwSignal::new(false);
     view! {
-        <div class="app" data-testid="sagascope"
-            data-scenario=scenario_id
-            data-step=move || lesson.with(|i| i.timeline.cursor()).to_string()
-            data-steps=move || lesson.with(|i| i.timeline.len()).to_string()
-            data-playing=move || lesson.playing.get().to_string()>
+        <LessonRoot lesson class="app">
             <Header/>
             {move || lesson.notice.get().map(|text| view! {
                 <div class="notice" role="status">{text}
@@ -72,7 +94,68 @@ pub fn App() -> impl IntoView {
                     {move || if diagram.get() { view! { <Sequence/> }.into_any() } else { view! { <Log/> }.into_any() }}
                 </aside>
             </main>
+        </LessonRoot>
+    }
+}
+
+/// The same business transaction both ways, side by side: choreography on
+/// the left, orchestration on the right. The keys drive both.
+#[component]
+fn Compare() -> impl IntoView {
+    let left = Lesson::from_hash("#/choreography?variant=approved");
+    let right = Lesson::from_hash("#/orchestration?variant=approved");
+    view! {
+        <div class="compare">
+            <header>
+                <h1>"SagaScope"</h1>
+                <span class="summary">"One order, two ways: services reacting to each other's events (left) or a saga orchestrator sending commands (right). Space, ← and → drive both."</span>
+                <a href="#/choreography">"Back to the lessons"</a>
+            </header>
+            // Each pane gets its own lesson through its own context scope.
+            <div class="panes">
+                <Provider value=left><Pane/></Provider>
+                <Provider value=right><Pane/></Provider>
+            </div>
         </div>
+    }
+}
+
+/// One side of the comparison.
+#[component]
+fn Pane() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    keyboard(lesson);
+    view! {
+        <LessonRoot lesson class="pane">
+            <div class="pane-head">
+                <h2>{move || lesson.with(|i| i.scenario.title.clone())}</h2>
+                <VariantPicker/>
+            </div>
+            <Canvas/>
+            <SagaStrip/>
+            <Narration/>
+            <Playback/>
+            <Sequence/>
+        </LessonRoot>
+    }
+}
+
+/// The variant picker of the open lesson.
+#[component]
+fn VariantPicker() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let pick = move |ev: ev::Event| {
+        let (scenario, seed) = lesson.with_untracked(|i| (i.scenario.clone(), i.seed));
+        let index = event_target_value(&ev).parse::<usize>().unwrap_or(0).min(scenario.variants.len() - 1);
+        lesson.open(scenario, index, seed);
+    };
+    view! {
+        <label>"Variant "
+            <select aria-label="Variant" on:change=pick>
+                {move || lesson.with(|i| i.scenario.variants.iter().enumerate().map(|(n, v)| (n, v.title.clone(), n == i.variant)).collect::<Vec<_>>())
+                    .into_iter().map(|(n, title, selected)| view! { <option value=n.to_string() selected=selected>{title}</option> }).collect_view()}
+            </select>
+        </label>
     }
 }
 
@@ -85,16 +168,13 @@ fn Header() -> impl IntoView {
         let catalogue = catalogue.clone();
         move |ev: ev::Event| {
             let id = event_target_value(&ev);
-            if let Some(scenario) = catalogue.iter().find(|s| s.id == id) {
+            if id == "compare" {
+                let _ = window().location().set_hash(COMPARE_HASH);
+            } else if let Some(scenario) = catalogue.iter().find(|s| s.id == id) {
                 let seed = lesson.with_untracked(|i| i.seed);
                 lesson.open(scenario.clone(), 0, seed);
             }
         }
-    };
-    let pick_variant = move |ev: ev::Event| {
-        let index: usize = event_target_value(&ev).parse().unwrap_or(0);
-        let (scenario, seed) = lesson.with_untracked(|i| (i.scenario.clone(), i.seed));
-        lesson.open(scenario, index.min(scenario_len(&lesson) - 1), seed);
     };
     let pick_seed = move |ev: ev::Event| match event_target_value(&ev).parse::<u64>() {
         Ok(seed) => {
@@ -117,14 +197,10 @@ fn Header() -> impl IntoView {
                         let (id, title) = lesson.with(|i| (i.scenario.id.clone(), i.scenario.title.clone()));
                         (scenarios::find(&id).is_none()).then(|| view! { <option value=id selected=true>{title}</option> })
                     }}
+                    <option value="compare">"Compare: choreography and orchestration, side by side"</option>
                 </select>
             </label>
-            <label>"Variant "
-                <select aria-label="Variant" on:change=pick_variant>
-                    {move || lesson.with(|i| i.scenario.variants.iter().enumerate().map(|(n, v)| (n, v.title.clone(), n == i.variant)).collect::<Vec<_>>())
-                        .into_iter().map(|(n, title, selected)| view! { <option value=n.to_string() selected=selected>{title}</option> }).collect_view()}
-                </select>
-            </label>
+            <VariantPicker/>
             <label>"Seed " <input class="seed" type="number" min="0" aria-label="Seed"
                 prop:value=move || lesson.with(|i| i.seed).to_string() on:change=pick_seed/></label>
             <label class="file">"Load scenario… "
@@ -133,10 +209,6 @@ fn Header() -> impl IntoView {
             <p class="summary">{summary}</p>
         </header>
     }
-}
-
-fn scenario_len(lesson: &Lesson) -> usize {
-    lesson.with_untracked(|i| i.scenario.variants.len())
 }
 
 /// Reads a scenario file the learner picked; a bad file gets a message.
@@ -222,7 +294,7 @@ fn sync_hash(lesson: Lesson) {
     });
     let handle = window_event_listener(ev::hashchange, move |_| {
         let hash = location_hash();
-        if hash != lesson.hash_untracked() {
+        if hash != lesson.hash_untracked() && !hash.starts_with(COMPARE_HASH) {
             let fresh = Lesson::from_hash(&hash);
             let (scenario, variant, seed, step) = fresh.with_untracked(|i| (i.scenario.clone(), i.variant, i.seed, i.timeline.cursor()));
             lesson.open(scenario, variant, seed);

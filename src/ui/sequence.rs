@@ -56,6 +56,7 @@ pub fn Sequence() -> impl IntoView {
                             let copy = if step.kind == StepKind::Drop { " (dropped)" } else { "" };
                             (x_of(m.from), x_of(actor), format!("{} m{}{copy}", m.kind, m.id), class)
                         }
+                        (StepKind::Query, Some(m)) => (x_of(m.from), x_of(actor), format!("{} m{}", m.kind, m.id), "arrow http"),
                         (StepKind::Publish, _) => return None,
                         (StepKind::Commit, _) => (x_of(actor), x_of(actor), "local transaction".into(), "dot commit"),
                         (StepKind::Refused, _) => (x_of(actor), x_of(actor), "refused".into(), "dot refused"),

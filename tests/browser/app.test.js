@@ -21,7 +21,7 @@ async function withPage(hash, body, options) {
   const { page, problems, close } = await openPage(browser, server.url, options);
   try {
     await page.goto(server.url + hash);
-    await page.locator('[data-testid="sagascope"]').waitFor();
+    await page.locator('[data-testid="sagascope"]').first().waitFor();
     await body(page);
     assert.deepEqual(problems, [], 'console errors, exceptions or foreign requests');
   } finally {
@@ -239,5 +239,32 @@ test('a learner clicking around at random never breaks the page', async () => {
     await page.keyboard.press('End');
     assert.equal(await step(page), await steps(page));
     await screenshot(page, 'random-clicks');
+  });
+});
+
+test('compare: choreography and orchestration side by side, driven by the same keys', async () => {
+  await withPage('#/compare', async (page) => {
+    const panes = page.locator('[data-testid="sagascope"]');
+    assert.equal(await panes.count(), 2);
+    assert.equal(await panes.nth(0).getAttribute('data-scenario'), 'choreography');
+    assert.equal(await panes.nth(1).getAttribute('data-scenario'), 'orchestration');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await panes.nth(0).getAttribute('data-step'), '1');
+    assert.equal(await panes.nth(1).getAttribute('data-step'), '1');
+    await page.keyboard.press('End');
+    for (const n of [0, 1]) {
+      const pane = panes.nth(n);
+      assert.equal(await pane.getAttribute('data-step'), await pane.getAttribute('data-steps'));
+      const order = pane.locator('[data-table="order-service/orders"] tr[data-row="1"]');
+      assert.equal(await order.getAttribute('data-order-state'), 'APPROVED');
+    }
+    // Only the orchestrated side keeps a saga_instance.
+    assert.equal(await panes.nth(0).locator('[data-table="order-service/saga_instance"]').count(), 0);
+    assert.equal(await panes.nth(1).locator('[data-table="order-service/saga_instance"]').count(), 1);
+    await screenshot(page, 'compare');
+  });
+  await withPage('#/choreography', async (page) => {
+    await page.getByRole('combobox', { name: 'Lesson' }).selectOption('compare');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="sagascope"]').length === 2);
   });
 });

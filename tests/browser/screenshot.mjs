@@ -6,7 +6,7 @@ const server = await serve(); const browser = await launch();
 const [hash, name, w, h] = process.argv.slice(2);
 const { page, problems, close } = await openPage(browser, server.url, { width: +w || 1280, height: +h || 720 });
 await page.goto(server.url + (hash || ''));
-await page.locator('[data-testid="sagascope"]').waitFor();
+await page.locator('[data-testid="sagascope"]').first().waitFor();
 await page.waitForTimeout(300);
 await screenshot(page, name || 'shot');
 console.log(JSON.stringify(problems));
