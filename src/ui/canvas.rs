@@ -130,8 +130,10 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
         lesson.act(action);
     };
     let inspect = move |_| lesson.selected.set(Some(Selection::Service(svc)));
+    // The service that acted in the current step is outlined.
+    let acting = move || lesson.with(|i| i.timeline.current().is_some_and(|s| s.actor == Some(svc)));
     view! {
-        <g class="service" data-service=svc.id() data-status=status class:down=move || !up()>
+        <g class="service" data-service=svc.id() data-status=status class:down=move || !up() class:acting=acting>
             <rect class="service-box" x=rect.x y=rect.y width=rect.w height=rect.h rx="10"></rect>
             <foreignObject x=rect.x y=rect.y width=rect.w height=rect.h>
                 <div class="service-body">

@@ -197,7 +197,7 @@ fn Header() -> impl IntoView {
                         let (id, title) = lesson.with(|i| (i.scenario.id.clone(), i.scenario.title.clone()));
                         (scenarios::find(&id).is_none()).then(|| view! { <option value=id selected=true>{title}</option> })
                     }}
-                    <option value="compare">"Compare: choreography and orchestration, side by side"</option>
+                    <option value="compare">"Side by side: choreography vs orchestration"</option>
                 </select>
             </label>
             <VariantPicker/>
