@@ -91,7 +91,7 @@ pub fn Playback() -> impl IntoView {
 /// click will do.
 #[component]
 fn ServiceToggle(
-    svc: RwSignal<Svc>,
+    svc: Signal<Svc>,
     is_on: fn(&crate::sim::service::Service) -> bool,
     make: fn(Svc, bool) -> Action,
     labels: (&'static str, &'static str),
@@ -116,51 +116,80 @@ fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
     })
 }
 
+/// A labelled select over (value, label) options, bound to a text signal.
+#[component]
+fn Picker(label: &'static str, value: RwSignal<String>, options: Signal<Vec<(String, String)>>) -> impl IntoView {
+    view! {
+        <label>{label}" "
+            <select aria-label=label on:change=move |ev| value.set(event_target_value(&ev))>
+                {move || options.get().into_iter().map(|(v, text)| {
+                    let selected = v.clone();
+                    view! { <option value=v selected=move || value.get() == selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// What the learner can do now: business requests, queries and faults.
 #[component]
 pub fn Actions() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let has = move |svc: Svc| lesson.with(|i| i.timeline.world().services.contains_key(&svc));
-    let people_table =
-        move || if has(Svc::CustomerService) { (Svc::CustomerService, "customers") } else { (Svc::ConsumerService, "consumers") };
-    let customer = RwSignal::new(1_i64);
+    let customer = RwSignal::new("1".to_string());
     let total = RwSignal::new(40_i64);
-    let order = RwSignal::new(1_i64);
+    let order = RwSignal::new("1".to_string());
     let name = RwSignal::new("Carol".to_string());
     let limit = RwSignal::new(120_i64);
-    let relay_of = RwSignal::new(Svc::OrderService);
+    let service = RwSignal::new(Svc::OrderService.id().to_string());
     let channel = RwSignal::new("Order".to_string());
+    let int = |text: RwSignal<String>| text.get_untracked().parse::<i64>().unwrap_or(0);
+    // The service the fault buttons act on (always one that exists).
+    let chosen = Signal::derive(move || Svc::parse(&service.get()).unwrap_or(Svc::OrderService));
+    let customers = Signal::derive(move || {
+        let (svc, table) =
+            if has(Svc::CustomerService) { (Svc::CustomerService, "customers") } else { (Svc::ConsumerService, "consumers") };
+        let mut options: Vec<(String, String)> = ids(lesson, svc, table).into_iter().map(|id| (id.to_string(), id.to_string())).collect();
+        options.push(("9".into(), "9 (unknown)".into()));
+        options
+    });
+    let orders =
+        Signal::derive(move || ids(lesson, Svc::OrderService, "orders").into_iter().map(|id| (id.to_string(), id.to_string())).collect());
+    let services = Signal::derive(move || {
+        lesson.with(|i| {
+            i.timeline.world().services.keys().filter(|s| s.publishes()).map(|s| (s.id().to_string(), s.title().to_string())).collect()
+        })
+    });
+    let channels = Signal::derive(move || {
+        lesson.with(|i| i.timeline.world().broker.channels.keys().map(|c| (c.to_string(), c.to_string())).collect())
+    });
     let act = move |action: Action| {
         lesson.playing.set(false);
         lesson.act(action);
     };
     let number = |ev: leptos::ev::Event| event_target_value(&ev).parse::<i64>().unwrap_or(0);
+    let held = move || {
+        let c = channel.get();
+        lesson.with(|i| i.timeline.world().broker.held.iter().any(|h| *h == c))
+    };
     view! {
         // Open on a wide screen; folded in a slide-sized frame.
         <details class="actions" open=window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w > 900.0)>
             <summary>"Act on the system"</summary>
             <div class="action-row">
-                <label>"customer " <select on:change=move |ev| customer.set(number(ev))>
-                    {move || { let (svc, table) = people_table(); ids(lesson, svc, table) }.into_iter().chain([9]).map(|id| view! {
-                        <option value=id.to_string() selected=move || customer.get() == id>{if id == 9 { "9 (unknown)".to_string() } else { id.to_string() }}</option>
-                    }).collect_view()}
-                </select></label>
+                <Picker label="customer" value=customer options=customers/>
                 <label>"total " <input type="number" min="1" prop:value=move || total.get().to_string() on:change=move |ev| total.set(number(ev))/></label>
-                <button on:click=move |_| act(Action::PlaceOrder { customer: customer.get_untracked(), total: total.get_untracked() })>"Place order"</button>
+                <button on:click=move |_| act(Action::PlaceOrder { customer: int(customer), total: total.get_untracked() })>"Place order"</button>
                 {move || has(Svc::OrderHistoryService).then(|| view! {
-                    <button on:click=move |_| act(Action::QueryView { customer: customer.get_untracked() })>"Query the view"</button>
+                    <button on:click=move |_| act(Action::QueryView { customer: int(customer) })>"Query the view"</button>
                 })}
                 {move || has(Svc::ApiComposer).then(|| view! {
-                    <button on:click=move |_| act(Action::ComposeQuery { customer: customer.get_untracked() })>"Query by composition"</button>
+                    <button on:click=move |_| act(Action::ComposeQuery { customer: int(customer) })>"Query by composition"</button>
                 })}
             </div>
             <div class="action-row">
-                <label>"order " <select on:change=move |ev| order.set(number(ev))>
-                    {move || ids(lesson, Svc::OrderService, "orders").into_iter().map(|id| view! {
-                        <option value=id.to_string() selected=move || order.get() == id>{id.to_string()}</option>
-                    }).collect_view()}
-                </select></label>
-                <button on:click=move |_| act(Action::CancelOrder { order: order.get_untracked() })>"Cancel order"</button>
+                <Picker label="order" value=order options=orders/>
+                <button on:click=move |_| act(Action::CancelOrder { order: int(order) })>"Cancel order"</button>
                 {move || has(Svc::CustomerService).then(|| view! {
                     <label>"name " <input size="6" prop:value=move || name.get() on:change=move |ev| name.set(event_target_value(&ev))/></label>
                     <label>"limit " <input type="number" min="0" prop:value=move || limit.get().to_string() on:change=move |ev| limit.set(number(ev))/></label>
@@ -168,35 +197,23 @@ pub fn Actions() -> impl IntoView {
                 })}
             </div>
             <div class="action-row faults">
-                <label>"service " <select on:change=move |ev| { if let Some(s) = Svc::parse(&event_target_value(&ev)) { relay_of.set(s) } }>
-                    {move || lesson.with(|i| i.timeline.world().services.keys().copied().filter(|s| s.publishes()).collect::<Vec<_>>()).into_iter().map(|s| view! {
-                        <option value=s.id() selected=move || relay_of.get() == s>{s.title()}</option>
-                    }).collect_view()}
-                </select></label>
-                <button on:click=move |_| act(Action::CrashRelay { service: relay_of.get_untracked() })>"Crash its relay"</button>
-                <button on:click=move |_| act(Action::RestartRelay { service: relay_of.get_untracked() })>"Restart its relay"</button>
-                <ServiceToggle svc=relay_of is_on=|s| s.outbox_enabled
+                <Picker label="service" value=service options=services/>
+                <button on:click=move |_| act(Action::CrashRelay { service: chosen.get_untracked() })>"Crash its relay"</button>
+                <button on:click=move |_| act(Action::RestartRelay { service: chosen.get_untracked() })>"Restart its relay"</button>
+                <ServiceToggle svc=chosen is_on=|s| s.outbox_enabled
                     make=|service, enabled| Action::SetOutbox { service, enabled }
                     labels=("Turn its outbox off", "Turn its outbox on")/>
-                <ServiceToggle svc=relay_of is_on=|s| s.idempotent
+                <ServiceToggle svc=chosen is_on=|s| s.idempotent
                     make=|service, enabled| Action::SetIdempotence { service, enabled }
                     labels=("Stop checking received_messages", "Check received_messages")/>
-                <ServiceToggle svc=relay_of is_on=|s| s.connected
+                <ServiceToggle svc=chosen is_on=|s| s.connected
                     make=|service, enabled| if enabled { Action::Reconnect { service } } else { Action::Disconnect { service } }
                     labels=("Cut it off the broker", "Reconnect it")/>
-                <label>"channel " <select on:change=move |ev| channel.set(event_target_value(&ev))>
-                    {move || lesson.with(|i| i.timeline.world().broker.channels.keys().copied().collect::<Vec<_>>()).into_iter().map(|c| view! {
-                        <option value=c selected=move || channel.get() == c>{c}</option>
-                    }).collect_view()}
-                </select></label>
+                <Picker label="channel" value=channel options=channels/>
                 <button on:click=move |_| {
-                    let c = channel.get_untracked();
-                    let held = lesson.with_untracked(|i| i.timeline.world().broker.held.iter().any(|h| *h == c));
-                    act(if held { Action::ReleaseChannel { channel: c } } else { Action::HoldChannel { channel: c } });
-                }>{move || {
-                    let c = channel.get();
-                    if lesson.with(|i| i.timeline.world().broker.held.iter().any(|h| *h == c)) { "Release channel" } else { "Hold channel" }
-                }}</button>
+                    let channel = channel.get_untracked();
+                    act(if held() { Action::ReleaseChannel { channel } } else { Action::HoldChannel { channel } });
+                }>{move || if held() { "Release channel" } else { "Hold channel" }}</button>
             </div>
         </details>
     }
