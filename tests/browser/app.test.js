@@ -268,3 +268,28 @@ test('compare: choreography and orchestration side by side, driven by the same k
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="sagascope"]').length === 2);
   });
 });
+
+test('in a slide-sized frame the lesson fits: no side panel, no horizontal scroll', async () => {
+  await withPage('#/ftgo-create-order?variant=authorization-fails&step=13', async (page) => {
+    assert.equal(await page.locator('aside').isVisible(), false);
+    assert.ok(await page.locator('.canvas').isVisible());
+    assert.ok(await page.locator('.saga-strip').isVisible(), 'the saga shows as a strip');
+    const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    const canvas = await page.locator('.canvas').boundingBox();
+    assert.ok(canvas.height >= 200, `the canvas is only ${canvas.height}px tall`);
+    await screenshot(page, 'slide-800x450');
+  }, { width: 800, height: 450 });
+});
+
+test('embedded in an iframe, as in a slide deck, it runs and stays quiet', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  await page.setContent(`<iframe src="${server.url}#/outbox?variant=dual-write" width="800" height="450"></iframe>`);
+  const frame = page.frameLocator('iframe');
+  await frame.locator('[data-testid="sagascope"]').waitFor();
+  assert.equal(await frame.locator('[data-testid="sagascope"]').getAttribute('data-scenario'), 'outbox');
+  await frame.getByRole('button', { name: 'Go to end' }).click();
+  await frame.getByText('LOST, committed but never published').waitFor();
+  assert.deepEqual(problems.filter((p) => !p.startsWith('network request to about:')), []);
+  await close();
+});
