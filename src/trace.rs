@@ -69,6 +69,11 @@ fn mermaid(steps: &[Step]) -> String {
                 let copy = if step.kind == StepKind::Drop { " (duplicate dropped)" } else { "" };
                 format!("{}{arrow}{}: {} m{} via {}{copy}", lifeline(m.from), lifeline(to), m.kind, m.id, m.channel)
             }
+            // An API composer's call or its answer: a synchronous arrow.
+            (StepKind::Query, Some(m), Some(to)) if m.from != to => {
+                let arrow = if m.category == Category::Request { "->>" } else { "-->>" };
+                format!("{}{arrow}{}: {} m{}", lifeline(m.from), lifeline(to), m.kind, m.id)
+            }
             (StepKind::Publish, _, _) => continue,
             (_, _, Some(actor)) => format!("Note over {}: {}", lifeline(actor), short(&step.text)),
             (_, _, None) => match seen.first() {

@@ -35,6 +35,14 @@ fn mermaid_draws_arrows_between_lifelines() {
 }
 
 #[test]
+fn mermaid_draws_the_composers_calls() {
+    let (code, out, _) = cli(&["api-composition", "--variant", "service-down", "--format", "mermaid"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("api_composer->>order_service: GET"), "{out}");
+    assert!(out.contains("order_service-->>api_composer: 503 Service Unavailable"), "{out}");
+}
+
+#[test]
 fn bad_input_gets_a_clear_message_and_a_nonzero_exit() {
     for (args, expected) in [
         (vec!["nope"], "unknown scenario \"nope\""),
