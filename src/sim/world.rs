@@ -259,15 +259,7 @@ impl World {
         if !service.up {
             return self.refused(svc, format!("{svc} is down: the request fails and nothing is written"));
         }
-        let mut ctx = Ctx {
-            now: self.now,
-            style: self.style,
-            semantic_lock: self.semantic_lock,
-            me: svc,
-            next_message_id: &mut self.next_message_id,
-        };
-        let outcome = handler(&service.db, &mut ctx);
-        match outcome {
+        match self.handle(svc, handler) {
             Ok(mut done) => {
                 done.text.insert_str(0, &format!("{svc}: "));
                 self.commit(svc, done, StepKind::Commit, None)
@@ -276,14 +268,31 @@ impl World {
         }
     }
 
-    fn refused(&self, actor: impl Into<Option<Svc>>, text: String) -> Step {
-        let actor = actor.into();
-        Step { time_ms: self.now, kind: StepKind::Refused, actor, message: None, sent: vec![], writes: vec![], text }
+    /// Runs a handler of `svc` against its own database, with a context
+    /// that numbers the messages it writes. Nothing is committed here.
+    fn handle<R>(&mut self, svc: Svc, handler: impl FnOnce(&super::db::Database, &mut Ctx) -> R) -> R {
+        let mut ctx = Ctx {
+            now: self.now,
+            style: self.style,
+            semantic_lock: self.semantic_lock,
+            me: svc,
+            next_message_id: &mut self.next_message_id,
+        };
+        handler(&self.services[&svc].db, &mut ctx)
     }
 
+    fn refused(&self, actor: impl Into<Option<Svc>>, text: String) -> Step {
+        self.note(StepKind::Refused, actor, text)
+    }
+
+    /// A step that writes nothing.
     fn note(&self, kind: StepKind, actor: impl Into<Option<Svc>>, text: String) -> Step {
-        let actor = actor.into();
-        Step { time_ms: self.now, kind, actor, message: None, sent: vec![], writes: vec![], text }
+        Step { time_ms: self.now, kind, actor: actor.into(), message: None, sent: vec![], writes: vec![], text }
+    }
+
+    /// A step about a message that writes nothing in `actor`'s tables.
+    fn note_about(&self, kind: StepKind, actor: Svc, message: MessageRef, text: String) -> Step {
+        Step { message: Some(message), ..self.note(kind, actor, text) }
     }
 
     /// Commits a local transaction: business rows, the `received_messages`
@@ -363,7 +372,7 @@ impl World {
             let at = self.now + self.latency.range(RELAY_LAG_MS.0, RELAY_LAG_MS.1);
             self.schedule(at, Event::RelayPoll(svc));
         }
-        Some(Step { time_ms: self.now, kind: StepKind::Publish, actor: Some(svc), message: Some(reference), sent: vec![], writes, text })
+        Some(Step { writes, ..self.note_about(StepKind::Publish, svc, reference, text) })
     }
 
     fn dual_write(&mut self, svc: Svc) -> Option<Step> {
@@ -383,15 +392,7 @@ impl World {
             message.channel
         );
         let reference = self.publish(&Rc::new(message));
-        Some(Step {
-            time_ms: self.now,
-            kind: StepKind::Publish,
-            actor: Some(svc),
-            message: Some(reference),
-            sent: vec![],
-            writes: vec![],
-            text,
-        })
+        Some(self.note_about(StepKind::Publish, svc, reference, text))
     }
 
     // ----- broker -----
@@ -499,26 +500,10 @@ impl World {
                 message.kind,
                 message.id_text()
             );
-            return Step {
-                time_ms: self.now,
-                kind: StepKind::Drop,
-                actor: Some(svc),
-                message: Some(reference),
-                sent: vec![],
-                writes: vec![],
-                text,
-            };
+            return self.note_about(StepKind::Drop, svc, reference, text);
         }
         let idempotent = service.idempotent;
-        let mut ctx = Ctx {
-            now: self.now,
-            style: self.style,
-            semantic_lock: self.semantic_lock,
-            me: svc,
-            next_message_id: &mut self.next_message_id,
-        };
-        let outcome = dispatch(svc, &service.db, &mut ctx, message);
-        let mut done = match outcome {
+        let mut done = match self.handle(svc, |db, ctx| dispatch(svc, db, ctx, message)) {
             Ok(done) => done,
             Err(reason) => Done::nothing(format!("handler failed ({reason}); its transaction rolled back")),
         };
@@ -682,9 +667,7 @@ impl World {
                 } else {
                     format!("{target} is down: {path} gets 503 Service Unavailable")
                 };
-                let mut step = self.note(StepKind::Query, target, text);
-                step.message = Some(reference(&request, Some(target), false));
-                Some(step)
+                Some(self.note_about(StepKind::Query, target, reference(&request, Some(target), false), text))
             }
             Leg::Response => Some(self.composer_receives(call)),
         }
@@ -745,9 +728,7 @@ impl World {
                 None => format!("api-composer joined both answers for query {} in {latency} ms: {}", record.id, record.answer.summary()),
             }
         };
-        let mut step = self.note(StepKind::Query, Svc::ApiComposer, text);
-        step.message = Some(reference(&call.message, Some(Svc::ApiComposer), false));
-        step
+        self.note_about(StepKind::Query, Svc::ApiComposer, reference(&call.message, Some(Svc::ApiComposer), false), text)
     }
 
     // ----- faults -----
