@@ -5,7 +5,7 @@ use sagascope::scenarios::{self, from_json};
 
 #[test]
 fn required_scenarios_exist_with_variants() {
-    let ids: Vec<String> = scenarios::catalogue().into_iter().map(|s| s.id).collect();
+    let ids: Vec<&str> = scenarios::catalogue().iter().map(|s| s.id.as_str()).collect();
     for id in [
         "choreography",
         "orchestration",
@@ -17,7 +17,7 @@ fn required_scenarios_exist_with_variants() {
         "isolation",
         "sandbox",
     ] {
-        assert!(ids.iter().any(|i| i == id), "missing scenario {id}");
+        assert!(ids.contains(&id), "missing scenario {id}");
     }
     for scenario in scenarios::catalogue() {
         assert!(!scenario.title.is_empty() && scenario.summary.len() > 40, "{} needs a title and a summary", scenario.id);
@@ -31,7 +31,7 @@ fn required_scenarios_exist_with_variants() {
 fn scenarios_round_trip_through_json() {
     for scenario in scenarios::catalogue() {
         let text = serde_json::to_string_pretty(&scenario).unwrap();
-        assert_eq!(from_json(&text).unwrap(), scenario, "{} does not round-trip", scenario.id);
+        assert_eq!(&from_json(&text).unwrap(), scenario, "{} does not round-trip", scenario.id);
     }
 }
 

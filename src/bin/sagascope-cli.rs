@@ -57,7 +57,7 @@ fn list() -> String {
 
 fn run(args: &Args) -> Result<String, String> {
     let scenario = scenarios::find(&args.scenario).ok_or_else(|| {
-        let known: Vec<String> = scenarios::catalogue().into_iter().map(|s| s.id).collect();
+        let known: Vec<&str> = scenarios::catalogue().iter().map(|s| s.id.as_str()).collect();
         format!("unknown scenario {:?}; known: {}", args.scenario, known.join(", "))
     })?;
     let variant = scenario.variant(args.variant.as_deref())?;

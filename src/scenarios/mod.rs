@@ -3,6 +3,7 @@
 //! outcome it expects, and narration for its key steps.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -73,15 +74,16 @@ const BUILT_IN: [&str; 9] = [
     include_str!("catalogue/sandbox.json"),
 ];
 
-/// Every built-in scenario. The files are checked by the tests, so a parse
-/// failure here is a build defect, not user input.
-pub fn catalogue() -> Vec<Scenario> {
-    BUILT_IN.iter().map(|text| from_json(text).expect("built-in scenario is valid")).collect()
+/// Every built-in scenario, parsed once. The files are checked by the
+/// tests, so a parse failure here is a build defect, not user input.
+pub fn catalogue() -> &'static [Scenario] {
+    static CATALOGUE: OnceLock<Vec<Scenario>> = OnceLock::new();
+    CATALOGUE.get_or_init(|| BUILT_IN.iter().map(|text| from_json(text).expect("built-in scenario is valid")).collect())
 }
 
 /// The built-in scenario with this id.
 pub fn find(id: &str) -> Option<Scenario> {
-    catalogue().into_iter().find(|s| s.id == id)
+    catalogue().iter().find(|s| s.id == id).cloned()
 }
 
 /// Parses and validates a scenario file; the error says what is wrong.

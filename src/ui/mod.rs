@@ -164,16 +164,13 @@ fn VariantPicker() -> impl IntoView {
 fn Header() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let catalogue = scenarios::catalogue();
-    let pick_scenario = {
-        let catalogue = catalogue.clone();
-        move |ev: ev::Event| {
-            let id = event_target_value(&ev);
-            if id == "compare" {
-                let _ = window().location().set_hash(COMPARE_HASH);
-            } else if let Some(scenario) = catalogue.iter().find(|s| s.id == id) {
-                let seed = lesson.with_untracked(|i| i.seed);
-                lesson.open(scenario.clone(), 0, seed);
-            }
+    let pick_scenario = move |ev: ev::Event| {
+        let id = event_target_value(&ev);
+        if id == "compare" {
+            let _ = window().location().set_hash(COMPARE_HASH);
+        } else if let Some(scenario) = catalogue.iter().find(|s| s.id == id) {
+            let seed = lesson.with_untracked(|i| i.seed);
+            lesson.open(scenario.clone(), 0, seed);
         }
     };
     let pick_seed = move |ev: ev::Event| match event_target_value(&ev).parse::<u64>() {
@@ -195,7 +192,7 @@ fn Header() -> impl IntoView {
                     }).collect_view()}
                     {move || {
                         let (id, title) = lesson.with(|i| (i.scenario.id.clone(), i.scenario.title.clone()));
-                        (scenarios::find(&id).is_none()).then(|| view! { <option value=id selected=true>{title}</option> })
+                        (!catalogue.iter().any(|s| s.id == id)).then(|| view! { <option value=id selected=true>{title}</option> })
                     }}
                     <option value="compare">"Side by side: choreography vs orchestration"</option>
                 </select>
