@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{Setup, Step, Svc, World};
+use crate::sim::{Setup, Step, World};
 
 mod script;
 
@@ -148,10 +148,5 @@ impl Scenario {
             None => on == step.kind.name() || on == message,
         };
         self.narration.iter().find(|n| matches(&n.on)).map(|n| n.text.as_str())
-    }
-
-    /// Whether the scenario runs a service.
-    pub fn runs(&self, svc: Svc) -> bool {
-        self.setup.services.contains(&svc)
     }
 }

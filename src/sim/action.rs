@@ -99,16 +99,4 @@ impl Action {
             _ => None,
         }
     }
-
-    /// Whether this action is a fault (as opposed to business or a query).
-    pub fn is_fault(&self) -> bool {
-        !matches!(
-            self,
-            Action::PlaceOrder { .. }
-                | Action::CancelOrder { .. }
-                | Action::CreateCustomer { .. }
-                | Action::QueryView { .. }
-                | Action::ComposeQuery { .. }
-        )
-    }
 }

@@ -150,11 +150,6 @@ impl SagaInstance {
             data,
         ]
     }
-
-    /// Whether the saga is over and approved the order.
-    pub fn succeeded(&self) -> bool {
-        self.end_state && !self.compensating
-    }
 }
 
 /// Starts a saga for a new order inside the order's own transaction.
