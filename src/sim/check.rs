@@ -139,7 +139,7 @@ pub fn at_rest(world: &World) -> Vec<Violation> {
     if !world.is_quiet() {
         found.push(violation("not-quiet", format!("events still scheduled at {} ms", world.now)));
     }
-    let in_flight = world.broker.in_flight_count() + world.calls.len();
+    let in_flight = world.messages_in_flight();
     if in_flight > 0 {
         found.push(violation("messages-in-flight", format!("{in_flight} messages still in flight")));
     }

@@ -209,11 +209,6 @@ impl World {
         self.queue.is_empty()
     }
 
-    /// When the next event happens, if any.
-    pub fn next_event_ms(&self) -> Option<u64> {
-        self.queue.keys().next().map(|(t, _)| *t)
-    }
-
     // ----- running -----
 
     /// Runs events until one makes a visible step; `None` once nothing is
@@ -891,6 +886,11 @@ impl World {
     }
 
     // ----- what the UI draws -----
+
+    /// How many messages are moving: broker deliveries and HTTP calls.
+    pub fn messages_in_flight(&self) -> usize {
+        self.broker.in_flight_count() + self.calls.len()
+    }
 
     /// Every message moving right now: broker deliveries and HTTP calls.
     pub fn flights(&self) -> Vec<Flight> {

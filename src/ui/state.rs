@@ -161,7 +161,7 @@ impl Lesson {
     pub fn advance(&self, real_ms: f64) {
         let (next, moving) = self.inner.with_value(|i| {
             let t = &i.timeline;
-            (t.steps().get(t.cursor()).map(|s| s.time_ms as f64), !t.world().flights().is_empty())
+            (t.steps().get(t.cursor()).map(|s| s.time_ms as f64), t.world().messages_in_flight() > 0)
         });
         let Some(mut next) = next else {
             self.playing.set(false);
