@@ -233,30 +233,26 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
     let flights = move || {
         lesson.with(|i| {
             let flights = i.timeline.world().flights();
-            let mut seen: Vec<(&'static str, usize)> = Vec::new();
-            let mut out = Vec::with_capacity(flights.len());
-            for flight in &flights {
-                let behind = if flight.waiting {
-                    match seen.iter_mut().find(|(c, _)| *c == flight.channel) {
-                        Some((_, n)) => {
-                            *n += 1;
-                            Some(*n)
-                        }
-                        None => {
-                            seen.push((flight.channel, 0));
-                            Some(0)
-                        }
-                    }
-                } else {
-                    None
-                };
-                out.push((flight.clone(), behind));
+            // (channel, how many wait on it, how many of those are placed so far)
+            let mut lanes: Vec<(&'static str, usize, usize)> = Vec::new();
+            for flight in flights.iter().filter(|f| f.waiting) {
+                match lanes.iter_mut().find(|(c, _, _)| *c == flight.channel) {
+                    Some(lane) => lane.1 += 1,
+                    None => lanes.push((flight.channel, 1, 0)),
+                }
             }
-            let waiting_on = |channel: &str| flights.iter().filter(|f| f.waiting && f.channel == channel).count();
-            out.into_iter()
-                .map(|(f, behind)| {
-                    let total = waiting_on(f.channel);
-                    (f, behind, total)
+            flights
+                .into_iter()
+                .map(|flight| {
+                    let lane = lanes.iter_mut().find(|(c, _, _)| flight.waiting && *c == flight.channel);
+                    let (behind, total) = match lane {
+                        Some((_, total, placed)) => {
+                            *placed += 1;
+                            (Some(*placed - 1), *total)
+                        }
+                        None => (None, 0),
+                    };
+                    (flight, behind, total)
                 })
                 .collect::<Vec<_>>()
         })
