@@ -19,7 +19,7 @@ pub struct FaultPlan {
 /// Draws a plan of up to `faults_max` faults starting before `horizon_ms`.
 pub fn random_plan(seed: u64, world: &World, horizon_ms: u64, faults_max: u64) -> FaultPlan {
     let mut rng = Rng::fork(seed, "fault-plan");
-    let services: Vec<_> = world.services.keys().copied().filter(|s| s.publishes() || world.style != super::Style::Ftgo).collect();
+    let services: Vec<_> = world.services.keys().copied().collect();
     let channels: Vec<&'static str> = world.broker.channels.keys().copied().collect();
     let mut actions = Vec::new();
     let mut heal_by_ms = horizon_ms;
