@@ -1,7 +1,9 @@
 //! The message broker: channels, one ordered queue per (channel, subscriber),
 //! at-least-once delivery.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use super::sorted::{SortedMap, SortedSet};
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -37,21 +39,21 @@ pub struct Subscription {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Broker {
     /// Every channel this world has, with its subscribers.
-    pub channels: BTreeMap<&'static str, Vec<Svc>>,
-    pub subscriptions: BTreeMap<(&'static str, Svc), Subscription>,
+    pub channels: SortedMap<&'static str, Vec<Svc>>,
+    pub subscriptions: SortedMap<(&'static str, Svc), Subscription>,
     /// Channels that deliver nothing until released.
-    pub held: BTreeSet<&'static str>,
+    pub held: SortedSet<&'static str>,
     /// Extra latency per channel, in ms.
-    pub delay_ms: BTreeMap<&'static str, u64>,
+    pub delay_ms: SortedMap<&'static str, u64>,
     next_delivery_id: u64,
 }
 
 impl Broker {
     /// Declares a channel and its subscribers.
     pub fn add_channel(&mut self, channel: &'static str, subscribers: &[Svc]) {
-        self.channels.entry(channel).or_default().extend_from_slice(subscribers);
+        self.channels.get_or_insert_with(channel, Vec::new).extend_from_slice(subscribers);
         for svc in subscribers {
-            self.subscriptions.entry((channel, *svc)).or_default();
+            self.subscriptions.get_or_insert_with((channel, *svc), Subscription::default);
         }
     }
 

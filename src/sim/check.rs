@@ -2,7 +2,7 @@
 //! world's tables after every step (safety) and once the world is at rest
 //! with faults over (liveness), and names every violation it finds.
 
-use std::collections::{BTreeMap, BTreeSet};
+use super::sorted::{SortedMap, SortedSet};
 
 use serde::Serialize;
 
@@ -26,7 +26,7 @@ fn violation(id: &'static str, detail: String) -> Violation {
 /// Remembers what it has seen, to judge transitions between steps.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
-    order_states: BTreeMap<i64, String>,
+    order_states: SortedMap<i64, String>,
 }
 
 /// Order states reached only at the end of a saga or a cancel.
@@ -85,9 +85,9 @@ impl Checker {
 fn check_credit(world: &World, found: &mut Vec<Violation>) {
     let Some(customers) = world.services.get(&Svc::CustomerService) else { return };
     let limits = customers.db.table("customers");
-    let mut reserved: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut reserved: SortedMap<i64, i64> = SortedMap::new();
     for row in customers.db.table("credit_reservations").rows.values() {
-        *reserved.entry(row[0].int()).or_insert(0) += row[2].int();
+        *reserved.get_or_insert_with(row[0].int(), || 0) += row[2].int();
     }
     for (customer, amount) in reserved {
         let limit = limits.cell(&Key::id(customer), "credit_limit").map_or(0, |v| v.int());
@@ -173,21 +173,21 @@ fn check_credit_matches_orders(world: &World, found: &mut Vec<Violation>) {
         return;
     };
     let table = orders.db.table("orders");
-    let approved: BTreeSet<(i64, i64, i64)> = table
+    let approved: SortedSet<(i64, i64, i64)> = table
         .rows
         .values()
         .filter(|r| table.get(r, "state").text() == "APPROVED")
         .map(|r| (r[1].int(), r[0].int(), table.get(r, "order_total").int()))
         .collect();
-    let reserved: BTreeSet<(i64, i64, i64)> =
+    let reserved: SortedSet<(i64, i64, i64)> =
         customers.db.table("credit_reservations").rows.values().map(|r| (r[0].int(), r[1].int(), r[2].int())).collect();
-    for (customer, order, total) in approved.difference(&reserved) {
+    for (customer, order, total) in approved.iter().filter(|o| !reserved.contains(o)) {
         found.push(violation(
             "credit-mismatch",
             format!("order {order} is APPROVED but customer {customer} has no reservation of {total} for it"),
         ));
     }
-    for (customer, order, total) in reserved.difference(&approved) {
+    for (customer, order, total) in reserved.iter().filter(|r| !approved.contains(r)) {
         found.push(violation(
             "credit-mismatch",
             format!("customer {customer} still has {total} reserved for order {order}, which is not APPROVED"),
@@ -198,12 +198,12 @@ fn check_credit_matches_orders(world: &World, found: &mut Vec<Violation>) {
 /// The view equals the projection of the owning services' data.
 fn check_view(world: &World, found: &mut Vec<Violation>) {
     let Some(history) = world.services.get(&Svc::OrderHistoryService) else { return };
-    let customers: BTreeSet<i64> = history.db.views.keys().copied().collect();
     let (Some(c), Some(o)) = (world.services.get(&Svc::CustomerService), world.services.get(&Svc::OrderService)) else {
         return;
     };
     let truth = super::view::project(&c.db, &o.db);
-    for id in customers.union(&truth.keys().copied().collect()) {
+    let customers: SortedSet<i64> = history.db.views.keys().chain(truth.keys()).copied().collect();
+    for id in customers.iter() {
         let seen = history.db.views.get(id).map(|v| v.history());
         if seen.as_ref() != truth.get(id) {
             found.push(violation("view-diverged", format!("customer {id}: view {seen:?}, services {:?}", truth.get(id))));

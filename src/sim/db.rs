@@ -1,7 +1,7 @@
 //! A service's private database: named tables of rows a UI can show as they
 //! are, and the write set of one local transaction.
 
-use std::collections::{BTreeMap, BTreeSet};
+use super::sorted::{SortedMap, SortedSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -116,13 +116,13 @@ impl fmt::Display for Key {
 pub struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
-    pub rows: BTreeMap<Key, Rc<[Value]>>,
+    pub rows: SortedMap<Key, Rc<[Value]>>,
 }
 
 impl Table {
     /// An empty table.
     pub fn new(name: &'static str, columns: &'static [&'static str]) -> Self {
-        Table { name, columns, rows: BTreeMap::new() }
+        Table { name, columns, rows: SortedMap::new() }
     }
 
     /// The value of `column` in the row with `key`, if both exist.
@@ -178,16 +178,16 @@ pub const VIEW_TABLE: &str = "customer_view";
 /// and [`Database::render`] shows all of them the same way.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Database {
-    pub tables: BTreeMap<&'static str, Table>,
+    pub tables: SortedMap<&'static str, Table>,
     /// Which typed tables this service shows ([`OUTBOX_TABLE`],
     /// [`SAGA_TABLE`], [`VIEW_TABLE`]), even while they are empty.
     pub typed: Vec<&'static str>,
     /// The outbox, by message id; rows stay after they are published.
-    pub outbox: BTreeMap<u64, Rc<Message>>,
+    pub outbox: SortedMap<u64, Rc<Message>>,
     /// Ids of outbox rows the relay has not marked published yet.
-    pub unpublished: BTreeSet<u64>,
-    pub sagas: BTreeMap<u64, SagaInstance>,
-    pub views: BTreeMap<i64, CustomerView>,
+    pub unpublished: SortedSet<u64>,
+    pub sagas: SortedMap<u64, SagaInstance>,
+    pub views: SortedMap<i64, CustomerView>,
 }
 
 /// A table as text, ready to draw: what a learner sees of a database.
@@ -230,12 +230,12 @@ impl Database {
                     self.sagas.insert(saga.saga_id, saga);
                 }
                 Write::ViewCustomer { id, name, credit_limit } => {
-                    let doc = self.views.entry(id).or_insert_with(|| CustomerView::empty(id));
+                    let doc = self.views.get_or_insert_with(id, || CustomerView::empty(id));
                     doc.name = Some(name);
                     doc.credit_limit = Some(credit_limit);
                 }
                 Write::ViewOrder { customer, order, entry } => {
-                    self.views.entry(customer).or_insert_with(|| CustomerView::empty(customer)).orders.insert(order, entry);
+                    self.views.get_or_insert_with(customer, || CustomerView::empty(customer)).orders.insert(order, entry);
                 }
             }
         }

@@ -16,6 +16,7 @@ pub mod query;
 pub mod rng;
 pub mod saga;
 pub mod service;
+pub mod sorted;
 pub mod step;
 pub mod timeline;
 pub mod view;

@@ -3,7 +3,7 @@
 //! replays. Acting in the past forks: the future after the cursor is dropped
 //! and recomputed from the new action.
 
-use std::collections::BTreeMap;
+use super::sorted::SortedMap;
 
 use super::action::Action;
 use super::step::Step;
@@ -20,7 +20,7 @@ pub struct Timeline {
     /// Every step known so far.
     steps: Vec<Step>,
     /// Steps that a learner's action made, by index.
-    acts: BTreeMap<usize, Action>,
+    acts: SortedMap<usize, Action>,
     /// The world after `cursor` steps.
     world: World,
     cursor: usize,
@@ -36,7 +36,7 @@ impl Timeline {
         let mut timeline = Timeline {
             checkpoints: vec![world.clone()],
             steps: Vec::new(),
-            acts: BTreeMap::new(),
+            acts: SortedMap::new(),
             world,
             cursor: 0,
             dropped: Vec::new(),

@@ -2,7 +2,7 @@
 //! kept up to date from Customer and Order events, and the projection of
 //! the owning services' data that the view should converge to.
 
-use std::collections::BTreeMap;
+use super::sorted::SortedMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -26,7 +26,7 @@ pub struct CustomerView {
     pub id: i64,
     pub name: Option<Rc<str>>,
     pub credit_limit: Option<i64>,
-    pub orders: BTreeMap<i64, ViewOrder>,
+    pub orders: SortedMap<i64, ViewOrder>,
 }
 
 /// What a query returns, and what the truth looks like, without the
@@ -37,13 +37,13 @@ pub struct History {
     pub name: Option<Rc<str>>,
     pub credit_limit: Option<i64>,
     /// order id -> (state, total)
-    pub orders: BTreeMap<i64, (Rc<str>, i64)>,
+    pub orders: SortedMap<i64, (Rc<str>, i64)>,
 }
 
 impl History {
     /// An empty answer for a customer nobody knows yet.
     pub fn empty(customer_id: i64) -> Self {
-        History { customer_id, name: None, credit_limit: None, orders: BTreeMap::new() }
+        History { customer_id, name: None, credit_limit: None, orders: SortedMap::new() }
     }
 
     /// One line, for narration: "Alice: 1 PENDING 60, 2 APPROVED 30",
@@ -67,7 +67,7 @@ impl CustomerView {
 
     /// A document with nothing in it yet.
     pub fn empty(id: i64) -> Self {
-        CustomerView { id, name: None, credit_limit: None, orders: BTreeMap::new() }
+        CustomerView { id, name: None, credit_limit: None, orders: SortedMap::new() }
     }
 
     /// The document as a row of text.
@@ -150,12 +150,12 @@ pub fn project_one(customers: &Database, orders: &Database, customer: i64) -> Hi
 
 /// The truth the view should converge to: one `History` per customer known
 /// to Customer Service or named by an order.
-pub fn project(customers: &Database, orders: &Database) -> BTreeMap<i64, History> {
-    let mut out: BTreeMap<i64, History> = BTreeMap::new();
+pub fn project(customers: &Database, orders: &Database) -> SortedMap<i64, History> {
+    let mut out: SortedMap<i64, History> = SortedMap::new();
     let table = customers.table("customers");
     for (key, row) in &table.rows {
         let id = key.0[0].int();
-        let entry = out.entry(id).or_insert_with(|| History::empty(id));
+        let entry = out.get_or_insert_with(id, || History::empty(id));
         entry.name = Some(Rc::from(table.get(row, "name").text()));
         entry.credit_limit = Some(table.get(row, "credit_limit").int());
     }
@@ -164,7 +164,7 @@ pub fn project(customers: &Database, orders: &Database) -> BTreeMap<i64, History
         let customer = table.get(row, "customer_id").int();
         let state = Rc::from(table.get(row, "state").text());
         let total = table.get(row, "order_total").int();
-        out.entry(customer).or_insert_with(|| History::empty(customer)).orders.insert(key.0[0].int(), (state, total));
+        out.get_or_insert_with(customer, || History::empty(customer)).orders.insert(key.0[0].int(), (state, total));
     }
     out
 }

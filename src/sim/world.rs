@@ -2,7 +2,6 @@
 //! next event of the queue, ordered by (time, sequence); `act()` applies a
 //! learner's action now. Both return the [`Step`] a learner sees.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +14,7 @@ use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
 use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC, REPLY_CHANNEL};
+use super::sorted::{MinQueue, SortedMap};
 use super::step::{MessageRef, Step, StepKind};
 use super::view::History;
 use super::{customers, ftgo, orders, saga, view};
@@ -64,7 +64,7 @@ enum Event {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
     /// How many times each consumer's handler took effect for each message.
-    pub effects: BTreeMap<(Svc, u64), u32>,
+    pub effects: SortedMap<(Svc, u64), u32>,
     /// Messages committed with the outbox off and lost in a crash:
     /// (sender, kind, message id).
     pub lost: Vec<(Svc, &'static str, u64)>,
@@ -96,9 +96,9 @@ pub struct World {
     pub style: Style,
     /// Virtual time in ms.
     pub now: u64,
-    pub services: BTreeMap<Svc, Service>,
+    pub services: SortedMap<Svc, Service>,
     pub broker: Broker,
-    pub calls: BTreeMap<u64, Call>,
+    pub calls: SortedMap<u64, Call>,
     pub queries: Vec<QueryRecord>,
     /// On: only an `APPROVED` order can be cancelled.
     pub semantic_lock: bool,
@@ -106,7 +106,7 @@ pub struct World {
     /// handler ran (the acknowledgement was lost). Drawn by fault plans.
     pub redeliver_percent: u64,
     pub ledger: Ledger,
-    queue: BTreeMap<(u64, u64), Event>,
+    queue: MinQueue<(u64, u64), Event>,
     sequence: u64,
     next_message_id: u64,
     next_call_id: u64,
@@ -117,7 +117,7 @@ pub struct World {
 impl World {
     /// A world at time 0 with `setup`'s services and people.
     pub fn new(seed: u64, setup: &Setup) -> Self {
-        let mut services = BTreeMap::new();
+        let mut services = SortedMap::new();
         for svc in &setup.services {
             services.insert(*svc, Service::new(*svc, setup.style));
         }
@@ -127,12 +127,12 @@ impl World {
             now: 0,
             services,
             broker: Broker::default(),
-            calls: BTreeMap::new(),
+            calls: SortedMap::new(),
             queries: Vec::new(),
             semantic_lock: true,
             redeliver_percent: 0,
             ledger: Ledger::default(),
-            queue: BTreeMap::new(),
+            queue: MinQueue::default(),
             sequence: 0,
             next_message_id: 0,
             next_call_id: 0,
@@ -196,7 +196,7 @@ impl World {
 
     fn schedule(&mut self, at: u64, event: Event) {
         self.sequence += 1;
-        self.queue.insert((at, self.sequence), event);
+        self.queue.push((at, self.sequence), event);
     }
 
     /// Schedules a scripted action at virtual time `at_ms`.
@@ -214,7 +214,7 @@ impl World {
     /// Runs events until one makes a visible step; `None` once nothing is
     /// left to happen.
     pub fn step(&mut self) -> Option<Step> {
-        while let Some(((time, _), event)) = self.queue.pop_first() {
+        while let Some(((time, _), event)) = self.queue.pop() {
             debug_assert!(time >= self.now, "time never goes backwards");
             self.now = time;
             let step = match event {
@@ -503,7 +503,7 @@ impl World {
             Err(reason) => Done::nothing(format!("handler failed ({reason}); its transaction rolled back")),
         };
         if !done.tx.is_empty() {
-            *self.ledger.effects.entry((svc, message.id)).or_insert(0) += 1;
+            *self.ledger.effects.get_or_insert_with((svc, message.id), || 0) += 1;
         }
         if idempotent {
             done.tx.put("received_messages", received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
