@@ -3,7 +3,7 @@
 //! app that draws it.
 //!
 //! - [`sim`]: the engine. Pure Rust, no DOM, no wall clock, no OS randomness.
-//! - [`scenarios`]: the lesson catalogue, as serde data.
+//! - [`scenarios`]: the lesson catalogue, read from JSON files.
 //! - [`trace`]: renders a run as text, JSON lines or a Mermaid diagram.
 //! - [`ui`]: Leptos components, a projection of the engine's state.
 

@@ -2,63 +2,129 @@
 //! services, starting rows, scripted actions and faults per variant, the
 //! outcome it expects, and narration for its key steps.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use crate::sim::sorted::SortedMap;
+use crate::sim::world::Person;
+use crate::sim::{Setup, Step, Style, World};
+use json::At;
 
-use crate::sim::{Setup, Step, World};
-
+pub mod json;
 mod script;
 
 pub use script::Scripted;
 
 /// What a variant should end with, for its tests and for the learner.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Expect {
     /// Final state of each order, by order id.
-    #[serde(default)]
-    pub orders: BTreeMap<i64, String>,
+    pub orders: SortedMap<i64, String>,
     /// Invariant violations the lesson shows on purpose, by id.
-    #[serde(default)]
     pub violations: Vec<String>,
 }
 
 /// One way a scenario can play out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variant {
     pub id: String,
     pub title: String,
     pub summary: String,
-    #[serde(default)]
     pub script: Vec<Scripted>,
-    #[serde(default)]
     pub expect: Expect,
 }
 
 /// A teaching note shown when a step matches `on`: a step kind (`commit`,
 /// `drop`, ...), a message kind (`OrderCreatedEvent`), or both
 /// (`publish:OrderCreatedEvent`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Narration {
     pub on: String,
     pub text: String,
 }
 
 /// A lesson.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scenario {
     pub id: String,
     pub title: String,
     pub summary: String,
     pub setup: Setup,
     pub variants: Vec<Variant>,
-    #[serde(default)]
     pub narration: Vec<Narration>,
+}
+
+impl Variant {
+    fn decode(value: At<'_>) -> Result<Variant, String> {
+        let mut f = value.fields()?;
+        let variant = Variant {
+            id: f.required("id", string)?,
+            title: f.required("title", string)?,
+            summary: f.required("summary", string)?,
+            script: f.optional("script", |v| v.list(Scripted::decode))?.unwrap_or_default(),
+            expect: f.optional("expect", Expect::decode)?.unwrap_or_default(),
+        };
+        f.done()?;
+        Ok(variant)
+    }
+}
+
+impl Expect {
+    /// `{"orders": {"1": "APPROVED"}, "violations": ["lost-update"]}`.
+    fn decode(value: At<'_>) -> Result<Expect, String> {
+        let mut f = value.fields()?;
+        let orders = f.optional("orders", |orders| {
+            orders.map(|id, state| {
+                let id = id.parse::<i64>().map_err(|_| state.error("an order id must be a whole number"))?;
+                Ok((id, string(state)?))
+            })
+        })?;
+        let expect = Expect {
+            orders: orders.unwrap_or_default().into_iter().collect(),
+            violations: f.optional("violations", |v| v.list(string))?.unwrap_or_default(),
+        };
+        f.done()?;
+        Ok(expect)
+    }
+}
+
+impl Narration {
+    fn decode(value: At<'_>) -> Result<Narration, String> {
+        let mut f = value.fields()?;
+        let narration = Narration { on: f.required("on", string)?, text: f.required("text", string)? };
+        f.done()?;
+        Ok(narration)
+    }
+}
+
+/// `{"style": "choreography", "services": [...], "people": [...]}`.
+fn decode_setup(value: At<'_>) -> Result<Setup, String> {
+    let mut f = value.fields()?;
+    let setup = Setup {
+        style: f.required("style", |v| {
+            let name = v.text()?;
+            Style::ALL.into_iter().find(|s| s.id() == name).ok_or_else(|| {
+                let known: Vec<&str> = Style::ALL.iter().map(|s| s.id()).collect();
+                v.error(&format!("unknown style \"{name}\"; use one of {}", known.join(", ")))
+            })
+        })?,
+        services: f.required("services", |v| v.list(script::service))?,
+        people: f.optional("people", |v| v.list(decode_person))?.unwrap_or_default(),
+    };
+    f.done()?;
+    Ok(setup)
+}
+
+/// `{"id": 1, "name": "Alice", "credit_limit": 100}`, FTGO adds `card_status`.
+fn decode_person(value: At<'_>) -> Result<Person, String> {
+    let mut f = value.fields()?;
+    let person = Person {
+        id: f.required("id", |v| v.int())?,
+        name: f.required("name", string)?,
+        credit_limit: f.optional("credit_limit", |v| v.int())?.unwrap_or(0),
+        card_status: f.optional("card_status", string)?,
+    };
+    f.done()?;
+    Ok(person)
 }
 
 /// The built-in scenario files, in teaching order.
@@ -88,13 +154,33 @@ pub fn find(id: &str) -> Option<Scenario> {
 
 /// Parses and validates a scenario file; the error says what is wrong.
 pub fn from_json(text: &str) -> Result<Scenario, String> {
-    let scenario: Scenario = serde_json::from_str(text).map_err(|e| format!("not a valid scenario: {e}"))?;
+    let read = |text| Scenario::decode(At::root(&json::parse(text)?));
+    let scenario = read(text).map_err(|e| format!("not a valid scenario: {e}"))?;
     scenario.validate()?;
     Ok(scenario)
 }
 
+fn string(value: At<'_>) -> Result<String, String> {
+    value.text().map(str::to_string)
+}
+
 impl Scenario {
-    /// Checks what serde cannot: ids, services named by actions.
+    /// Reads a scenario file's fields; [`Scenario::validate`] checks them.
+    fn decode(file: At<'_>) -> Result<Scenario, String> {
+        let mut f = file.fields()?;
+        let scenario = Scenario {
+            id: f.required("id", string)?,
+            title: f.required("title", string)?,
+            summary: f.required("summary", string)?,
+            setup: f.required("setup", decode_setup)?,
+            variants: f.required("variants", |v| v.list(Variant::decode))?,
+            narration: f.optional("narration", |v| v.list(Narration::decode))?.unwrap_or_default(),
+        };
+        f.done()?;
+        Ok(scenario)
+    }
+
+    /// Checks what the reader cannot: ids, services named by actions.
     fn validate(&self) -> Result<(), String> {
         let id_ok = !self.id.is_empty() && self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !id_ok {

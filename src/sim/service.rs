@@ -3,13 +3,13 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::db::{Database, OUTBOX_TABLE, SAGA_TABLE, VIEW_TABLE};
 use super::message::Message;
 
 /// A service, named as in the Eventuate example applications.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Svc {
     OrderService,
@@ -90,7 +90,7 @@ impl fmt::Display for Svc {
 }
 
 /// How the order transaction is coordinated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Style {
     /// Customers and orders: services react to each other's events.
@@ -99,6 +99,19 @@ pub enum Style {
     Orchestration,
     /// FTGO's six-step `CreateOrderSaga`.
     Ftgo,
+}
+
+impl Style {
+    pub const ALL: [Style; 3] = [Style::Choreography, Style::Orchestration, Style::Ftgo];
+
+    /// The name scenario files use.
+    pub fn id(self) -> &'static str {
+        match self {
+            Style::Choreography => "choreography",
+            Style::Orchestration => "orchestration",
+            Style::Ftgo => "ftgo",
+        }
+    }
 }
 
 /// Topic of Order aggregate events.

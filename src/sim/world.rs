@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::action::Action;
 use super::broker::{Broker, Delivery};
@@ -20,24 +20,20 @@ use super::view::History;
 use super::{customers, ftgo, orders, saga, view};
 
 /// A customer (or, in FTGO, a consumer with an account) present at the start.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Person {
     pub id: i64,
     pub name: String,
-    #[serde(default)]
     pub credit_limit: i64,
     /// FTGO: the state of the card on file (`VALID`, `EXPIRED`); none: no account.
-    #[serde(default)]
     pub card_status: Option<String>,
 }
 
 /// What a world starts with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Setup {
     pub style: Style,
     pub services: Vec<Svc>,
-    #[serde(default)]
     pub people: Vec<Person>,
 }
 

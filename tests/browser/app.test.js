@@ -161,6 +161,7 @@ test('a bad scenario file gets a clear message; a good one opens', async () => {
     const input = page.getByLabel('Load a scenario file');
     await input.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"id": 3}') });
     await page.getByRole('status').getByText('That file cannot be loaded').waitFor();
+    await page.getByRole('status').getByText('id: expected a string, found a number').waitFor();
     const mine = { ...scenarios.find((s) => s.id === 'orchestration'), id: 'my-lesson', title: 'My lesson' };
     await input.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
     await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.scenario === 'my-lesson');
