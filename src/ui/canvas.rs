@@ -57,9 +57,9 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                     view! {
                         <g class="lane" class:held=held data-channel=*channel>
                             <title>{title}</title>
-                            <rect x=g.broker.x + 6.0 y=*y width=g.broker.w - 12.0 height="44" rx="8"></rect>
-                            <text x=g.broker.x + 14.0 y=*y + 17.0 class="lane-name">{*channel}</text>
-                            <text x=g.broker.x + 14.0 y=*y + 33.0 class="lane-kind">{if held { "HELD".to_string() } else { kind.to_string() }}</text>
+                            <rect x=g.broker.x + 6 y=*y width=g.broker.w - 12 height="44" rx="8"></rect>
+                            <text x=g.broker.x + 14 y=*y + 17 class="lane-name">{*channel}</text>
+                            <text x=g.broker.x + 14 y=*y + 33 class="lane-kind">{if held { "HELD".to_string() } else { kind.to_string() }}</text>
                         </g>
                     }
                 })
@@ -69,9 +69,9 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     view! {
         <g class="broker">
             <rect x=move || geometry.get().broker.x y="0" width=move || geometry.get().broker.w height=move || geometry.get().height rx="10"></rect>
-            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="24" class="box-title" text-anchor="middle">"Message broker"</text>
-            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="40" class="box-note" text-anchor="middle">"at least once,"</text>
-            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2.0 y="52" class="box-note" text-anchor="middle">"in order per channel"</text>
+            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2 y="24" class="box-title" text-anchor="middle">"Message broker"</text>
+            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2 y="40" class="box-note" text-anchor="middle">"at least once,"</text>
+            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2 y="52" class="box-note" text-anchor="middle">"in order per channel"</text>
             {lanes}
         </g>
     }
@@ -155,7 +155,7 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
                 // Inside the box's lower corner, so a message leaving it
                 // starts just outside, at the edge.
                 let (edge, y) = geometry.get().relay(svc);
-                let x = if rect.x < WIDTH / 2.0 { edge - 30.0 } else { edge + 30.0 };
+                let x = if rect.x < WIDTH / 2 { edge - 30 } else { edge + 30 };
                 view! {
                     <g class=format!("relay-node {class}") transform=format!("translate({x},{y})")>
                         <title>{meaning}</title>
@@ -284,13 +284,13 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                     };
                     // Stacked copies sit a little behind the first.
                     // A duplicate travels just behind its original, visibly apart.
-                    let offset = behind.map_or(0.0, |n| (n.min(12) as f64) * 3.0) + if flight.duplicate { 12.0 } else { 0.0 };
+                    let offset = behind.map_or(0, |n| n.min(12) as i32 * 3) + if flight.duplicate { 12 } else { 0 };
                     let position = {
                         let flight = flight.clone();
                         move || {
                             let (x, y) = geometry.get().position(&flight, lesson.clock.get(), jump);
                             let (x, y) = (x - offset, y + offset);
-                            format!("translate({x:.1},{y:.1})")
+                            format!("translate({x},{y})")
                         }
                     };
                     let aria = format!("Inspect {label}");

@@ -75,11 +75,16 @@ pub fn Playback() -> impl IntoView {
             <input type="range" class="scrub" min="0" max=len prop:value=move || cursor().to_string()
                 aria-label="Timeline"
                 on:input=move |ev| { lesson.playing.set(false); lesson.seek(event_target_value(&ev).parse().unwrap_or(0)); }/>
-            <span class="counter">{move || format!("step {} / {} · {} ms", cursor(), len(), lesson.clock.get().round())}</span>
+            <span class="counter">{move || format!("step {} / {} · {} ms", cursor(), len(), lesson.clock.get().round() as u64)}</span>
             <label class="speed">"speed "
-                <select aria-label="Speed" on:change=move |ev| lesson.speed.set(event_target_value(&ev).parse().unwrap_or(0.1))>
-                    {SPEEDS.iter().map(|(value, label)| view! {
-                        <option value=value.to_string() selected=move || (lesson.speed.get() - value).abs() < 1e-9>{*label}</option>
+                // Options carry their index: parsing a float would pull
+                // Rust's float parser into the download.
+                <select aria-label="Speed" on:change=move |ev| {
+                    let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| SPEEDS.get(i));
+                    lesson.speed.set(chosen.map_or(0.1, |(speed, _)| *speed));
+                }>
+                    {SPEEDS.iter().enumerate().map(|(i, (value, label))| view! {
+                        <option value=i selected=move || (lesson.speed.get() - value).abs() < 1e-9>{*label}</option>
                     }).collect_view()}
                 </select>
             </label>

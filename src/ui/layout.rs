@@ -1,29 +1,33 @@
 //! Where things sit on the architecture canvas, and where a message in
 //! flight is at a given virtual time. Pure geometry, tested natively.
+//!
+//! Coordinates are whole viewBox units (1000 across, about 0.8 px each on a
+//! projector): the canvas needs no finer, and printing integers keeps Rust's
+//! float formatting (about 9 KB gzip) out of the download.
 
 use crate::sim::message::Category;
 use crate::sim::world::Flight;
 use crate::sim::Svc;
 
 /// The canvas's coordinate system (SVG viewBox units).
-pub const WIDTH: f64 = 1000.0;
+pub const WIDTH: i32 = 1000;
 /// The canvas is at least this tall...
-const HEIGHT_MIN: f64 = 470.0;
+const HEIGHT_MIN: i32 = 470;
 /// ...and tall enough to give each stacked box this much room.
-const BOX_H_MIN: f64 = 175.0;
-const GAP: f64 = 10.0;
-const BROKER_X: f64 = 420.0;
-const BROKER_W: f64 = 160.0;
+const BOX_H_MIN: i32 = 175;
+const GAP: i32 = 10;
+const BROKER_X: i32 = 420;
+const BROKER_W: i32 = 160;
 /// How far above a box's bottom its relay sits.
-const RELAY_INSET: f64 = 16.0;
+const RELAY_INSET: i32 = 16;
 
 /// An axis-aligned box.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
 }
 
 /// A service's short name, where space is tight.
@@ -40,16 +44,16 @@ pub fn short(svc: Svc) -> &'static str {
 }
 
 /// A point on the canvas.
-pub type Point = (f64, f64);
+pub type Point = (i32, i32);
 
 /// The canvas: a box per service, the broker and a lane per channel.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
     /// The canvas height (the width is always [`WIDTH`]).
-    pub height: f64,
+    pub height: i32,
     pub boxes: Vec<(Svc, Rect)>,
     pub broker: Rect,
-    pub lanes: Vec<(&'static str, f64)>,
+    pub lanes: Vec<(&'static str, i32)>,
 }
 
 /// Order Service and the API composer stand left of the broker, everyone
@@ -57,21 +61,21 @@ pub struct Layout {
 pub fn layout(services: &[Svc], channels: &[&'static str]) -> Layout {
     let left: Vec<Svc> = services.iter().copied().filter(|s| matches!(s, Svc::OrderService | Svc::ApiComposer)).collect();
     let right: Vec<Svc> = services.iter().copied().filter(|s| !left.contains(s)).collect();
-    let stacked = left.len().max(right.len()).max(1) as f64;
-    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1.0));
+    let stacked = left.len().max(right.len()).max(1) as i32;
+    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1));
     let mut boxes = Vec::new();
-    for (column, x) in [(&left, 0.0), (&right, BROKER_X + BROKER_W + GAP * 2.0)] {
-        let n = column.len().max(1) as f64;
-        let h = (height - GAP * (n - 1.0)) / n;
+    for (column, x) in [(&left, 0), (&right, BROKER_X + BROKER_W + GAP * 2)] {
+        let n = column.len().max(1) as i32;
+        let h = (height - GAP * (n - 1)) / n;
         for (i, svc) in column.iter().enumerate() {
-            let w = BROKER_X - GAP * 2.0;
-            boxes.push((*svc, Rect { x, y: i as f64 * (h + GAP), w, h }));
+            let w = BROKER_X - GAP * 2;
+            boxes.push((*svc, Rect { x, y: i as i32 * (h + GAP), w, h }));
         }
     }
-    let broker = Rect { x: BROKER_X, y: 0.0, w: BROKER_W, h: height };
-    let top = 62.0;
-    let step = ((height - top - 20.0) / channels.len().max(1) as f64).min(64.0);
-    let lanes = channels.iter().enumerate().map(|(i, c)| (*c, top + step * i as f64)).collect();
+    let broker = Rect { x: BROKER_X, y: 0, w: BROKER_W, h: height };
+    let top = 62;
+    let step = ((height - top - 20) / channels.len().max(1) as i32).min(64);
+    let lanes = channels.iter().enumerate().map(|(i, c)| (*c, top + step * i as i32)).collect();
     Layout { height, boxes, broker, lanes }
 }
 
@@ -85,9 +89,9 @@ impl Layout {
     /// the broker.
     pub fn anchor(&self, svc: Svc) -> Point {
         match self.rect(svc) {
-            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h / 2.0),
-            Some(r) => (r.x, r.y + r.h / 2.0),
-            None => (WIDTH / 2.0, self.height / 2.0),
+            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h / 2),
+            Some(r) => (r.x, r.y + r.h / 2),
+            None => (WIDTH / 2, self.height / 2),
         }
     }
 
@@ -97,14 +101,14 @@ impl Layout {
         match self.rect(svc) {
             Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h - RELAY_INSET),
             Some(r) => (r.x, r.y + r.h - RELAY_INSET),
-            None => (WIDTH / 2.0, self.height / 2.0),
+            None => (WIDTH / 2, self.height / 2),
         }
     }
 
     /// The point on a channel's lane where its messages wait.
     pub fn lane(&self, channel: &str) -> Point {
-        let y = self.lanes.iter().find(|(c, _)| *c == channel).map_or(self.height / 2.0, |(_, y)| *y);
-        (self.broker.x + self.broker.w / 2.0, y + 22.0)
+        let y = self.lanes.iter().find(|(c, _)| *c == channel).map_or(self.height / 2, |(_, y)| *y);
+        (self.broker.x + self.broker.w / 2, y + 22)
     }
 
     /// Where `flight` is at virtual time `now_ms`. Broker messages go sender
@@ -139,7 +143,8 @@ impl Layout {
 }
 
 fn lerp(a: Point, b: Point, t: f64) -> Point {
-    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+    let between = |from: i32, to: i32| from + (f64::from(to - from) * t).round() as i32;
+    (between(a.0, b.0), between(a.1, b.1))
 }
 
 #[cfg(test)]
@@ -167,7 +172,7 @@ mod tests {
         let services = [Svc::OrderService, Svc::CustomerService, Svc::OrderHistoryService, Svc::ApiComposer];
         let l = layout(&services, &["Order", "Customer"]);
         for (i, (_, a)) in l.boxes.iter().enumerate() {
-            assert!(a.x >= 0.0 && a.y >= 0.0 && a.x + a.w <= WIDTH && a.y + a.h <= l.height + 0.01, "{a:?}");
+            assert!(a.x >= 0 && a.y >= 0 && a.x + a.w <= WIDTH && a.y + a.h <= l.height, "{a:?}");
             for (_, b) in &l.boxes[i + 1..] {
                 let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
                 assert!(apart, "{a:?} overlaps {b:?}");

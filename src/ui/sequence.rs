@@ -13,9 +13,9 @@ use super::state::Lesson;
 /// Rows shown before and after the current step.
 const ROWS_BEFORE: usize = 40;
 const ROWS_AFTER: usize = 8;
-const ROW_H: f64 = 22.0;
-const TOP: f64 = 30.0;
-const WIDTH: f64 = 310.0;
+const ROW_H: i32 = 22;
+const TOP: i32 = 30;
+const WIDTH: i32 = 310;
 
 /// One drawn row: the step it jumps to and what to draw.
 struct Row {
@@ -23,8 +23,8 @@ struct Row {
     current: bool,
     future: bool,
     /// From and to lifeline x, for an arrow; equal for a dot.
-    from_x: f64,
-    to_x: f64,
+    from_x: i32,
+    to_x: i32,
     label: String,
     class: &'static str,
 }
@@ -37,8 +37,9 @@ pub fn Sequence() -> impl IntoView {
         lesson.with(|i| {
             let t = &i.timeline;
             let services: Vec<Svc> = t.world().services.keys().copied().collect();
-            let gap = WIDTH / services.len().max(1) as f64;
-            let x_of = |svc: Svc| services.iter().position(|s| *s == svc).map_or(WIDTH / 2.0, |n| gap * (n as f64 + 0.5));
+            // Lifelines at the middle of equal columns.
+            let columns = services.len().max(1) as i32;
+            let x_of = |svc: Svc| services.iter().position(|s| *s == svc).map_or(WIDTH / 2, |n| WIDTH * (2 * n as i32 + 1) / (2 * columns));
             let cursor = t.cursor();
             let rows: Vec<Row> = t
                 .window(ROWS_BEFORE, ROWS_AFTER)
@@ -70,7 +71,7 @@ pub fn Sequence() -> impl IntoView {
                     Some(Row { step: n + 1, current: n + 1 == cursor, future: n + 1 > cursor, from_x, to_x, label, class })
                 })
                 .collect();
-            let heads: Vec<(f64, &'static str)> = services.iter().map(|s| (x_of(*s), short(*s))).collect();
+            let heads: Vec<(i32, &'static str)> = services.iter().map(|s| (x_of(*s), short(*s))).collect();
             (heads, rows)
         })
     };
@@ -78,7 +79,7 @@ pub fn Sequence() -> impl IntoView {
         <section class="sequence">
             {move || {
                 let (heads, rows) = model();
-                let height = TOP + ROW_H * rows.len() as f64 + 10.0;
+                let height = TOP + ROW_H * rows.len() as i32 + 10;
                 view! {
                     <svg viewBox=format!("0 0 {WIDTH} {height}") width="100%" role="img" aria-label="Sequence diagram of the run">
                         {heads.iter().map(|(x, name)| view! {
@@ -86,30 +87,30 @@ pub fn Sequence() -> impl IntoView {
                             <text class="lifeline-name" x=*x y="14" text-anchor="middle">{*name}</text>
                         }).collect_view()}
                         {rows.into_iter().enumerate().map(|(n, row)| {
-                            let y = TOP + ROW_H * n as f64 + 14.0;
+                            let y = TOP + ROW_H * n as i32 + 14;
                             let target = row.step;
                             let shape = if row.from_x == row.to_x {
                                 view! { <circle cx=row.from_x cy=y r="4"></circle> }.into_any()
                             } else {
-                                let tip = if row.to_x > row.from_x { row.to_x - 6.0 } else { row.to_x + 6.0 };
+                                let tip = if row.to_x > row.from_x { row.to_x - 6 } else { row.to_x + 6 };
                                 view! {
                                     <line x1=row.from_x y1=y x2=tip y2=y></line>
-                                    <path d=format!("M{} {} L{} {} L{} {} Z", row.to_x, y, tip, y - 4.0, tip, y + 4.0)></path>
+                                    <path d=format!("M{} {} L{} {} L{} {} Z", row.to_x, y, tip, y - 4, tip, y + 4)></path>
                                 }.into_any()
                             };
                             // Labels start at the arrow's left end; a dot on the
                             // right half labels itself leftwards, to stay inside.
-                            let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2.0 {
-                                (row.from_x - 7.0, "end")
+                            let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2 {
+                                (row.from_x - 7, "end")
                             } else {
-                                (row.from_x.min(row.to_x) + 4.0, "start")
+                                (row.from_x.min(row.to_x) + 4, "start")
                             };
                             view! {
                                 <g class=format!("seq-row {}", row.class) class:current=row.current class:future=row.future
                                     data-seq-step=target on:click=move |_| lesson.seek(target)>
-                                    <rect class="hit" x="0" y=y - 15.0 width=WIDTH height=ROW_H></rect>
+                                    <rect class="hit" x="0" y=y - 15 width=WIDTH height=ROW_H></rect>
                                     {shape}
-                                    <text x=label_x y=y - 4.0 text-anchor=anchor>{row.label}</text>
+                                    <text x=label_x y=y - 4 text-anchor=anchor>{row.label}</text>
                                 </g>
                             }
                         }).collect_view()}
