@@ -131,6 +131,15 @@ impl Table {
         self.rows.get(key).map(|row| &row[index])
     }
 
+    /// The table as text.
+    fn view(&self) -> TableView {
+        TableView {
+            name: self.name,
+            columns: self.columns.to_vec(),
+            rows: self.rows.iter().map(|(k, r)| (k.to_string(), r.iter().map(Value::to_string).collect())).collect(),
+        }
+    }
+
     /// The value of `column` in `row`. Panics on a column the table lacks,
     /// which is a programming error in a handler.
     pub fn get<'r>(&self, row: &'r [Value], column: &str) -> &'r Value {
@@ -165,6 +174,8 @@ impl Write {
     }
 }
 
+/// The idempotent consumer's table of handled message ids.
+pub const RECEIVED_TABLE: &str = "received_messages";
 /// The outbox table's name (Eventuate calls it `message`).
 pub const OUTBOX_TABLE: &str = "outbox";
 /// The orchestrator's table of saga progress.
@@ -255,15 +266,9 @@ impl Database {
     /// Every table as text: business tables, then the typed ones this
     /// service has, then `received_messages`.
     pub fn render(&self) -> Vec<TableView> {
-        let mut out: Vec<TableView> = self
-            .tables
-            .values()
-            .map(|t| TableView {
-                name: t.name,
-                columns: t.columns.to_vec(),
-                rows: t.rows.iter().map(|(k, r)| (k.to_string(), r.iter().map(Value::to_string).collect())).collect(),
-            })
-            .collect();
+        // received_messages reads best last.
+        let plain = |name: &str| name != RECEIVED_TABLE;
+        let mut out: Vec<TableView> = self.tables.values().filter(|t| plain(t.name)).map(Table::view).collect();
         if self.typed.contains(&OUTBOX_TABLE) {
             out.push(TableView {
                 name: OUTBOX_TABLE,
@@ -285,8 +290,7 @@ impl Database {
                 rows: self.views.values().map(|v| (v.id.to_string(), v.cells())).collect(),
             });
         }
-        // received_messages reads best last; the sort is stable.
-        out.sort_by_key(|t| t.name == "received_messages");
+        out.extend(self.tables.values().filter(|t| !plain(t.name)).map(Table::view));
         out
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::db::{Database, OUTBOX_TABLE, SAGA_TABLE, VIEW_TABLE};
+use super::db::{Database, OUTBOX_TABLE, RECEIVED_TABLE, SAGA_TABLE, VIEW_TABLE};
 use super::message::Message;
 
 /// A service, named as in the Eventuate example applications.
@@ -135,7 +135,7 @@ pub fn handles_event(svc: Svc, kind: &str) -> bool {
 
 /// The business tables a service owns, by style.
 pub fn schema(svc: Svc, style: Style) -> Database {
-    const RECEIVED: (&str, &[&str]) = ("received_messages", &["consumer_id", "message_id"]);
+    const RECEIVED: (&str, &[&str]) = (RECEIVED_TABLE, &["consumer_id", "message_id"]);
     let tables: &[(&'static str, &'static [&'static str])] = match (svc, style) {
         (Svc::OrderService, Style::Ftgo) => &[("orders", &["id", "consumer_id", "order_total", "state"]), RECEIVED],
         (Svc::OrderService, _) => &[("orders", &["id", "customer_id", "order_total", "state", "rejection_reason"]), RECEIVED],

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::action::Action;
 use super::broker::{Broker, Delivery};
-use super::db::{Key, Value, Write, OUTBOX_TABLE};
+use super::db::{Key, Value, Write, OUTBOX_TABLE, RECEIVED_TABLE};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
@@ -485,7 +485,7 @@ impl World {
         let reference = reference(message, Some(svc), delivery.duplicate);
         let service = &self.services[&svc];
         let received = Key::new(vec![Value::Static(svc.id()), Value::Message(message.id)]);
-        if service.idempotent && service.db.table("received_messages").rows.contains_key(&received) {
+        if service.idempotent && service.db.table(RECEIVED_TABLE).rows.contains_key(&received) {
             let text = format!(
                 "{svc} dropped {} {}: received_messages already has it, so this duplicate changes nothing",
                 message.kind,
@@ -502,7 +502,7 @@ impl World {
             *self.ledger.effects.get_or_insert_with((svc, message.id), || 0) += 1;
         }
         if idempotent {
-            done.tx.put("received_messages", received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
+            done.tx.put(RECEIVED_TABLE, received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
         }
         let copy = if delivery.duplicate { " (a duplicate)" } else { "" };
         done.text = format!("{svc}: handled {} {}{copy} from {}: {}", message.kind, message.id_text(), message.channel, done.text);
