@@ -271,3 +271,27 @@ fn ftgo_saga_compensates_in_reverse() {
     assert_eq!(saga.compensated, vec![2, 0]);
     assert!(saga.end_state && saga.compensating);
 }
+
+/// Each step names the rows it wrote and, within them, the columns whose
+/// value changed: all of a new row, only `state` when an order is approved,
+/// only `published` when the relay marks an outbox row.
+#[test]
+fn steps_name_the_cells_they_changed() {
+    let scenario = scenario("choreography");
+    let (_, steps, _) = run_checked(scenario.world(scenario.variant(Some("approved")).unwrap(), 1), 10_000);
+    let changed = |step: &sagascope::sim::Step, table: &str| -> Vec<&'static str> {
+        step.writes.iter().filter(|w| w.table == table).flat_map(|w| w.columns.clone()).collect()
+    };
+    let created = &steps[0];
+    assert_eq!(changed(created, "orders"), ["id", "customer_id", "order_total", "state", "rejection_reason"]);
+    assert_eq!(changed(created, "outbox").len(), 6, "a new outbox row is new in every column");
+    let marked = steps.iter().find(|s| s.kind == sagascope::sim::StepKind::Publish).expect("a publish");
+    assert_eq!(changed(marked, "outbox"), ["published"]);
+    let approved = steps
+        .iter()
+        .rev()
+        .find(|s| s.actor == Some(sagascope::sim::Svc::OrderService) && s.kind == sagascope::sim::StepKind::Handle)
+        .unwrap();
+    assert!(approved.text.contains("APPROVED"), "{}", approved.text);
+    assert_eq!(changed(approved, "orders"), ["state"]);
+}

@@ -164,12 +164,12 @@ pub enum Write {
 }
 
 impl Write {
-    /// The table and the row key this write touches, as the UI names them.
-    pub fn target(&self) -> (&'static str, String) {
+    /// The table and the key of the row this write touches.
+    pub fn target(&self) -> (&'static str, Key) {
         match self {
-            Write::Put { table, key, .. } | Write::Delete { table, key } => (table, key.to_string()),
-            Write::Saga(saga) => (SAGA_TABLE, saga.saga_id.to_string()),
-            Write::ViewCustomer { id, .. } | Write::ViewOrder { customer: id, .. } => (VIEW_TABLE, id.to_string()),
+            Write::Put { table, key, .. } | Write::Delete { table, key } => (table, key.clone()),
+            Write::Saga(saga) => (SAGA_TABLE, Key::id(saga.saga_id as i64)),
+            Write::ViewCustomer { id, .. } | Write::ViewOrder { customer: id, .. } => (VIEW_TABLE, Key::id(*id)),
         }
     }
 }
@@ -178,6 +178,8 @@ impl Write {
 pub const RECEIVED_TABLE: &str = "received_messages";
 /// The outbox table's name (Eventuate calls it `message`).
 pub const OUTBOX_TABLE: &str = "outbox";
+/// The outbox's columns, as Eventuate's `message` table names them.
+pub const OUTBOX_COLUMNS: [&str; 6] = ["id", "destination", "headers", "payload", "published", "creation_time"];
 /// The orchestrator's table of saga progress.
 pub const SAGA_TABLE: &str = "saga_instance";
 /// The CQRS view's documents.
@@ -223,31 +225,63 @@ impl Database {
         self.tables.get(name).unwrap_or_else(|| panic!("no table {name}"))
     }
 
-    /// Applies every write of a committed transaction, in order.
-    pub fn apply(&mut self, writes: Vec<Write>) {
-        for write in writes {
-            match write {
-                Write::Put { table, key, row } => {
-                    let table = self.tables.get_mut(table).unwrap_or_else(|| panic!("no table {table}"));
-                    debug_assert_eq!(row.len(), table.columns.len(), "row width for {}", table.name);
-                    table.rows.insert(key, row.into());
+    /// The columns `write` would change, compared with what this database
+    /// holds now: every column of a new row, none of a deleted one. What the
+    /// UI highlights cell by cell.
+    pub fn changes(&self, write: &Write) -> Vec<&'static str> {
+        // The columns whose values differ, position by position.
+        fn differing<T: PartialEq>(columns: &[&'static str], old: &[T], new: &[T]) -> Vec<&'static str> {
+            columns.iter().zip(old.iter().zip(new)).filter(|(_, (a, b))| a != b).map(|(c, _)| *c).collect()
+        }
+        match write {
+            Write::Put { table, key, row } => {
+                let table = self.table(table);
+                table.rows.get(key).map_or_else(|| table.columns.to_vec(), |old| differing(table.columns, old, row))
+            }
+            Write::Delete { .. } => Vec::new(),
+            Write::Saga(saga) => match self.sagas.get(&saga.saga_id) {
+                Some(old) => differing(&SagaInstance::COLUMNS, &old.cells(), &saga.cells()),
+                None => SagaInstance::COLUMNS.to_vec(),
+            },
+            Write::ViewCustomer { id, name, credit_limit } => match self.views.get(id) {
+                Some(doc) => [("name", doc.name.as_ref() != Some(name)), ("credit_limit", doc.credit_limit != Some(*credit_limit))]
+                    .into_iter()
+                    .filter(|(_, changed)| *changed)
+                    .map(|(column, _)| column)
+                    .collect(),
+                None => CustomerView::COLUMNS.to_vec(),
+            },
+            Write::ViewOrder { customer, order, entry } => match self.views.get(customer) {
+                Some(doc) if doc.orders.get(order) == Some(entry) => Vec::new(),
+                Some(_) => vec!["orders"],
+                None => CustomerView::COLUMNS.to_vec(),
+            },
+        }
+    }
+
+    /// Applies one write of a committed transaction.
+    pub fn apply(&mut self, write: Write) {
+        match write {
+            Write::Put { table, key, row } => {
+                let table = self.tables.get_mut(table).unwrap_or_else(|| panic!("no table {table}"));
+                debug_assert_eq!(row.len(), table.columns.len(), "row width for {}", table.name);
+                table.rows.insert(key, row.into());
+            }
+            Write::Delete { table, key } => {
+                if let Some(table) = self.tables.get_mut(table) {
+                    table.rows.remove(&key);
                 }
-                Write::Delete { table, key } => {
-                    if let Some(table) = self.tables.get_mut(table) {
-                        table.rows.remove(&key);
-                    }
-                }
-                Write::Saga(saga) => {
-                    self.sagas.insert(saga.saga_id, saga);
-                }
-                Write::ViewCustomer { id, name, credit_limit } => {
-                    let doc = self.views.get_or_insert_with(id, || CustomerView::empty(id));
-                    doc.name = Some(name);
-                    doc.credit_limit = Some(credit_limit);
-                }
-                Write::ViewOrder { customer, order, entry } => {
-                    self.views.get_or_insert_with(customer, || CustomerView::empty(customer)).orders.insert(order, entry);
-                }
+            }
+            Write::Saga(saga) => {
+                self.sagas.insert(saga.saga_id, saga);
+            }
+            Write::ViewCustomer { id, name, credit_limit } => {
+                let doc = self.views.get_or_insert_with(id, || CustomerView::empty(id));
+                doc.name = Some(name);
+                doc.credit_limit = Some(credit_limit);
+            }
+            Write::ViewOrder { customer, order, entry } => {
+                self.views.get_or_insert_with(customer, || CustomerView::empty(customer)).orders.insert(order, entry);
             }
         }
     }
@@ -272,7 +306,7 @@ impl Database {
         if self.typed.contains(&OUTBOX_TABLE) {
             out.push(TableView {
                 name: OUTBOX_TABLE,
-                columns: vec!["id", "destination", "headers", "payload", "published", "creation_time"],
+                columns: OUTBOX_COLUMNS.to_vec(),
                 rows: self.outbox.values().map(|m| (m.id_text(), m.outbox_cells(!self.unpublished.contains(&m.id)))).collect(),
             });
         }

@@ -54,6 +54,15 @@ pub struct MessageRef {
     pub duplicate: bool,
 }
 
+/// A row a step wrote in its actor's database, and the columns whose
+/// shown value changed (every column of a new row).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Written {
+    pub table: &'static str,
+    pub key: String,
+    pub columns: Vec<&'static str>,
+}
+
 /// One step of the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -66,8 +75,8 @@ pub struct Step {
     pub message: Option<MessageRef>,
     /// Messages this step wrote to an outbox (or sent directly), by id.
     pub sent: Vec<u64>,
-    /// (table, row key) pairs this step wrote in `actor`'s database.
-    pub writes: Vec<(&'static str, String)>,
+    /// Rows this step wrote in `actor`'s database.
+    pub writes: Vec<Written>,
     /// What happened, in one sentence; [`Step::sentence`] adds the rows.
     pub text: String,
 }
@@ -79,7 +88,7 @@ impl Step {
         if self.writes.is_empty() || self.kind == StepKind::Publish {
             return self.text.clone();
         }
-        let rows: Vec<String> = self.writes.iter().map(|(table, key)| format!("{table} {key}")).collect();
+        let rows: Vec<String> = self.writes.iter().map(|w| format!("{} {}", w.table, w.key)).collect();
         format!("{}. One local transaction wrote {}", self.text, rows.join(", "))
     }
 }

@@ -8,14 +8,14 @@ use serde::Serialize;
 
 use super::action::Action;
 use super::broker::{Broker, Delivery};
-use super::db::{Key, Value, Write, OUTBOX_TABLE, RECEIVED_TABLE};
+use super::db::{Key, Value, Write, OUTBOX_COLUMNS, OUTBOX_TABLE, RECEIVED_TABLE};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
 use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC, REPLY_CHANNEL};
 use super::sorted::{MinQueue, SortedMap};
-use super::step::{MessageRef, Step, StepKind};
+use super::step::{MessageRef, Step, StepKind, Written};
 use super::view::History;
 use super::{customers, ftgo, orders, saga, view};
 
@@ -175,7 +175,7 @@ impl World {
         let id = person.id;
         let mut put = |svc: Svc, table: &'static str, row: Vec<super::db::Value>| {
             if let Some(service) = self.services.get_mut(&svc) {
-                service.db.apply(vec![Write::Put { table, key: Key::id(id), row }]);
+                service.db.apply(Write::Put { table, key: Key::id(id), row });
             }
         };
         put(Svc::CustomerService, "customers", vec![id.into(), person.name.as_str().into(), person.credit_limit.into()]);
@@ -184,7 +184,7 @@ impl World {
             put(Svc::AccountingService, "accounts", vec![id.into(), card.as_str().into()]);
         }
         if let Some(history) = self.services.get_mut(&Svc::OrderHistoryService) {
-            history.db.apply(vec![Write::ViewCustomer { id, name: Rc::from(person.name.as_str()), credit_limit: person.credit_limit }]);
+            history.db.apply(Write::ViewCustomer { id, name: Rc::from(person.name.as_str()), credit_limit: person.credit_limit });
         }
     }
 
@@ -294,14 +294,30 @@ impl World {
         let Tx { writes, messages } = tx;
         let now = self.now;
         let service = self.services.get_mut(&svc).expect("service exists");
-        let mut touched: Vec<(&'static str, String)> = writes.iter().map(Write::target).collect();
-        service.db.apply(writes);
+        // One entry per row written, with the union of its changed columns.
+        let mut touched: Vec<Written> = Vec::new();
+        for write in writes {
+            let (table, key) = write.target();
+            let key = key.to_string();
+            let changed = service.db.changes(&write);
+            match touched.iter_mut().find(|w| w.table == table && w.key == key) {
+                Some(row) => {
+                    for column in changed {
+                        if !row.columns.contains(&column) {
+                            row.columns.push(column);
+                        }
+                    }
+                }
+                None => touched.push(Written { table, key, columns: changed }),
+            }
+            service.db.apply(write);
+        }
         let sent: Vec<u64> = messages.iter().map(|m| m.id).collect();
         let dual_write = !service.outbox_enabled && !messages.is_empty();
         let mut wrote_outbox = false;
         for message in messages {
             if service.outbox_enabled {
-                touched.push((OUTBOX_TABLE, message.id_text()));
+                touched.push(Written { table: OUTBOX_TABLE, key: message.id_text(), columns: OUTBOX_COLUMNS.to_vec() });
                 service.db.add_to_outbox(message);
                 wrote_outbox = true;
             } else {
@@ -357,7 +373,8 @@ impl World {
         if more {
             service.relay.poll_scheduled = true;
         }
-        let writes = if crash { vec![] } else { vec![(OUTBOX_TABLE, message.id_text())] };
+        let marked = Written { table: OUTBOX_TABLE, key: message.id_text(), columns: vec!["published"] };
+        let writes = if crash { vec![] } else { vec![marked] };
         let reference = self.publish(&message);
         if more {
             let at = self.now + self.latency.range(RELAY_LAG_MS.0, RELAY_LAG_MS.1);

@@ -1,9 +1,10 @@
-//! A service's tables as HTML tables, rows written by the current step
-//! highlighted.
+//! A service's tables as HTML tables: rows written by the current step
+//! highlighted, and within them the cells whose value changed.
 
 use leptos::prelude::*;
 
 use crate::sim::db::TableView;
+use crate::sim::step::Written;
 use crate::sim::Svc;
 
 use super::state::Lesson;
@@ -21,8 +22,7 @@ pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
         lesson.with(|i| {
             let timeline = &i.timeline;
             let Some(service) = timeline.world().services.get(&svc) else { return Vec::new() };
-            let written: Vec<(&'static str, String)> =
-                timeline.current().filter(|s| s.actor == Some(svc)).map(|s| s.writes.clone()).unwrap_or_default();
+            let written: Vec<Written> = timeline.current().filter(|s| s.actor == Some(svc)).map(|s| s.writes.clone()).unwrap_or_default();
             service.db.render().into_iter().map(|t| (t, written.clone())).collect::<Vec<_>>()
         })
     };
@@ -34,11 +34,11 @@ pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
 }
 
 #[component]
-fn OneTable(svc: Svc, table: TableView, written: Vec<(&'static str, String)>, compact: bool) -> impl IntoView {
+fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) -> impl IntoView {
     let name = table.name;
     let total = table.rows.len();
     if compact && name == "received_messages" {
-        let touched = written.iter().any(|(t, _)| *t == name);
+        let touched = written.iter().any(|w| w.table == name);
         return view! {
             <div class="table-count" class:changed=touched data-table=format!("{svc}/{name}")>
                 <code>{name}</code>{format!(": {total} message id(s), each handled once")}
@@ -57,12 +57,13 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<(&'static str, String)>, co
     let hidden = total.saturating_sub(limit);
     let state_column = table.columns.iter().position(|c| *c == "state").filter(|_| name == "orders");
     let rows = table.rows.into_iter().skip(hidden).map(|(key, cells)| {
-        let changed = written.iter().any(|(t, k)| *t == name && *k == key);
+        let write = written.iter().find(|w| w.table == name && w.key == key);
         let order_state = state_column.map(|i| cells[i].clone());
-        let cells: Vec<String> = shown.iter().map(|i| cells[*i].clone()).collect();
+        let cells: Vec<(String, bool)> =
+            shown.iter().map(|i| (cells[*i].clone(), write.is_some_and(|w| w.columns.contains(&table.columns[*i])))).collect();
         view! {
-            <tr data-row=key class:changed=changed data-order-state=order_state>
-                {cells.into_iter().map(|c| { let title = c.clone(); view! { <td title=title>{c}</td> } }).collect_view()}
+            <tr data-row=key class:changed=write.is_some() data-order-state=order_state>
+                {cells.into_iter().map(|(c, changed)| { let title = c.clone(); view! { <td title=title class:cell-changed=changed>{c}</td> } }).collect_view()}
             </tr>
         }
     });

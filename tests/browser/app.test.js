@@ -141,6 +141,21 @@ test('a crashed service holds its messages until it restarts', async () => {
   });
 });
 
+test('a written row is highlighted and, in it, only the cells that changed', async () => {
+  await withPage('#/choreography?variant=approved&step=4', async (page) => {
+    await page.keyboard.press('ArrowRight'); // step 5: Order Service approves order 1
+    const row = page.locator('[data-table="order-service/orders"] tr[data-row="1"]');
+    await row.locator('td.cell-changed').first().waitFor();
+    assert.match(await row.getAttribute('class'), /changed/);
+    assert.deepEqual(await row.locator('td.cell-changed').allTextContents(), ['APPROVED']);
+    // The relay's next step changes one cell of the outbox row: published.
+    await page.keyboard.press('ArrowRight');
+    const outbox = page.locator('[data-table="order-service/outbox"] tr[data-row="m3"]');
+    await outbox.locator('td.cell-changed').first().waitFor();
+    assert.deepEqual(await outbox.locator('td.cell-changed').allTextContents(), ['1']);
+  });
+});
+
 test('the URL opens a lesson at a step; a bad URL gets a message, not a blank page', async () => {
   await withPage('#/outbox?variant=relay-crash&step=3&seed=7', async (page) => {
     assert.equal(await attr(page, 'data-scenario'), 'outbox');
