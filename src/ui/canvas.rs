@@ -66,14 +66,18 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                 .collect_view()
         })
     };
-    view! {
-        <g class="broker">
-            <rect x=move || geometry.get().broker.x y="0" width=move || geometry.get().broker.w height=move || geometry.get().height rx="10"></rect>
-            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2 y="24" class="box-title" text-anchor="middle">"Message broker"</text>
-            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2 y="40" class="box-note" text-anchor="middle">"at least once,"</text>
-            <text x=move || geometry.get().broker.x + geometry.get().broker.w / 2 y="52" class="box-note" text-anchor="middle">"in order per channel"</text>
-            {lanes}
-        </g>
+    move || {
+        let b = geometry.get().broker;
+        let middle = b.x + b.w / 2;
+        view! {
+            <g class="broker">
+                <rect x=b.x y="0" width=b.w height=b.h rx="10"></rect>
+                <text x=middle y="24" class="box-title" text-anchor="middle">"Message broker"</text>
+                <text x=middle y="40" class="box-note" text-anchor="middle">"at least once,"</text>
+                <text x=middle y="52" class="box-note" text-anchor="middle">"in order per channel"</text>
+                {lanes}
+            </g>
+        }
     }
 }
 
