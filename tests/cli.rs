@@ -57,3 +57,24 @@ fn bad_input_gets_a_clear_message_and_a_nonzero_exit() {
         assert!(err.contains(expected), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_scenario_file_runs_and_a_bad_one_is_refused_with_its_name() {
+    let dir = std::env::temp_dir().join(format!("sagascope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("mine.json");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenarios/catalogue/outbox.json")).unwrap();
+    std::fs::write(&good, text.replacen("\"id\": \"outbox\"", "\"id\": \"my-outbox\"", 1)).unwrap();
+    let (code, out, err) = cli(&[good.to_str().unwrap(), "--variant", "dual-write"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("violation order-stuck-pending"), "{out}");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"id\": \"x\",\n \"title\": 3}").unwrap();
+    let (code, _, err) = cli(&[bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.json: not a valid scenario: title: expected a string, found a number"), "{err}");
+    let (code, _, err) = cli(&["/no/such/file.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read /no/such/file.json"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

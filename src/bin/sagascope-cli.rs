@@ -1,15 +1,16 @@
 //! Runs a scenario natively and prints its trace.
 //!
-//! `sagascope-cli <scenario> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
+//! `sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
 
 use std::process::ExitCode;
 
-use sagascope::scenarios;
+use sagascope::scenarios::{self, Scenario};
 use sagascope::sim::check::{at_rest, Checker};
 use sagascope::sim::Timeline;
 use sagascope::trace::{render, Format};
 
-const USAGE: &str = "usage: sagascope-cli <scenario> [--variant V] [--seed N] [--format text|jsonl|mermaid]\n       sagascope-cli --list";
+const USAGE: &str =
+    "usage: sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]\n       sagascope-cli --list";
 
 /// Most steps a CLI run computes.
 const STEP_LIMIT: usize = 100_000;
@@ -55,11 +56,20 @@ fn list() -> String {
     out
 }
 
-fn run(args: &Args) -> Result<String, String> {
-    let scenario = scenarios::find(&args.scenario).ok_or_else(|| {
+/// A built-in scenario by id, or a scenario file by path (`*.json`).
+fn load(name: &str) -> Result<Scenario, String> {
+    if name.ends_with(".json") {
+        let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
+        return scenarios::from_json(&text).map_err(|e| format!("{name}: {e}"));
+    }
+    scenarios::find(name).ok_or_else(|| {
         let known: Vec<&str> = scenarios::catalogue().iter().map(|s| s.id.as_str()).collect();
-        format!("unknown scenario {:?}; known: {}", args.scenario, known.join(", "))
-    })?;
+        format!("unknown scenario {name:?}; known: {} (or a path to a .json file)", known.join(", "))
+    })
+}
+
+fn run(args: &Args) -> Result<String, String> {
+    let scenario = load(&args.scenario)?;
     let variant = scenario.variant(args.variant.as_deref())?;
     let timeline = Timeline::new(scenario.world(variant, args.seed), STEP_LIMIT);
     let mut checker = Checker::new();
