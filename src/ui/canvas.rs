@@ -3,12 +3,15 @@
 
 use leptos::prelude::*;
 
+use crate::sim::db::{OUTBOX_TABLE, SAGA_TABLE};
 use crate::sim::message::Category;
-use crate::sim::{Action, Svc};
+use crate::sim::query::QuerySource;
+use crate::sim::service::Service;
+use crate::sim::{Action, Svc, World};
 
 use super::layout::{layout, Layout, Rect, WIDTH};
 use super::state::{Lesson, Selection};
-use super::tables::TableList;
+use super::tables::{compact_lines, TableList, COMPACT_ROWS};
 
 /// The whole canvas.
 #[component]
@@ -16,7 +19,8 @@ pub fn Canvas() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let geometry = Memo::new(move |_| {
         lesson.with(|i| {
-            let services: Vec<Svc> = i.timeline.world().services.keys().copied().collect();
+            let world = i.timeline.world();
+            let services: Vec<(Svc, i32)> = world.services.iter().map(|(svc, s)| (*svc, box_lines(world, *svc, s))).collect();
             // A channel nobody subscribes to carries nothing worth drawing.
             let channels: Vec<&'static str> =
                 i.timeline.world().broker.channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
@@ -31,6 +35,25 @@ pub fn Canvas() -> impl IntoView {
             <Tokens geometry/>
         </svg>
     }
+}
+
+/// Lines of text a service's box shows now (its title, padding and relay
+/// count as four), so the layout can give each box the height it needs.
+fn box_lines(world: &World, svc: Svc, service: &Service) -> i32 {
+    let db = &service.db;
+    let composer_queries = world.queries.iter().filter(|q| q.source == QuerySource::Composer).count();
+    let tables: i32 = if svc == Svc::ApiComposer {
+        compact_lines("queries", composer_queries.max(1))
+    } else {
+        let typed = db.typed.iter().map(|name| match *name {
+            OUTBOX_TABLE => (*name, db.outbox.len()),
+            SAGA_TABLE => (*name, db.sagas.len()),
+            _ => (*name, db.views.len()),
+        });
+        db.tables.values().map(|t| (t.name, t.rows.len())).chain(typed).map(|(name, rows)| compact_lines(name, rows)).sum()
+    };
+    let lost = i32::from(world.ledger.lost.iter().any(|(from, _, _)| *from == svc));
+    4 + tables + lost
 }
 
 /// The broker and its channels.
@@ -182,9 +205,9 @@ fn ComposerQueries() -> impl IntoView {
                 .world()
                 .queries
                 .iter()
-                .filter(|q| q.source == crate::sim::query::QuerySource::Composer)
+                .filter(|q| q.source == QuerySource::Composer)
                 .rev()
-                .take(4)
+                .take(COMPACT_ROWS)
                 .map(|q| {
                     let status = match (&q.error, q.latency_ms()) {
                         (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),

@@ -20,6 +20,9 @@ const BROKER_X: i32 = 420;
 const BROKER_W: i32 = 160;
 /// How far above a box's bottom its relay sits.
 const RELAY_INSET: i32 = 16;
+/// Height of one line of a box's text (a table row, a caption), in
+/// viewBox units: the canvas grows when a column's lines need more room.
+const LINE_H: i32 = 17;
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,19 +60,33 @@ pub struct Layout {
 }
 
 /// Order Service and the API composer stand left of the broker, everyone
-/// else right, each column split evenly.
-pub fn layout(services: &[Svc], channels: &[&'static str]) -> Layout {
-    let left: Vec<Svc> = services.iter().copied().filter(|s| matches!(s, Svc::OrderService | Svc::ApiComposer)).collect();
-    let right: Vec<Svc> = services.iter().copied().filter(|s| !left.contains(s)).collect();
+/// else right; while the right column has two more boxes than the left, its
+/// first moves over. `services` pairs each service with the lines of
+/// text its box shows: a column is split in proportion, so every box gets
+/// room for what it holds.
+pub fn layout(services: &[(Svc, i32)], channels: &[&'static str]) -> Layout {
+    let on_left = |svc: &Svc| matches!(svc, Svc::OrderService | Svc::ApiComposer);
+    let mut left: Vec<(Svc, i32)> = services.iter().copied().filter(|(svc, _)| on_left(svc)).collect();
+    let mut right: Vec<(Svc, i32)> = services.iter().copied().filter(|(svc, _)| !on_left(svc)).collect();
+    // Balance the columns, so no column's boxes are squeezed while the other
+    // has room. The first on the right moves (FTGO: Consumer Service, the
+    // saga's second step, joins Order Service), the same at every step.
+    while right.len() > left.len() + 1 {
+        left.push(right.remove(0));
+    }
     let stacked = left.len().max(right.len()).max(1) as i32;
-    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1));
+    let need = |column: &[(Svc, i32)]| column.iter().map(|(_, lines)| lines * LINE_H + GAP).sum::<i32>() - GAP;
+    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1)).max(need(&left)).max(need(&right));
     let mut boxes = Vec::new();
     for (column, x) in [(&left, 0), (&right, BROKER_X + BROKER_W + GAP * 2)] {
-        let n = column.len().max(1) as i32;
-        let h = (height - GAP * (n - 1)) / n;
-        for (i, svc) in column.iter().enumerate() {
-            let w = BROKER_X - GAP * 2;
-            boxes.push((*svc, Rect { x, y: i as i32 * (h + GAP), w, h }));
+        let room = height - GAP * (column.len().max(1) as i32 - 1);
+        let weights: i32 = column.iter().map(|(_, lines)| (*lines).max(1)).sum();
+        let mut y = 0;
+        for (i, (svc, lines)) in column.iter().enumerate() {
+            // The last box takes what rounding left, so the column ends flush.
+            let h = if i + 1 == column.len() { height - y } else { room * (*lines).max(1) / weights };
+            boxes.push((*svc, Rect { x, y, w: BROKER_X - GAP * 2, h }));
+            y += h + GAP;
         }
     }
     let broker = Rect { x: BROKER_X, y: 0, w: BROKER_W, h: height };
@@ -169,7 +186,7 @@ mod tests {
 
     #[test]
     fn boxes_do_not_overlap_and_fit() {
-        let services = [Svc::OrderService, Svc::CustomerService, Svc::OrderHistoryService, Svc::ApiComposer];
+        let services = [(Svc::OrderService, 3), (Svc::CustomerService, 4), (Svc::OrderHistoryService, 2), (Svc::ApiComposer, 1)];
         let l = layout(&services, &["Order", "Customer"]);
         for (i, (_, a)) in l.boxes.iter().enumerate() {
             assert!(a.x >= 0 && a.y >= 0 && a.x + a.w <= WIDTH && a.y + a.h <= l.height, "{a:?}");
@@ -183,8 +200,30 @@ mod tests {
     }
 
     #[test]
+    fn columns_balance_and_more_tables_get_a_taller_box() {
+        let ftgo = [(Svc::OrderService, 4), (Svc::ConsumerService, 3), (Svc::KitchenService, 3), (Svc::AccountingService, 4)];
+        let l = layout(&ftgo, &[]);
+        let rect = |svc| l.rect(svc).unwrap();
+        assert_eq!(rect(Svc::ConsumerService).x, rect(Svc::OrderService).x, "Consumer Service joins Order Service on the left");
+        assert!(rect(Svc::OrderService).h > rect(Svc::ConsumerService).h);
+        assert!(rect(Svc::AccountingService).h > rect(Svc::KitchenService).h);
+        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4), (Svc::OrderHistoryService, 2)], &[]);
+        let (customer, history) = (l.rect(Svc::CustomerService).unwrap(), l.rect(Svc::OrderHistoryService).unwrap());
+        assert!(customer.h > history.h, "{customer:?} {history:?}");
+        assert_eq!(history.y + history.h, l.height, "the column ends flush with the canvas");
+    }
+
+    #[test]
+    fn the_canvas_grows_when_a_column_needs_more_lines() {
+        let short = layout(&[(Svc::OrderService, 10), (Svc::CustomerService, 10)], &[]);
+        let tall = layout(&[(Svc::OrderService, 40), (Svc::CustomerService, 10)], &[]);
+        assert_eq!(short.height, HEIGHT_MIN);
+        assert!(tall.height >= 40 * LINE_H, "{}", tall.height);
+    }
+
+    #[test]
     fn a_message_goes_sender_lane_receiver() {
-        let l = layout(&[Svc::OrderService, Svc::CustomerService], &["Order"]);
+        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"]);
         let f = flight(Svc::OrderService, Svc::CustomerService, 100, 200, false);
         assert_eq!(l.position(&f, 100.0, false), l.relay(Svc::OrderService), "it leaves through the relay");
         assert_eq!(l.position(&f, 150.0, false), l.lane("Order"));

@@ -10,7 +10,7 @@ use crate::sim::Svc;
 use super::state::Lesson;
 
 /// Rows shown per table inside a service box; the inspector shows more.
-const COMPACT_ROWS: usize = 4;
+pub const COMPACT_ROWS: usize = 4;
 const FULL_ROWS: usize = 200;
 
 /// Every table of `svc`. Compact: the newest rows only, and
@@ -33,15 +33,28 @@ pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
     }
 }
 
+/// Lines a table takes inside a service box: one for `received_messages`
+/// (a count) or an empty table (its name), else caption, header and rows.
+pub fn compact_lines(name: &str, rows: usize) -> i32 {
+    if name == "received_messages" || rows == 0 {
+        1
+    } else {
+        2 + rows.min(COMPACT_ROWS) as i32
+    }
+}
+
 #[component]
 fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) -> impl IntoView {
     let name = table.name;
     let total = table.rows.len();
-    if compact && name == "received_messages" {
+    // In a service box, space is short: received_messages shows as a count
+    // and an empty table as its name (the inspector shows the columns).
+    if compact && (name == "received_messages" || total == 0) {
         let touched = written.iter().any(|w| w.table == name);
+        let text = if name == "received_messages" { format!(": {total} message id(s), each handled once") } else { " (empty)".into() };
         return view! {
             <div class="table-count" class:changed=touched data-table=format!("{svc}/{name}")>
-                <code>{name}</code>{format!(": {total} message id(s), each handled once")}
+                <code>{name}</code>{text}
             </div>
         }
         .into_any();
