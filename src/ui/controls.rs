@@ -124,6 +124,16 @@ fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
 /// A labelled select over (value, label) options, bound to a text signal.
 #[component]
 fn Picker(label: &'static str, value: RwSignal<String>, options: Signal<Vec<(String, String)>>) -> impl IntoView {
+    // When the options change and the chosen one is gone, the browser shows
+    // the first option; the value follows, so an action uses what is shown.
+    Effect::new(move || {
+        let options = options.get();
+        if !options.iter().any(|(v, _)| *v == value.get_untracked()) {
+            if let Some((first, _)) = options.first() {
+                value.set(first.clone());
+            }
+        }
+    });
     view! {
         <label>{label}" "
             <select aria-label=label on:change=move |ev| value.set(event_target_value(&ev))>
@@ -158,8 +168,16 @@ pub fn Actions() -> impl IntoView {
         options.push(("9".into(), "9 (unknown)".into()));
         options
     });
-    let orders =
-        Signal::derive(move || ids(lesson, Svc::OrderService, "orders").into_iter().map(|id| (id.to_string(), id.to_string())).collect());
+    let orders = Signal::derive(move || {
+        let orders: Vec<(String, String)> =
+            ids(lesson, Svc::OrderService, "orders").into_iter().map(|id| (id.to_string(), id.to_string())).collect();
+        // An empty select reads as broken: say there is nothing yet.
+        if orders.is_empty() {
+            vec![(String::new(), "none yet".into())]
+        } else {
+            orders
+        }
+    });
     let services = Signal::derive(move || {
         lesson.with(|i| {
             i.timeline.world().services.keys().filter(|s| s.publishes()).map(|s| (s.id().to_string(), s.title().to_string())).collect()
@@ -194,7 +212,10 @@ pub fn Actions() -> impl IntoView {
             </div>
             <div class="action-row">
                 <Picker label="order" value=order options=orders/>
-                <button on:click=move |_| act(Action::CancelOrder { order: int(order) })>"Cancel order"</button>
+                <button on:click=move |_| match order.get_untracked().parse() {
+                    Ok(order) => act(Action::CancelOrder { order }),
+                    Err(_) => lesson.notice.set(Some("There is no order to cancel yet: place one first.".into())),
+                }>"Cancel order"</button>
                 {move || has(Svc::CustomerService).then(|| view! {
                     <label>"name " <input size="6" prop:value=move || name.get() on:change=move |ev| name.set(event_target_value(&ev))/></label>
                     <label>"limit " <input type="number" min="0" prop:value=move || limit.get().to_string() on:change=move |ev| limit.set(number(ev))/></label>

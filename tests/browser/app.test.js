@@ -191,6 +191,15 @@ test('a refused action is shown: cancelling a PENDING order', async () => {
   });
 });
 
+test('with no order yet, the order picker says so and Cancel explains', async () => {
+  await withPage('#/sandbox', async (page) => {
+    assert.equal(await page.getByRole('combobox', { name: 'order' }).inputValue(), '');
+    await page.getByRole('option', { name: 'none yet' }).waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('status').getByText('There is no order to cancel yet').waitFor();
+  });
+});
+
 test('paused, the page schedules no animation frame and no timer', async () => {
   const { page, problems, close } = await openPage(browser, server.url);
   await page.addInitScript(() => {
