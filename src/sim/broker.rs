@@ -2,14 +2,13 @@
 //! at-least-once delivery.
 
 use std::collections::VecDeque;
-
-use super::sorted::{SortedMap, SortedSet};
 use std::rc::Rc;
 
 use serde::Serialize;
 
 use super::message::Message;
 use super::service::Svc;
+use super::sorted::{SortedMap, SortedSet};
 
 /// One copy of a message on its way to one subscriber.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

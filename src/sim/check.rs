@@ -2,13 +2,12 @@
 //! world's tables after every step (safety) and once the world is at rest
 //! with faults over (liveness), and names every violation it finds.
 
-use super::sorted::{SortedMap, SortedSet};
-
 use serde::Serialize;
 
 use super::db::Key;
 use super::saga::{definition, StepStatus};
 use super::service::{Style, Svc};
+use super::sorted::{SortedMap, SortedSet};
 use super::world::World;
 
 /// A broken invariant: a stable id (scenario files name the ones a lesson

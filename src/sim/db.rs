@@ -1,7 +1,6 @@
 //! A service's private database: named tables of rows a UI can show as they
 //! are, and the write set of one local transaction.
 
-use super::sorted::{SortedMap, SortedSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -9,6 +8,7 @@ use serde::Serialize;
 
 use super::message::Message;
 use super::saga::SagaInstance;
+use super::sorted::{SortedMap, SortedSet};
 use super::view::{CustomerView, ViewOrder};
 
 /// One cell. Ordered so that keys sort numerically (`2` before `10`).

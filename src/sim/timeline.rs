@@ -3,9 +3,8 @@
 //! replays. Acting in the past forks: the future after the cursor is dropped
 //! and recomputed from the new action.
 
-use super::sorted::SortedMap;
-
 use super::action::Action;
+use super::sorted::SortedMap;
 use super::step::Step;
 use super::world::World;
 

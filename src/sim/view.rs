@@ -2,7 +2,6 @@
 //! kept up to date from Customer and Order events, and the projection of
 //! the owning services' data that the view should converge to.
 
-use super::sorted::SortedMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -10,6 +9,7 @@ use serde::Serialize;
 use super::db::{Database, Write};
 use super::handler::{Done, Outcome, Tx};
 use super::message::Message;
+use super::sorted::SortedMap;
 
 /// One order inside a customer's document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
