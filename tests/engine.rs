@@ -109,6 +109,45 @@ fn acting_in_the_past_forks() {
 
 /// `src/sim` never reaches for the DOM, the wall clock, OS randomness or
 /// hash-ordered collections.
+/// The timeline tells a learner which invariants are broken so far: at the
+/// end of every lesson exactly the ones it expects, none before the step
+/// that broke them, and a fork forgets what its dropped future broke.
+#[test]
+fn the_timeline_reports_violations_as_they_happen() {
+    for scenario in sagascope::scenarios::catalogue() {
+        for variant in &scenario.variants {
+            let context = format!("{}/{}", scenario.id, variant.id);
+            let mut timeline = Timeline::new(scenario.world(variant, 1), 10_000);
+            timeline.seek(timeline.len());
+            let found: Vec<(usize, String, String)> =
+                timeline.violations().into_iter().map(|(at, v)| (at, v.id.to_string(), v.detail.clone())).collect();
+            let mut ids: Vec<&str> = found.iter().map(|(_, id, _)| id.as_str()).collect();
+            ids.sort();
+            ids.dedup();
+            let mut want: Vec<&str> = variant.expect.violations.iter().map(String::as_str).collect();
+            want.sort();
+            assert_eq!(ids, want, "{context}");
+            for (at, id, detail) in found {
+                let shown = |timeline: &Timeline| timeline.violations().iter().any(|(_, v)| v.id == id && v.detail == detail);
+                timeline.seek(at);
+                assert!(shown(&timeline), "{context}: {id} at step {at}");
+                timeline.seek(at - 1);
+                assert!(!shown(&timeline), "{context}: {id} shown before step {at}");
+            }
+        }
+    }
+    // Turning the semantic lock back on after the script turned it off
+    // refuses the cancel: the lost update never happens.
+    let isolation = scenario("isolation");
+    let mut timeline = Timeline::new(isolation.world(isolation.variant(Some("no-countermeasure")).unwrap(), 1), 10_000);
+    timeline.seek(timeline.len());
+    assert!(timeline.violations().iter().any(|(_, v)| v.id == "lost-update"));
+    timeline.seek(1);
+    timeline.act(Action::SetSemanticLock { enabled: true });
+    timeline.seek(timeline.len());
+    assert_eq!(timeline.violations(), vec![], "the fork dropped the future that broke the invariants");
+}
+
 #[test]
 fn engine_is_pure() {
     let forbidden = [

@@ -5,7 +5,6 @@
 use std::process::ExitCode;
 
 use sagascope::scenarios::{self, Scenario};
-use sagascope::sim::check::{at_rest, Checker};
 use sagascope::sim::Timeline;
 use sagascope::trace::{render, Format};
 
@@ -71,23 +70,23 @@ fn load(name: &str) -> Result<Scenario, String> {
 fn run(args: &Args) -> Result<String, String> {
     let scenario = load(&args.scenario)?;
     let variant = scenario.variant(args.variant.as_deref())?;
-    let timeline = Timeline::new(scenario.world(variant, args.seed), STEP_LIMIT);
-    let mut checker = Checker::new();
+    let mut timeline = Timeline::new(scenario.world(variant, args.seed), STEP_LIMIT);
     let mut out = render(timeline.steps(), args.format);
     if args.format == Format::Text {
-        let mut replay = scenario.world(variant, args.seed);
-        let mut violations = Vec::new();
-        while replay.step().is_some() {
-            for found in checker.after_step(&replay) {
-                if !violations.contains(&found) {
-                    violations.push(found);
-                }
-            }
-        }
-        violations.extend(at_rest(&replay));
-        out.push_str(&format!("-- {} steps, seed {}, {} ms of virtual time\n", timeline.len(), args.seed, replay.now));
-        for v in violations {
-            out.push_str(&format!("-- violation {}: {}\n", v.id, v.detail));
+        timeline.seek(timeline.len());
+        out.push_str(&format!(
+            "-- {} steps, seed {}, {} ms of virtual time
+",
+            timeline.len(),
+            args.seed,
+            timeline.world().now
+        ));
+        for (_, v) in timeline.violations() {
+            out.push_str(&format!(
+                "-- violation {}: {}
+",
+                v.id, v.detail
+            ));
         }
     }
     Ok(out)

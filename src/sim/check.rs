@@ -44,6 +44,58 @@ fn allowed(style: Style, from: Option<&str>, to: &str) -> bool {
     }
 }
 
+/// What a violation id means, in words a learner reads beside the detail.
+pub fn meaning(id: &str) -> &'static str {
+    match id {
+        "credit-over-reserved" => "More credit is reserved than the customer's limit",
+        "duplicate-effect" => "A message took effect twice: its consumer is not idempotent",
+        "compensation-order" => "Compensations did not run backwards through the completed steps",
+        "lost-update" => "Lost update: a saga overwrote an order another transaction had already finished",
+        "illegal-transition" => "An order moved between states its rules forbid",
+        "not-quiet" => "Events are still scheduled",
+        "messages-in-flight" => "Messages are still waiting in the broker",
+        "outbox-not-drained" => "Outbox rows were never published",
+        "saga-not-ended" => "A saga never finished",
+        "order-stuck-pending" => "An order is stuck: nothing will ever approve or reject it",
+        "view-diverged" => "The read model disagrees with the services that own the data",
+        "credit-mismatch" => "Orders and credit reservations disagree",
+        "saga-inconsistent" => "The saga's participants disagree about the order",
+        _ => "An invariant is broken",
+    }
+}
+
+/// Every distinct violation of a run so far, each with the number of steps
+/// after which it was first seen: what the timeline shows a learner.
+#[derive(Clone, Debug, Default)]
+pub struct Findings {
+    checker: Checker,
+    found: Vec<(usize, Violation)>,
+}
+
+impl Findings {
+    /// Checks `world`, the world after `steps` steps; keeps what is new.
+    pub fn after_step(&mut self, steps: usize, world: &World) {
+        for violation in self.checker.after_step(world) {
+            if !self.found.iter().any(|(_, seen)| *seen == violation) {
+                self.found.push((steps, violation));
+            }
+        }
+    }
+
+    /// Forgets what was found after `steps` steps; `world` is the world
+    /// then, from which the checker relearns every order's state.
+    pub fn rewind(&mut self, steps: usize, world: &World) {
+        self.found.retain(|(at, _)| *at <= steps);
+        self.checker = Checker::new();
+        self.checker.check_order_transitions(world, &mut Vec::new());
+    }
+
+    /// Each violation with the step count that first showed it, in order.
+    pub fn found(&self) -> &[(usize, Violation)] {
+        &self.found
+    }
+}
+
 impl Checker {
     /// A checker that has seen nothing yet.
     pub fn new() -> Self {

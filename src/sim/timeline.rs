@@ -4,6 +4,7 @@
 //! and recomputed from the new action.
 
 use super::action::Action;
+use super::check::{at_rest, Findings, Violation};
 use super::sorted::SortedMap;
 use super::step::Step;
 use super::world::World;
@@ -27,6 +28,10 @@ pub struct Timeline {
     dropped: Vec<Step>,
     /// Most steps to compute ahead.
     limit: usize,
+    /// Safety violations found after each step of the known run.
+    findings: Findings,
+    /// Liveness violations of the final world, once the run is quiet.
+    at_rest: Vec<Violation>,
 }
 
 impl Timeline {
@@ -40,6 +45,8 @@ impl Timeline {
             cursor: 0,
             dropped: Vec::new(),
             limit,
+            findings: Findings::default(),
+            at_rest: Vec::new(),
         };
         timeline.compute_ahead();
         timeline
@@ -89,6 +96,14 @@ impl Timeline {
     /// The steps the last action in the past dropped, in order.
     pub fn dropped_steps(&self) -> &[Step] {
         &self.dropped
+    }
+
+    /// The invariants broken up to the cursor, each with the step that
+    /// first broke it; at the end of a quiet run, also what is wrong at rest.
+    pub fn violations(&self) -> Vec<(usize, &Violation)> {
+        let safety = self.findings.found().iter().filter(|(at, _)| *at <= self.cursor).map(|(at, v)| (*at, v));
+        let at_end = self.at_rest.iter().filter(|_| self.cursor == self.steps.len()).map(|v| (self.steps.len(), v));
+        safety.chain(at_end).collect()
     }
 
     /// Whether step `index` was a learner's action.
@@ -144,10 +159,12 @@ impl Timeline {
         self.dropped = self.steps.split_off(at);
         self.acts.split_off(&at);
         self.checkpoints.truncate(at / CHECKPOINT_INTERVAL + 1);
+        self.findings.rewind(at, &self.world);
         let step = self.world.act(action.clone());
         self.acts.insert(at, action);
         self.steps.push(step);
         self.cursor += 1;
+        self.findings.after_step(self.cursor, &self.world);
         self.compute_ahead();
         &self.steps[at]
     }
@@ -170,9 +187,14 @@ impl Timeline {
                 self.checkpoints.push(world.clone());
             }
             match world.step() {
-                Some(step) => self.steps.push(step),
+                Some(step) => {
+                    self.steps.push(step);
+                    self.findings.after_step(self.steps.len(), &world);
+                }
                 None => break,
             }
         }
+        // Liveness is judged only once nothing is left to happen.
+        self.at_rest = if world.is_quiet() { at_rest(&world) } else { Vec::new() };
     }
 }

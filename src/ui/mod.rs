@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 use crate::scenarios;
 use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
-use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel, SagaStrip};
+use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel, SagaStrip, Violations};
 use sequence::Sequence;
 use state::Lesson;
 
@@ -80,6 +80,7 @@ fn Single() -> impl IntoView {
                     <Legend/>
                     <SagaStrip/>
                     <Narration/>
+                    <Violations/>
                     <Playback/>
                     <Actions/>
                 </div>
@@ -134,6 +135,7 @@ fn Pane() -> impl IntoView {
             <Canvas/>
             <SagaStrip/>
             <Narration/>
+            <Violations/>
             <Playback/>
             <Sequence/>
         </LessonRoot>

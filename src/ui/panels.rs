@@ -1,8 +1,9 @@
-//! The side panels: narration and log, the saga, the last query, and the
-//! inspector.
+//! The side panels: narration, broken invariants and log, the saga, the
+//! last query, and the inspector.
 
 use leptos::prelude::*;
 
+use crate::sim::check::meaning;
 use crate::sim::saga::{definition, Invoke, Role};
 use crate::sim::{Action, Svc};
 
@@ -28,6 +29,30 @@ pub fn Narration() -> impl IntoView {
             <p class="sentence">{move || now().0}</p>
             {move || now().1.map(|note| view! { <p class="note">{note}</p> })}
         </section>
+    }
+}
+
+/// The invariants broken so far, as the checker names them: what a lesson
+/// that breaks something on purpose (or a learner's fault) leads to.
+#[component]
+pub fn Violations() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let found =
+        move || lesson.with(|i| i.timeline.violations().into_iter().map(|(at, v)| (at, v.id, v.detail.clone())).collect::<Vec<_>>());
+    move || {
+        let found = found();
+        (!found.is_empty()).then(|| {
+            view! {
+                <section class="violations" aria-label="Broken invariants">
+                    {found.into_iter().map(|(at, id, detail)| view! {
+                        <p data-violation=id>
+                            <b>{meaning(id)}</b>": "{detail}
+                            <button class="link" on:click=move |_| lesson.seek(at) title="Go to the step that broke it">{format!("step {at}")}</button>
+                        </p>
+                    }).collect_view()}
+                </section>
+            }
+        })
     }
 }
 

@@ -36,7 +36,7 @@ const steps = async (page) => Number(await attr(page, 'data-steps'));
 const orderState = (page, id) =>
   page.locator(`[data-table="order-service/orders"] tr[data-row="${id}"]`).getAttribute('data-order-state');
 
-test('every lesson and variant plays to its end with the order states it promises', async () => {
+test('every lesson and variant plays to its end with the order states and broken invariants it promises', async () => {
   for (const scenario of scenarios) {
     for (const variant of scenario.variants) {
       await withPage(`#/${scenario.id}?variant=${variant.id}`, async (page) => {
@@ -48,6 +48,9 @@ test('every lesson and variant plays to its end with the order states it promise
         for (const [id, state] of Object.entries(variant.expect?.orders ?? {})) {
           assert.equal(await orderState(page, id), state, `${scenario.id}/${variant.id}: order ${id}`);
         }
+        const shown = await page.locator('[data-violation]').evaluateAll((els) => els.map((e) => e.dataset.violation));
+        const expected = variant.expect?.violations ?? [];
+        assert.deepEqual([...new Set(shown)].sort(), [...expected].sort(), `${scenario.id}/${variant.id}: broken invariants`);
         await screenshot(page, `end-${scenario.id}-${variant.id}`);
       });
     }

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use sagascope::scenarios::{self, Scenario};
-use sagascope::sim::check::{at_rest, Checker, Violation};
+use sagascope::sim::check::{at_rest, Findings, Violation};
 use sagascope::sim::world::Person;
 use sagascope::sim::{faults, Setup, Step, StepKind, Style, Svc, World};
 
@@ -32,18 +32,14 @@ pub fn scenario(id: &str) -> Scenario {
 /// Runs a world until it is quiet, checking safety after every step.
 /// Returns the steps and every distinct violation seen, then at rest.
 pub fn run_checked(mut world: World, step_limit: usize) -> (World, Vec<Step>, Vec<Violation>) {
-    let mut checker = Checker::new();
+    let mut findings = Findings::default();
     let mut steps = Vec::new();
-    let mut violations: Vec<Violation> = Vec::new();
     while let Some(step) = world.step() {
         steps.push(step);
         assert!(steps.len() <= step_limit, "seed {}: more than {step_limit} steps", world.seed);
-        for v in checker.after_step(&world) {
-            if !violations.iter().any(|seen| seen.id == v.id && seen.detail == v.detail) {
-                violations.push(v);
-            }
-        }
+        findings.after_step(steps.len(), &world);
     }
+    let mut violations: Vec<Violation> = findings.found().iter().map(|(_, v)| v.clone()).collect();
     violations.extend(at_rest(&world));
     (world, steps, violations)
 }
