@@ -257,7 +257,11 @@ fn check_view(world: &World, found: &mut Vec<Violation>) {
     for id in customers.iter() {
         let seen = history.db.views.get(id).map(|v| v.history());
         if seen.as_ref() != truth.get(id) {
-            found.push(violation("view-diverged", format!("customer {id}: view {seen:?}, services {:?}", truth.get(id))));
+            let say = |history: Option<&super::view::History>| history.map_or_else(|| "nothing".to_string(), |h| h.summary());
+            found.push(violation(
+                "view-diverged",
+                format!("customer {id}: the view says {}, the services say {}", say(seen.as_ref()), say(truth.get(id))),
+            ));
         }
     }
 }
