@@ -243,12 +243,15 @@ test('the browser (wasm) and the native CLI produce the same trace for a seed', 
 
 test('a learner clicking around at random never breaks the page', async () => {
   await withPage('#/sandbox', async (page) => {
-    // A seeded generator, so a failure can be replayed.
-    let state = 12345;
+    // A seeded generator, so a failure can be replayed: CLICK_SEED=N.
+    const seed = Number(process.env.CLICK_SEED ?? 12345);
+    let state = seed;
     const next = (n) => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
     const buttons = ['Place order', 'Cancel order', 'Create customer', 'Query the view', 'Query by composition',
       'Crash its relay', 'Restart its relay', 'Crash Order Service', 'Restart Order Service',
-      'Crash Customer Service', 'Restart Customer Service', 'Step forward', 'Step back', 'Go to end', 'Restart'];
+      'Crash Customer Service', 'Restart Customer Service', 'Crash Order History Service', 'Restart Order History Service',
+      'Turn its outbox off', 'Turn its outbox on', 'Stop checking received_messages', 'Check received_messages',
+      'Hold channel', 'Release channel', 'Step forward', 'Step back', 'Go to end', 'Restart'];
     const keys = ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'End', 'Home'];
     for (let i = 0; i < 120; i++) {
       if (next(3) === 0) {
@@ -265,7 +268,7 @@ test('a learner clicking around at random never breaks the page', async () => {
       }
     }
     await page.keyboard.press('End');
-    assert.equal(await step(page), await steps(page));
+    assert.equal(await step(page), await steps(page), `replay with CLICK_SEED=${seed}`);
     await screenshot(page, 'random-clicks');
   });
 });
