@@ -4,7 +4,7 @@
 //!
 //! Hand-written rather than `serde_json` + derives because it is the only
 //! JSON the app reads, it needs only whole numbers, and the derive-based
-//! reader cost about 16 KB gzip of the wasm download. (The native CLI still
+//! reader cost about 13 KB gzip of the wasm download. (The native CLI still
 //! writes JSON lines with serde.)
 
 /// A parsed JSON value. Numbers are whole: scenario files hold ids,
