@@ -37,15 +37,20 @@ pub fn Narration() -> impl IntoView {
 #[component]
 pub fn Violations() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let found =
-        move || lesson.with(|i| i.timeline.violations().into_iter().map(|(at, v)| (at, v.id, v.detail.clone())).collect::<Vec<_>>());
+    let found = move || {
+        lesson.with(|i| {
+            let cursor = i.timeline.cursor();
+            i.timeline.violations().into_iter().map(|(at, v)| (at, v.id, v.detail.clone(), at == cursor)).collect::<Vec<_>>()
+        })
+    };
     move || {
         let found = found();
         (!found.is_empty()).then(|| {
             view! {
                 <section class="violations" aria-label="Broken invariants">
-                    {found.into_iter().map(|(at, id, detail)| view! {
-                        <p data-violation=id>
+                    // The ones the current step broke stand out.
+                    {found.into_iter().map(|(at, id, detail, now)| view! {
+                        <p data-violation=id class:now=now>
                             <b>{meaning(id)}</b>": "{detail}
                             <button class="link" on:click=move |_| lesson.seek(at) title="Go to the step that broke it">{format!("step {at}")}</button>
                         </p>
@@ -64,7 +69,10 @@ pub fn Log() -> impl IntoView {
         lesson.with(|i| {
             let t = &i.timeline;
             let cursor = t.cursor();
-            t.window(LOG_BEFORE, LOG_AFTER).map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor)).collect::<Vec<_>>()
+            let broke: Vec<usize> = t.violations().into_iter().map(|(at, _)| at).collect();
+            t.window(LOG_BEFORE, LOG_AFTER)
+                .map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor, broke.contains(&(n + 1))))
+                .collect::<Vec<_>>()
         })
     };
     let list = NodeRef::<leptos::html::Ol>::new();
@@ -92,8 +100,8 @@ pub fn Log() -> impl IntoView {
                 </details>
             })}
             <ol node_ref=list>
-                {move || lines().into_iter().map(|(n, text, current, future)| view! {
-                    <li class:current=current class:future=future value=n>
+                {move || lines().into_iter().map(|(n, text, current, future, broke)| view! {
+                    <li class:current=current class:future=future class:broke=broke value=n>
                         <button on:click=move |_| lesson.seek(n) title="Go to this step">{text}</button>
                     </li>
                 }).collect_view()}
