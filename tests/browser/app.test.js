@@ -51,6 +51,11 @@ test('every lesson and variant plays to its end with the order states and broken
         const shown = await page.locator('[data-violation]').evaluateAll((els) => els.map((e) => e.dataset.violation));
         const expected = variant.expect?.violations ?? [];
         assert.deepEqual([...new Set(shown)].sort(), [...expected].sort(), `${scenario.id}/${variant.id}: broken invariants`);
+        // Each one links to the step that broke it, and the log marks that step.
+        for (const link of await page.locator('[data-violation] button').allTextContents()) {
+          const at = Number(link.replace('step ', ''));
+          assert.equal(await page.locator(`.log li.broke[value="${at}"]`).count(), 1, `${scenario.id}/${variant.id}: ${link} marked`);
+        }
         await screenshot(page, `end-${scenario.id}-${variant.id}`);
       });
     }
