@@ -99,10 +99,11 @@ impl Timeline {
     }
 
     /// The invariants broken up to the cursor, each with the step that
-    /// first broke it; at the end of a quiet run, also what is wrong at rest.
-    pub fn violations(&self) -> Vec<(usize, &Violation)> {
-        let safety = self.findings.found().iter().filter(|(at, _)| *at <= self.cursor).map(|(at, v)| (*at, v));
-        let at_end = self.at_rest.iter().filter(|_| self.cursor == self.steps.len()).map(|v| (self.steps.len(), v));
+    /// first broke it; at the end of a quiet run, also what is wrong at
+    /// rest, which no single step broke (`None`).
+    pub fn violations(&self) -> Vec<(Option<usize>, &Violation)> {
+        let safety = self.findings.found().iter().filter(|(at, _)| *at <= self.cursor).map(|(at, v)| (Some(*at), v));
+        let at_end = self.at_rest.iter().filter(|_| self.cursor == self.steps.len()).map(|v| (None, v));
         safety.chain(at_end).collect()
     }
 

@@ -522,7 +522,14 @@ impl World {
             done.tx.put(RECEIVED_TABLE, received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
         }
         let copy = if delivery.duplicate { " (a duplicate)" } else { "" };
-        done.text = format!("{svc}: handled {} {}{copy} from {} via {}: {}", message.kind, message.id_text(), message.from, message.channel, done.text);
+        done.text = format!(
+            "{svc}: handled {} {}{copy} from {} via {}: {}",
+            message.kind,
+            message.id_text(),
+            message.from,
+            message.channel,
+            done.text
+        );
         self.commit(svc, done, StepKind::Handle, Some(reference))
     }
 

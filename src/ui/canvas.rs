@@ -181,12 +181,14 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
             {move || relay().map(|(label, class, meaning)| {
                 // Inside the box's lower corner, so a message leaving it
                 // starts just outside, at the edge.
+                // Wide enough for its label ("dual write" is the longest).
+                let half = (label.chars().count() as i32 * 7 / 2 + 8).max(28);
                 let (edge, y) = geometry.get().relay(svc);
-                let x = if rect.x < WIDTH / 2 { edge - 30 } else { edge + 30 };
+                let x = if rect.x < WIDTH / 2 { edge - half - 2 } else { edge + half + 2 };
                 view! {
                     <g class=format!("relay-node {class}") transform=format!("translate({x},{y})")>
                         <title>{meaning}</title>
-                        <rect x="-28" y="-10" width="56" height="20" rx="6"></rect>
+                        <rect x=-half y="-10" width=2 * half height="20" rx="6"></rect>
                         <text y="4" text-anchor="middle">{label}</text>
                     </g>
                 }

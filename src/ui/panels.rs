@@ -40,7 +40,7 @@ pub fn Violations() -> impl IntoView {
     let found = move || {
         lesson.with(|i| {
             let cursor = i.timeline.cursor();
-            i.timeline.violations().into_iter().map(|(at, v)| (at, v.id, v.detail.clone(), at == cursor)).collect::<Vec<_>>()
+            i.timeline.violations().into_iter().map(|(at, v)| (at, v.id, v.detail.clone(), at == Some(cursor))).collect::<Vec<_>>()
         })
     };
     move || {
@@ -52,7 +52,12 @@ pub fn Violations() -> impl IntoView {
                     {found.into_iter().map(|(at, id, detail, now)| view! {
                         <p data-violation=id class:now=now>
                             <b>{meaning(id)}</b>": "{detail}
-                            <button class="link" on:click=move |_| lesson.seek(at) title="Go to the step that broke it">{format!("step {at}")}</button>
+                            {match at {
+                                Some(at) => view! {
+                                    <button class="link" on:click=move |_| lesson.seek(at) title="Go to the step that broke it">{format!("step {at}")}</button>
+                                }.into_any(),
+                                None => view! { <span class="at-rest">" (at rest: nothing is left to happen)"</span> }.into_any(),
+                            }}
                         </p>
                     }).collect_view()}
                 </section>
@@ -69,7 +74,7 @@ pub fn Log() -> impl IntoView {
         lesson.with(|i| {
             let t = &i.timeline;
             let cursor = t.cursor();
-            let broke: Vec<usize> = t.violations().into_iter().map(|(at, _)| at).collect();
+            let broke: Vec<usize> = t.violations().into_iter().filter_map(|(at, _)| at).collect();
             t.window(LOG_BEFORE, LOG_AFTER)
                 .map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor, broke.contains(&(n + 1))))
                 .collect::<Vec<_>>()
