@@ -150,7 +150,7 @@ fn check_credit(world: &World, found: &mut Vec<Violation>) {
 
 /// Each consumer lets each message take effect at most once.
 fn check_effects(world: &World, found: &mut Vec<Violation>) {
-    for ((svc, message), count) in &world.ledger.effects {
+    for ((message, svc), count) in &world.ledger.effects {
         if *count > 1 {
             found.push(violation("duplicate-effect", format!("{svc} applied m{message} {count} times")));
         }

@@ -225,63 +225,64 @@ impl Database {
         self.tables.get(name).unwrap_or_else(|| panic!("no table {name}"))
     }
 
-    /// The columns `write` would change, compared with what this database
-    /// holds now: every column of a new row, none of a deleted one. What the
-    /// UI highlights cell by cell.
-    pub fn changes(&self, write: &Write) -> Vec<&'static str> {
+    /// Applies one write of a committed transaction and returns the columns
+    /// whose value it changed: every column of a new row, none of a deleted
+    /// one. What the UI highlights cell by cell.
+    pub fn apply(&mut self, write: Write) -> Vec<&'static str> {
         // The columns whose values differ, position by position.
         fn differing<T: PartialEq>(columns: &[&'static str], old: &[T], new: &[T]) -> Vec<&'static str> {
             columns.iter().zip(old.iter().zip(new)).filter(|(_, (a, b))| a != b).map(|(c, _)| *c).collect()
         }
         match write {
             Write::Put { table, key, row } => {
-                let table = self.table(table);
-                table.rows.get(key).map_or_else(|| table.columns.to_vec(), |old| differing(table.columns, old, row))
-            }
-            Write::Delete { .. } => Vec::new(),
-            Write::Saga(saga) => match self.sagas.get(&saga.saga_id) {
-                Some(old) => differing(&SagaInstance::COLUMNS, &old.cells(), &saga.cells()),
-                None => SagaInstance::COLUMNS.to_vec(),
-            },
-            Write::ViewCustomer { id, name, credit_limit } => match self.views.get(id) {
-                Some(doc) => [("name", doc.name.as_ref() != Some(name)), ("credit_limit", doc.credit_limit != Some(*credit_limit))]
-                    .into_iter()
-                    .filter(|(_, changed)| *changed)
-                    .map(|(column, _)| column)
-                    .collect(),
-                None => CustomerView::COLUMNS.to_vec(),
-            },
-            Write::ViewOrder { customer, order, entry } => match self.views.get(customer) {
-                Some(doc) if doc.orders.get(order) == Some(entry) => Vec::new(),
-                Some(_) => vec!["orders"],
-                None => CustomerView::COLUMNS.to_vec(),
-            },
-        }
-    }
-
-    /// Applies one write of a committed transaction.
-    pub fn apply(&mut self, write: Write) {
-        match write {
-            Write::Put { table, key, row } => {
                 let table = self.tables.get_mut(table).unwrap_or_else(|| panic!("no table {table}"));
                 debug_assert_eq!(row.len(), table.columns.len(), "row width for {}", table.name);
-                table.rows.insert(key, row.into());
+                let row: Rc<[Value]> = row.into();
+                match table.rows.insert(key, row.clone()) {
+                    Some(old) => differing(table.columns, &old, &row),
+                    None => table.columns.to_vec(),
+                }
             }
             Write::Delete { table, key } => {
                 if let Some(table) = self.tables.get_mut(table) {
                     table.rows.remove(&key);
                 }
+                Vec::new()
             }
             Write::Saga(saga) => {
-                self.sagas.insert(saga.saga_id, saga);
+                let cells = saga.cells();
+                match self.sagas.insert(saga.saga_id, saga) {
+                    Some(old) => differing(&SagaInstance::COLUMNS, &old.cells(), &cells),
+                    None => SagaInstance::COLUMNS.to_vec(),
+                }
             }
             Write::ViewCustomer { id, name, credit_limit } => {
                 let doc = self.views.get_or_insert_with(id, || CustomerView::empty(id));
+                let fresh = doc.name.is_none() && doc.credit_limit.is_none() && doc.orders.is_empty();
+                let mut changed = Vec::new();
+                if doc.name.as_ref() != Some(&name) {
+                    changed.push("name");
+                }
+                if doc.credit_limit != Some(credit_limit) {
+                    changed.push("credit_limit");
+                }
                 doc.name = Some(name);
                 doc.credit_limit = Some(credit_limit);
+                if fresh {
+                    CustomerView::COLUMNS.to_vec()
+                } else {
+                    changed
+                }
             }
             Write::ViewOrder { customer, order, entry } => {
-                self.views.get_or_insert_with(customer, || CustomerView::empty(customer)).orders.insert(order, entry);
+                let doc = self.views.get_or_insert_with(customer, || CustomerView::empty(customer));
+                let fresh = doc.name.is_none() && doc.credit_limit.is_none() && doc.orders.is_empty();
+                let same = doc.orders.insert(order, entry.clone()).as_ref() == Some(&entry);
+                match (fresh, same) {
+                    (true, _) => CustomerView::COLUMNS.to_vec(),
+                    (false, true) => Vec::new(),
+                    (false, false) => vec!["orders"],
+                }
             }
         }
     }

@@ -60,7 +60,8 @@ enum Event {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
     /// How many times each consumer's handler took effect for each message.
-    pub effects: SortedMap<(Svc, u64), u32>,
+    /// Keyed (message id, consumer): ids grow, so new entries append.
+    pub effects: SortedMap<(u64, Svc), u32>,
     /// Messages committed with the outbox off and lost in a crash:
     /// (sender, kind, message id).
     pub lost: Vec<(Svc, &'static str, u64)>,
@@ -299,7 +300,7 @@ impl World {
         for write in writes {
             let (table, key) = write.target();
             let key = key.to_string();
-            let changed = service.db.changes(&write);
+            let changed = service.db.apply(write);
             match touched.iter_mut().find(|w| w.table == table && w.key == key) {
                 Some(row) => {
                     for column in changed {
@@ -310,7 +311,6 @@ impl World {
                 }
                 None => touched.push(Written { table, key, columns: changed }),
             }
-            service.db.apply(write);
         }
         let sent: Vec<u64> = messages.iter().map(|m| m.id).collect();
         let dual_write = !service.outbox_enabled && !messages.is_empty();
@@ -516,7 +516,7 @@ impl World {
             Err(reason) => Done::nothing(format!("handler failed ({reason}); its transaction rolled back")),
         };
         if !done.tx.is_empty() {
-            *self.ledger.effects.get_or_insert_with((svc, message.id), || 0) += 1;
+            *self.ledger.effects.get_or_insert_with((message.id, svc), || 0) += 1;
         }
         if idempotent {
             done.tx.put(RECEIVED_TABLE, received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
