@@ -43,26 +43,23 @@ pub fn Violations() -> impl IntoView {
             i.timeline.violations().into_iter().map(|(at, v)| (at, v.id, v.detail.clone(), at == Some(cursor))).collect::<Vec<_>>()
         })
     };
-    move || {
-        let found = found();
-        (!found.is_empty()).then(|| {
-            view! {
-                <section class="violations" aria-label="Broken invariants">
-                    // The ones the current step broke stand out.
-                    {found.into_iter().map(|(at, id, detail, now)| view! {
-                        <p data-violation=id class:now=now>
-                            <b>{meaning(id)}</b>": "{detail}
-                            {match at {
-                                Some(at) => view! {
-                                    <button class="link" on:click=move |_| lesson.seek(at) title="Go to the step that broke it">{format!("step {at}")}</button>
-                                }.into_any(),
-                                None => view! { <span class="at-rest">" (at rest: nothing is left to happen)"</span> }.into_any(),
-                            }}
-                        </p>
-                    }).collect_view()}
-                </section>
-            }
-        })
+    // Always present (empty and hidden when nothing is broken), so a screen
+    // reader announces a violation as it appears.
+    view! {
+        <section class="violations" aria-label="Broken invariants" aria-live="polite">
+            // The ones the current step broke stand out.
+            {move || found().into_iter().map(|(at, id, detail, now)| view! {
+                <p data-violation=id class:now=now>
+                    <b>{meaning(id)}</b>": "{detail}
+                    {match at {
+                        Some(at) => view! {
+                            <button class="link" on:click=move |_| lesson.seek(at) title="Go to the step that broke it">{format!("step {at}")}</button>
+                        }.into_any(),
+                        None => view! { <span class="at-rest">" (at rest: nothing is left to happen)"</span> }.into_any(),
+                    }}
+                </p>
+            }).collect_view()}
+        </section>
     }
 }
 
