@@ -124,10 +124,6 @@ impl<K: Ord, V> SortedMap<K, V> {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
         self.entries.iter().map(|(_, v)| v)
     }
-
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> {
-        self.entries.iter_mut().map(|(_, v)| v)
-    }
 }
 
 /// Later entries win over earlier ones with the same key, as in `BTreeMap`.
