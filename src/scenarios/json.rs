@@ -20,8 +20,10 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
-/// Parses `text` as one JSON value.
+/// Parses `text` as one JSON value. A leading byte-order mark, which some
+/// editors write, is skipped.
 pub fn parse(text: &str) -> Result<Json, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parser = Parser { text: text.as_bytes(), at: 0, depth: 0 };
     let value = parser.value()?;
     parser.skip_space();
@@ -381,6 +383,7 @@ mod tests {
         ]);
         assert_eq!(parse(text), Ok(expected));
         assert_eq!(parse("\"naïve\""), Ok(Json::Text("naïve".into())));
+        assert_eq!(parse("\u{feff}[1]"), Ok(Json::Array(vec![Json::Int(1)])), "a byte-order mark is skipped");
     }
 
     #[test]
