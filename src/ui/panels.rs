@@ -20,7 +20,11 @@ pub fn Narration() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let now = move || {
         lesson.with(|i| match i.timeline.current() {
-            None => (format!("{} Press Space or Play to start.", i.scenario.variants[i.variant].summary), None),
+            None => {
+                // Play has nothing to play until the learner acts.
+                let start = if i.timeline.is_empty() { "Act on the system below to begin." } else { "Press Space or Play to start." };
+                (format!("{} {start}", i.scenario.variants[i.variant].summary), None)
+            }
             Some(step) => (step.sentence(), i.scenario.narration_for(step).map(str::to_string)),
         })
     };
@@ -100,6 +104,9 @@ pub fn Log() -> impl IntoView {
                     <summary>{format!("{n} step(s) dropped by your last action in the past")}</summary>
                     <ol>{texts.into_iter().map(|t| view! { <li><s>{t}</s></li> }).collect_view()}</ol>
                 </details>
+            })}
+            {move || lesson.with(|i| i.timeline.is_empty()).then(|| view! {
+                <p class="hint">"No steps yet: act on the system below (place an order, create a customer) and they appear here."</p>
             })}
             <ol node_ref=list>
                 {move || lines().into_iter().map(|(n, text, current, future, broke)| view! {

@@ -204,6 +204,9 @@ test('a refused action is shown: cancelling a PENDING order', async () => {
 
 test('with no order yet, the order picker says so and Cancel explains', async () => {
   await withPage('#/sandbox', async (page) => {
+    // An empty run says how to begin, in the narration and the step log.
+    await page.getByText('Act on the system below to begin.').waitFor();
+    await page.getByText('No steps yet').waitFor();
     assert.equal(await page.getByRole('combobox', { name: 'order' }).inputValue(), '');
     await page.getByRole('option', { name: 'none yet' }).waitFor({ state: 'attached' });
     await page.getByRole('button', { name: 'Cancel order' }).click();
