@@ -298,6 +298,17 @@ impl Database {
         self.unpublished.first().map(|id| &self.outbox[id])
     }
 
+    /// Each table [`Database::render`] shows, with its number of rows,
+    /// without formatting a cell: what a layout needs to size a box.
+    pub fn table_sizes(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        let typed = self.typed.iter().map(|name| match *name {
+            OUTBOX_TABLE => (*name, self.outbox.len()),
+            SAGA_TABLE => (*name, self.sagas.len()),
+            _ => (*name, self.views.len()),
+        });
+        self.tables.values().map(|t| (t.name, t.rows.len())).chain(typed)
+    }
+
     /// Every table as text: business tables, then the typed ones this
     /// service has, then `received_messages`.
     pub fn render(&self) -> Vec<TableView> {

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::sim::db::{OUTBOX_TABLE, SAGA_TABLE};
 use crate::sim::message::Category;
 use crate::sim::query::QuerySource;
 use crate::sim::service::Service;
@@ -40,17 +39,13 @@ pub fn Canvas() -> impl IntoView {
 /// Lines of text a service's box shows now (its title, padding and relay
 /// count as four), so the layout can give each box the height it needs.
 fn box_lines(world: &World, svc: Svc, service: &Service) -> i32 {
-    let db = &service.db;
-    let composer_queries = world.queries.iter().filter(|q| q.source == QuerySource::Composer).count();
     let tables: i32 = if svc == Svc::ApiComposer {
-        compact_lines("queries", composer_queries.max(1))
+        // The composer stores nothing; its queries table always shows its
+        // header, so it counts at least one row.
+        let queries = world.queries.iter().filter(|q| q.source == QuerySource::Composer).count();
+        compact_lines("queries", queries.max(1))
     } else {
-        let typed = db.typed.iter().map(|name| match *name {
-            OUTBOX_TABLE => (*name, db.outbox.len()),
-            SAGA_TABLE => (*name, db.sagas.len()),
-            _ => (*name, db.views.len()),
-        });
-        db.tables.values().map(|t| (t.name, t.rows.len())).chain(typed).map(|(name, rows)| compact_lines(name, rows)).sum()
+        service.db.table_sizes().map(|(name, rows)| compact_lines(name, rows)).sum()
     };
     let lost = i32::from(world.ledger.lost.iter().any(|(from, _, _)| *from == svc));
     4 + tables + lost

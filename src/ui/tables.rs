@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::sim::db::TableView;
+use crate::sim::db::{TableView, RECEIVED_TABLE};
 use crate::sim::step::Written;
 use crate::sim::Svc;
 
@@ -33,10 +33,16 @@ pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
     }
 }
 
-/// Lines a table takes inside a service box: one for `received_messages`
-/// (a count) or an empty table (its name), else caption, header and rows.
+/// In a service box, space is short: `received_messages` shows as a count
+/// and an empty table as its name (the inspector shows the columns).
+fn one_line(name: &str, rows: usize) -> bool {
+    name == RECEIVED_TABLE || rows == 0
+}
+
+/// Lines a table takes inside a service box: one, or caption, header and
+/// the newest rows.
 pub fn compact_lines(name: &str, rows: usize) -> i32 {
-    if name == "received_messages" || rows == 0 {
+    if one_line(name, rows) {
         1
     } else {
         2 + rows.min(COMPACT_ROWS) as i32
@@ -47,11 +53,9 @@ pub fn compact_lines(name: &str, rows: usize) -> i32 {
 fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) -> impl IntoView {
     let name = table.name;
     let total = table.rows.len();
-    // In a service box, space is short: received_messages shows as a count
-    // and an empty table as its name (the inspector shows the columns).
-    if compact && (name == "received_messages" || total == 0) {
+    if compact && one_line(name, total) {
         let touched = written.iter().any(|w| w.table == name);
-        let text = if name == "received_messages" { format!(": {total} message id(s), each handled once") } else { " (empty)".into() };
+        let text = if name == RECEIVED_TABLE { format!(": {total} message id(s), each handled once") } else { " (empty)".into() };
         return view! {
             <div class="table-count" class:changed=touched data-table=format!("{svc}/{name}")>
                 <code>{name}</code>{text}
