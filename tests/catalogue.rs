@@ -11,6 +11,7 @@ fn required_scenarios_exist_with_variants() {
         "choreography",
         "orchestration",
         "ftgo-create-order",
+        "ftgo-cancel-order",
         "outbox",
         "idempotent-consumer",
         "cqrs-view",

@@ -35,6 +35,28 @@ fn random_faults_produce_duplicates_that_are_dropped() {
     assert!(drops > 20, "only {drops} duplicates dropped in 200 seeds");
 }
 
+/// FTGO cancels under random faults take each of the Cancel Order saga's
+/// paths: completed, refused at step 1 (the order was not APPROVED), and
+/// compensated after step 2 failed (the ticket was already PREPARING).
+#[test]
+fn random_cancels_take_every_path_of_the_cancel_saga() {
+    use sagascope::sim::saga::{SagaType, StepStatus};
+    let (mut completed, mut refused, mut undone) = (0, 0, 0);
+    for seed in (2..=600).step_by(3) {
+        let (world, _, _) = run_checked(random_world(seed), 20_000);
+        let sagas = &world.services[&Svc::OrderService].db.sagas;
+        for saga in sagas.values().filter(|s| s.saga_type == SagaType::CancelOrderSaga) {
+            match (saga.compensating, saga.steps.iter().position(|s| *s == StepStatus::Failed)) {
+                (false, _) => completed += 1,
+                (true, Some(0)) => refused += 1,
+                (true, Some(1)) if saga.compensated == [0] => undone += 1,
+                _ => panic!("seed={seed}: unexpected cancel saga {saga:?}"),
+            }
+        }
+    }
+    assert!(completed > 0 && refused > 0 && undone > 0, "completed {completed}, refused {refused}, undone {undone}");
+}
+
 fn trace_hash(seed: u64) -> u64 {
     let (_, steps, _) = run_checked(random_world(seed), 20_000);
     let mut hasher = DefaultHasher::new();

@@ -15,9 +15,10 @@ pub struct Scripted {
 }
 
 /// Every verb and the fields it takes (all required but `to`).
-const VERBS: [(&str, &[&str]); 18] = [
+const VERBS: [(&str, &[&str]); 19] = [
     ("place_order", &["customer", "total"]),
     ("cancel_order", &["order"]),
+    ("advance_ticket", &["order"]),
     ("create_customer", &["name", "credit_limit"]),
     ("crash", &["service"]),
     ("restart", &["service"]),
@@ -79,6 +80,7 @@ fn decode_action(verb: &str, f: &mut Fields<'_>) -> Result<Action, String> {
     Ok(match verb {
         "place_order" => Action::PlaceOrder { customer: need_int(f, "customer")?, total: need_int(f, "total")? },
         "cancel_order" => Action::CancelOrder { order: need_int(f, "order")? },
+        "advance_ticket" => Action::AdvanceTicket { order: need_int(f, "order")? },
         "create_customer" => Action::CreateCustomer {
             name: f.required("name", |v| v.text().map(str::to_string))?,
             credit_limit: need_int(f, "credit_limit")?,

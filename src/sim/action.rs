@@ -14,6 +14,11 @@ pub enum Action {
     CancelOrder {
         order: i64,
     },
+    /// FTGO: the restaurant accepts the order's ticket, or, once accepted,
+    /// starts preparing it (a `PREPARING` ticket can no longer be cancelled).
+    AdvanceTicket {
+        order: i64,
+    },
     CreateCustomer {
         name: String,
         credit_limit: i64,
@@ -94,6 +99,7 @@ impl Action {
             | Action::SetIdempotence { service, .. } => Some(*service),
             Action::PlaceOrder { .. } | Action::CancelOrder { .. } => Some(Svc::OrderService),
             Action::CreateCustomer { .. } => Some(Svc::CustomerService),
+            Action::AdvanceTicket { .. } => Some(Svc::KitchenService),
             Action::QueryView { .. } => Some(Svc::OrderHistoryService),
             Action::ComposeQuery { .. } => Some(Svc::ApiComposer),
             _ => None,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::db::Key;
-use super::saga::{definition, StepStatus};
+use super::saga::StepStatus;
 use super::service::{Style, Svc};
 use super::sorted::{SortedMap, SortedSet};
 use super::world::World;
@@ -36,7 +36,10 @@ fn is_final(state: &str) -> bool {
 fn allowed(style: Style, from: Option<&str>, to: &str) -> bool {
     match (style, from) {
         (Style::Ftgo, None) => to == "APPROVAL_PENDING",
-        (Style::Ftgo, Some(from)) => from == "APPROVAL_PENDING" && matches!(to, "APPROVED" | "REJECTED"),
+        (Style::Ftgo, Some(from)) => matches!(
+            (from, to),
+            ("APPROVAL_PENDING", "APPROVED" | "REJECTED") | ("APPROVED", "CANCEL_PENDING") | ("CANCEL_PENDING", "APPROVED" | "CANCELLED")
+        ),
         (_, None) => to == "PENDING",
         (_, Some("PENDING")) => matches!(to, "APPROVED" | "REJECTED" | "CANCELLED"),
         (_, Some("APPROVED")) => to == "CANCELLED",
@@ -162,7 +165,7 @@ fn check_effects(world: &World, found: &mut Vec<Violation>) {
 fn check_compensations(world: &World, found: &mut Vec<Violation>) {
     let Some(orders) = world.services.get(&Svc::OrderService) else { return };
     for saga in orders.db.sagas.values() {
-        let steps = definition(saga.style);
+        let steps = saga.definition();
         let failed = saga.steps.iter().position(|s| *s == StepStatus::Failed);
         let descending = saga.compensated.windows(2).all(|w| w[0] > w[1]);
         let before_failure = saga.compensated.iter().all(|i| failed.is_some_and(|f| *i < f) && steps[*i].compensation.is_some());
@@ -266,8 +269,9 @@ fn check_view(world: &World, found: &mut Vec<Violation>) {
     }
 }
 
-/// FTGO: an approved order has a confirmed ticket and an authorization; a
-/// rejected one has neither a live ticket nor an authorization.
+/// FTGO: an approved order has a live ticket and an authorization; a
+/// rejected one has neither; a cancelled one has a cancelled ticket and a
+/// reversed authorization.
 fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
     if world.style != Style::Ftgo {
         return;
@@ -281,16 +285,20 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
     for (key, row) in &table.rows {
         let state = table.get(row, "state").text();
         let ticket = kitchen.db.table("tickets").cell(key, "state").map(|v| v.text().to_string());
-        let authorized = accounting.db.table("authorizations").rows.contains_key(key);
+        let authorization = accounting.db.table("authorizations").cell(key, "state").map(|v| v.text().to_string());
         let consistent = match state {
-            "APPROVED" => ticket.as_deref() == Some("AWAITING_ACCEPTANCE") && authorized,
-            "REJECTED" => matches!(ticket.as_deref(), None | Some("CANCELLED")) && !authorized,
+            "APPROVED" => {
+                matches!(ticket.as_deref(), Some("AWAITING_ACCEPTANCE" | "ACCEPTED" | "PREPARING"))
+                    && authorization.as_deref() == Some("AUTHORIZED")
+            }
+            "REJECTED" => matches!(ticket.as_deref(), None | Some("CANCELLED")) && authorization.is_none(),
+            "CANCELLED" => ticket.as_deref() == Some("CANCELLED") && authorization.as_deref() == Some("REVERSED"),
             _ => true,
         };
         if !consistent {
             found.push(violation(
                 "saga-inconsistent",
-                format!("order {key} is {state} but its ticket is {ticket:?} and authorized={authorized}"),
+                format!("order {key} is {state} but its ticket is {ticket:?} and its authorization {authorization:?}"),
             ));
         }
     }

@@ -1,6 +1,6 @@
 //! FTGO's saga participants: Consumer, Kitchen and Accounting Service.
 
-use super::db::{Database, Key};
+use super::db::{Database, Key, Value};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::Message;
 
@@ -20,43 +20,98 @@ pub fn consumer(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     }
 }
 
-/// Kitchen Service: creates, confirms or cancels the ticket (its id is the
-/// order id, as in FTGO).
+/// Kitchen Service: the saga commands about a ticket (its id is the order
+/// id, as in FTGO). Each moves the ticket between states as FTGO's `Ticket`
+/// does; from any other state the command fails.
 pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let order = command.int("orderId");
-    let key = Key::id(order);
-    let (state, text) = match command.kind {
-        "CreateTicket" => ("CREATE_PENDING", format!("ticket {order} created as CREATE_PENDING")),
-        "ConfirmCreateTicket" => ("AWAITING_ACCEPTANCE", format!("ticket {order} confirmed: AWAITING_ACCEPTANCE")),
-        "CancelCreateTicket" => ("CANCELLED", format!("ticket {order} cancelled (compensation)")),
+    let ticket = ticket(db, order);
+    let mut tx = Tx::default();
+    if command.kind == "CreateTicket" {
+        tx.put(TICKETS, Key::id(order), ticket_row(order, "CREATE_PENDING".into(), Value::Null));
+        tx.send(ctx.reply(command, "CreateTicketReply", true).field("ticketId", order));
+        return Ok(Done::new(tx, format!("ticket {order} created as CREATE_PENDING; replies CreateTicketReply")));
+    }
+    let Some((state, previous)) = ticket else {
+        return Err(format!("there is no ticket {order}"));
+    };
+    // (states it may come from, the state it goes to); `None` goes back to
+    // the state the ticket was in before its cancel began.
+    let (from, to): (&[&str], Option<&'static str>) = match command.kind {
+        "ConfirmCreateTicket" => (&["CREATE_PENDING"], Some("AWAITING_ACCEPTANCE")),
+        "CancelCreateTicket" => (&["CREATE_PENDING"], Some("CANCELLED")),
+        "BeginCancelTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Some("CANCEL_PENDING")),
+        "UndoBeginCancelTicketCommand" => (&["CANCEL_PENDING"], None),
+        "ConfirmCancelTicketCommand" => (&["CANCEL_PENDING"], Some("CANCELLED")),
         other => return Err(format!("Kitchen Service has no handler for {other}")),
     };
-    if command.kind != "CreateTicket" && !db.table("tickets").rows.contains_key(&key) {
-        return Err(format!("there is no ticket {order}"));
+    if !from.contains(&state.as_str()) {
+        tx.send(ctx.reply(command, "Failure", false));
+        return Ok(Done::new(tx, format!("ticket {order} is {state}: {} fails; replies Failure", command.kind)));
     }
-    let mut tx = Tx::default();
-    tx.put("tickets", key, vec![order.into(), order.into(), state.into()]);
-    let reply = if command.kind == "CreateTicket" {
-        ctx.reply(command, "CreateTicketReply", true).field("ticketId", order)
-    } else {
-        ctx.reply(command, "Success", true)
+    let (to, previous) = match to {
+        Some("CANCEL_PENDING") => (Value::from("CANCEL_PENDING"), Value::from(state.as_str())),
+        Some(to) => (Value::from(to), Value::Null),
+        None => (previous, Value::Null),
     };
-    let kind = reply.kind;
-    tx.send(reply);
-    Ok(Done::new(tx, format!("{text}; replies {kind}")))
+    tx.put(TICKETS, Key::id(order), ticket_row(order, to.clone(), previous));
+    tx.send(ctx.reply(command, "Success", true));
+    Ok(Done::new(tx, format!("ticket {order}: {state} -> {to}; replies Success")))
 }
 
-/// Accounting Service: `AuthorizeCommand`, the pivot. The consumer's card
-/// must be on file and valid.
+/// The restaurant works on a ticket (FTGO's REST API, not a saga): it
+/// accepts an `AWAITING_ACCEPTANCE` ticket, then starts preparing it. Once
+/// it is `PREPARING`, the ticket can no longer be cancelled.
+pub fn advance_ticket(db: &Database, order: i64) -> Outcome {
+    let Some((state, _)) = ticket(db, order) else {
+        return Err(format!("there is no ticket {order}"));
+    };
+    let to = match state.as_str() {
+        "AWAITING_ACCEPTANCE" => "ACCEPTED",
+        "ACCEPTED" => "PREPARING",
+        _ => {
+            return Err(format!(
+                "ticket {order} is {state}; the restaurant can only accept an AWAITING_ACCEPTANCE ticket or prepare an ACCEPTED one"
+            ))
+        }
+    };
+    let mut tx = Tx::default();
+    tx.put(TICKETS, Key::id(order), ticket_row(order, to.into(), Value::Null));
+    Ok(Done::new(tx, format!("the restaurant moves ticket {order} from {state} to {to}")))
+}
+
+const TICKETS: &str = "tickets";
+
+fn ticket_row(order: i64, state: Value, previous: Value) -> Vec<Value> {
+    vec![order.into(), order.into(), state, previous]
+}
+
+/// The ticket's state and the state it was in before a cancel began.
+fn ticket(db: &Database, order: i64) -> Option<(String, Value)> {
+    let table = db.table(TICKETS);
+    let row = table.rows.get(&Key::id(order))?;
+    Some((table.get(row, "state").text().to_string(), table.get(row, "previous_state").clone()))
+}
+
+/// Accounting Service: `AuthorizeCommand`, the Create Order saga's pivot
+/// (the consumer's card must be on file and valid), and
+/// `ReverseAuthorizationCommand`, the Cancel Order saga's.
 pub fn accounting(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
-    if command.kind != "AuthorizeCommand" {
-        return Err(format!("Accounting Service has no handler for {}", command.kind));
-    }
     let (consumer, order, total) = (command.int("consumerId"), command.int("orderId"), command.int("orderTotal"));
+    match command.kind {
+        "AuthorizeCommand" => {}
+        "ReverseAuthorizationCommand" => {
+            let mut tx = Tx::default();
+            tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), "REVERSED".into()]);
+            tx.send(ctx.reply(command, "Success", true));
+            return Ok(Done::new(tx, format!("authorization of {total} for order {order} reversed; replies Success")));
+        }
+        other => return Err(format!("Accounting Service has no handler for {other}")),
+    }
     let card = db.table("accounts").cell(&Key::id(consumer), "card_status").map(|v| v.text().to_string());
     let mut tx = Tx::default();
     if card.as_deref() == Some("VALID") {
-        tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into()]);
+        tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), "AUTHORIZED".into()]);
         tx.send(ctx.reply(command, "Success", true));
         Ok(Done::new(tx, format!("card of consumer {consumer} authorized for {total}; replies Success")))
     } else {

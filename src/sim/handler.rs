@@ -3,6 +3,7 @@
 
 use super::db::{Database, Key, Value, Write};
 use super::message::{Category, Message};
+use super::saga::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::service::{Style, Svc};
 
 /// The world as a handler may see it: no other service's data.
@@ -34,13 +35,17 @@ impl Ctx<'_> {
             .static_header("event-type", kind)
     }
 
-    /// A reply to `command`, sent to its reply channel.
+    /// A reply to `command`, sent to the channel its `command_reply_to`
+    /// names, with the saga's correlation headers copied from it.
     pub fn reply(&mut self, command: &Message, kind: &'static str, success: bool) -> Message {
-        self.message(kind, Category::Reply, super::service::REPLY_CHANNEL)
+        let reply_to = command.header_text("command_reply_to");
+        let saga_type = SagaType::ALL.into_iter().find(|t| t.reply_channel() == reply_to).unwrap_or(SagaType::CreateOrderSaga);
+        self.message(kind, Category::Reply, saga_type.reply_channel())
             .static_header("reply_type", kind)
             .static_header("reply_outcome-type", if success { "SUCCESS" } else { "FAILURE" })
             .header("reply_to_message_id", Value::Message(command.id))
-            .header("command_saga_id", command.header_int("command_saga_id"))
+            .static_header(REPLY_SAGA_TYPE, saga_type.name())
+            .header(REPLY_SAGA_ID, command.header_int("command_saga_id"))
     }
 }
 

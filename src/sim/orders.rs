@@ -4,7 +4,7 @@
 use super::db::{Database, Key, Value};
 use super::handler::{next_id, Ctx, Done, Outcome, Tx};
 use super::message::Message;
-use super::saga;
+use super::saga::{self, SagaType};
 use super::service::{Style, ORDER_TOPIC};
 
 const ORDERS: &str = "orders";
@@ -55,12 +55,12 @@ pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome
         }
         Style::Orchestration => {
             tx.put(ORDERS, Key::id(id), order_row(id, customer, total, "PENDING", ""));
-            let text = saga::start(db, ctx, &mut tx, id, customer, total);
+            let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, id, customer, total);
             Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING; {text}")))
         }
         Style::Ftgo => {
             tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), "APPROVAL_PENDING".into()]);
-            let text = saga::start(db, ctx, &mut tx, id, customer, total);
+            let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, id, customer, total);
             Ok(Done::new(tx, format!("order {id} for consumer {customer} ({total}) saved as APPROVAL_PENDING; {text}")))
         }
     }
@@ -68,13 +68,20 @@ pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome
 
 /// The learner cancels an order. Only an `APPROVED` order can be cancelled:
 /// `PENDING` is a semantic lock that says a saga is still working on it.
+/// In FTGO the cancel is a saga of its own, and its first step checks.
 pub fn cancel(db: &Database, ctx: &mut Ctx, id: i64) -> Outcome {
-    if ctx.style != Style::Choreography {
-        return Err("cancelling is modelled in the choreography scenarios".into());
-    }
     let Some((customer, total, state)) = order(db, id) else {
         return Err(format!("there is no order {id}"));
     };
+    match ctx.style {
+        Style::Choreography => {}
+        Style::Orchestration => return Err("cancelling is modelled in the choreography and FTGO scenarios".into()),
+        Style::Ftgo => {
+            let mut tx = Tx::default();
+            let text = saga::start(db, ctx, &mut tx, SagaType::CancelOrderSaga, id, customer, total);
+            return Ok(Done::new(tx, format!("cancel requested for order {id} ({state}); {text}")));
+        }
+    }
     let allowed = state == "APPROVED" || (state == "PENDING" && !ctx.semantic_lock);
     if !allowed {
         return Err(format!("order {id} is {state}; only an APPROVED order can be cancelled"));
@@ -110,16 +117,28 @@ pub fn on_customer_event(db: &Database, ctx: &mut Ctx, message: &Message) -> Out
     Ok(Done::new(tx, format!("order {id} {new_state}{why} with {event}")))
 }
 
-/// FTGO: Order Service as a saga participant of its own saga.
+/// FTGO: Order Service as a participant of its own sagas. Each command
+/// moves the order from one state to another, as FTGO's `Order` does; from
+/// any other state the command fails.
 pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let id = command.int("orderId");
-    let (new_state, verb) = match command.kind {
-        "ApproveOrderCommand" => ("APPROVED", "approved"),
-        "RejectOrderCommand" => ("REJECTED", "rejected"),
+    let (from, to) = match command.kind {
+        "ApproveOrderCommand" => ("APPROVAL_PENDING", "APPROVED"),
+        "RejectOrderCommand" => ("APPROVAL_PENDING", "REJECTED"),
+        "BeginCancelCommand" => ("APPROVED", "CANCEL_PENDING"),
+        "UndoBeginCancelCommand" => ("CANCEL_PENDING", "APPROVED"),
+        "ConfirmCancelOrderCommand" => ("CANCEL_PENDING", "CANCELLED"),
         other => return Err(format!("Order Service has no handler for {other}")),
     };
+    let Some((_, _, state)) = order(db, id) else {
+        return Err(format!("there is no order {id}"));
+    };
     let mut tx = Tx::default();
-    set_state(db, &mut tx, ctx.style, id, new_state, "");
+    if state != from {
+        tx.send(ctx.reply(command, "Failure", false));
+        return Ok(Done::new(tx, format!("order {id} is {state}, not {from}: {} fails; replies Failure", command.kind)));
+    }
+    set_state(db, &mut tx, ctx.style, id, to, "");
     tx.send(ctx.reply(command, "Success", true));
-    Ok(Done::new(tx, format!("order {id} {verb}: {new_state}; replied Success")))
+    Ok(Done::new(tx, format!("order {id}: {from} -> {to}; replies Success")))
 }

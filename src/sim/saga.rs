@@ -8,10 +8,52 @@ use super::db::{Database, Value, Write};
 use super::handler::{Ctx, Tx};
 use super::message::{Category, Message};
 use super::orders;
-use super::service::{Style, Svc, REPLY_CHANNEL};
+use super::service::{Style, Svc};
 
-/// The saga type, as in both example applications.
-pub const SAGA_TYPE: &str = "CreateOrderSaga";
+/// The headers a participant copies from a command into its reply
+/// (Eventuate's `commandreply_` correlation headers), which route the
+/// reply to its saga instance.
+pub const REPLY_SAGA_TYPE: &str = "commandreply_saga_type";
+pub const REPLY_SAGA_ID: &str = "commandreply_saga_id";
+
+/// The sagas Order Service orchestrates, named as in the example
+/// applications. Eventuate keys `saga_instance` by type and id, and gives
+/// each type its own reply channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum SagaType {
+    CreateOrderSaga,
+    /// FTGO only: cancelling an approved order takes a saga too.
+    CancelOrderSaga,
+}
+
+impl SagaType {
+    pub const ALL: [SagaType; 2] = [SagaType::CreateOrderSaga, SagaType::CancelOrderSaga];
+
+    /// The class name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SagaType::CreateOrderSaga => "CreateOrderSaga",
+            SagaType::CancelOrderSaga => "CancelOrderSaga",
+        }
+    }
+
+    /// The channel its participants reply on (Eventuate: type + "-reply").
+    pub fn reply_channel(self) -> &'static str {
+        match self {
+            SagaType::CreateOrderSaga => "CreateOrderSaga-reply",
+            SagaType::CancelOrderSaga => "CancelOrderSaga-reply",
+        }
+    }
+
+    /// The saga types a style runs.
+    pub fn of_style(style: Style) -> &'static [SagaType] {
+        match style {
+            Style::Choreography => &[],
+            Style::Orchestration => &[SagaType::CreateOrderSaga],
+            Style::Ftgo => &SagaType::ALL,
+        }
+    }
+}
 
 /// What a step does, forward or as its compensation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,8 +84,8 @@ pub struct StepDef {
     pub role: Role,
 }
 
-/// The steps of `CreateOrderSaga` for a style.
-pub fn definition(style: Style) -> &'static [StepDef] {
+/// The steps of a saga type in a style.
+pub fn definition(saga_type: SagaType, style: Style) -> &'static [StepDef] {
     use Invoke::{Local, Participant};
     use Role::{Compensatable, Pivot, Retriable};
     const CUSTOMERS_AND_ORDERS: &[StepDef] = &[
@@ -67,9 +109,27 @@ pub fn definition(style: Style) -> &'static [StepDef] {
         StepDef { forward: Participant(Svc::KitchenService, "ConfirmCreateTicket"), compensation: None, role: Retriable },
         StepDef { forward: Participant(Svc::OrderService, "ApproveOrderCommand"), compensation: None, role: Retriable },
     ];
-    match style {
-        Style::Ftgo => FTGO,
-        _ => CUSTOMERS_AND_ORDERS,
+    // FTGO's CancelOrderSaga: the order and the ticket are locked
+    // (CANCEL_PENDING) first, so they can be unlocked if a later step fails.
+    const FTGO_CANCEL: &[StepDef] = &[
+        StepDef {
+            forward: Participant(Svc::OrderService, "BeginCancelCommand"),
+            compensation: Some(Participant(Svc::OrderService, "UndoBeginCancelCommand")),
+            role: Compensatable,
+        },
+        StepDef {
+            forward: Participant(Svc::KitchenService, "BeginCancelTicketCommand"),
+            compensation: Some(Participant(Svc::KitchenService, "UndoBeginCancelTicketCommand")),
+            role: Compensatable,
+        },
+        StepDef { forward: Participant(Svc::AccountingService, "ReverseAuthorizationCommand"), compensation: None, role: Pivot },
+        StepDef { forward: Participant(Svc::KitchenService, "ConfirmCancelTicketCommand"), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::OrderService, "ConfirmCancelOrderCommand"), compensation: None, role: Retriable },
+    ];
+    match (saga_type, style) {
+        (SagaType::CancelOrderSaga, _) => FTGO_CANCEL,
+        (SagaType::CreateOrderSaga, Style::Ftgo) => FTGO,
+        (SagaType::CreateOrderSaga, _) => CUSTOMERS_AND_ORDERS,
     }
 }
 
@@ -104,7 +164,7 @@ impl StepStatus {
 /// A row of `saga_instance`, with the saga's data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SagaInstance {
-    pub saga_type: &'static str,
+    pub saga_type: SagaType,
     pub saga_id: u64,
     pub style: Style,
     /// Index of the step being executed (Eventuate's `currentlyExecuting`).
@@ -124,6 +184,11 @@ pub struct SagaInstance {
 }
 
 impl SagaInstance {
+    /// Its saga's steps.
+    pub fn definition(&self) -> &'static [StepDef] {
+        definition(self.saga_type, self.style)
+    }
+
     /// Eventuate's `saga_instance` columns.
     pub const COLUMNS: [&'static str; 7] =
         ["saga_type", "saga_id", "state_name", "last_request_id", "end_state", "compensating", "saga_data"];
@@ -141,7 +206,7 @@ impl SagaInstance {
         }
         data.push('}');
         vec![
-            self.saga_type.to_string(),
+            self.saga_type.name().to_string(),
             self.saga_id.to_string(),
             state,
             if self.last_request_id == 0 { "null".into() } else { format!("m{}", self.last_request_id) },
@@ -152,12 +217,16 @@ impl SagaInstance {
     }
 }
 
-/// Starts a saga for a new order inside the order's own transaction.
-pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, order_id: i64, customer_id: i64, order_total: i64) -> String {
-    let steps = definition(ctx.style);
+/// Starts a saga about an order inside the caller's local transaction: the
+/// `saga_instance` row and the first command commit together. A
+/// `CreateOrderSaga`'s first step is the order insert the caller wrote.
+pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, order_id: i64, customer_id: i64, order_total: i64) -> String {
+    let steps = definition(saga_type, ctx.style);
+    // Eventuate's saga ids are UUIDs; a sequence reads better and is as unique.
+    let saga_id = db.sagas.keys().next_back().map_or(1, |last| last + 1);
     let mut saga = SagaInstance {
-        saga_type: SAGA_TYPE,
-        saga_id: order_id as u64,
+        saga_type,
+        saga_id,
         style: ctx.style,
         current: 0,
         last_request_id: 0,
@@ -171,20 +240,33 @@ pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, order_id: i64, customer_
         steps: vec![StepStatus::Pending; steps.len()],
         compensated: Vec::new(),
     };
-    // Step 0 is the order insert the caller already wrote.
-    saga.steps[0] = StepStatus::Done;
-    let text = advance(db, ctx, tx, &mut saga);
+    let first = if saga_type == SagaType::CreateOrderSaga {
+        saga.steps[0] = StepStatus::Done;
+        1
+    } else {
+        0
+    };
+    let text = advance(db, ctx, tx, &mut saga, Some(first));
     tx.writes.push(Write::Saga(saga));
-    format!("{SAGA_TYPE} {order_id} started; {text}")
+    format!("{} {saga_id} started for order {order_id}; {text}", saga_type.name())
 }
 
-/// Moves the saga to its next step with an action, running local steps
-/// inline, until it sends a command or ends. Returns what it did.
-fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance) -> String {
-    let steps = definition(saga.style);
+/// The step after the current one: backwards while compensating.
+fn next_step(saga: &SagaInstance) -> Option<usize> {
+    if saga.compensating {
+        saga.current.checked_sub(1)
+    } else {
+        Some(saga.current + 1)
+    }
+}
+
+/// Runs the saga from step `from` (then on, in its direction), running
+/// local steps inline, until it sends a command or ends. Returns what it did.
+fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance, from: Option<usize>) -> String {
+    let steps = saga.definition();
     let mut said = Vec::new();
+    let mut next = from;
     loop {
-        let next = if saga.compensating { saga.current.checked_sub(1) } else { Some(saga.current + 1) };
         let Some(index) = next.filter(|i| *i < steps.len()) else {
             saga.end_state = true;
             for status in saga.steps.iter_mut().filter(|s| **s == StepStatus::Pending) {
@@ -216,6 +298,7 @@ fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance) -
                 break;
             }
         }
+        next = next_step(saga);
     }
     said.join("; ")
 }
@@ -233,12 +316,14 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
     let mut message = ctx
         .message(command, Category::Command, participant.command_channel())
         .static_header("command_type", command)
-        .static_header("command_reply_to", REPLY_CHANNEL)
-        .static_header("command_saga_type", saga.saga_type)
+        .static_header("command_reply_to", saga.saga_type.reply_channel())
+        .static_header("command_saga_type", saga.saga_type.name())
         .header("command_saga_id", saga.saga_id as i64)
         .field("orderId", saga.order_id);
+    // Only these commands carry who pays and how much; the others name the
+    // order alone.
     let party = if saga.style == Style::Ftgo { "consumerId" } else { "customerId" };
-    if !matches!(command, "ApproveOrderCommand" | "RejectOrderCommand" | "ConfirmCreateTicket" | "CancelCreateTicket") {
+    if matches!(command, "ReserveCreditCommand" | "ValidateOrderByConsumer" | "AuthorizeCommand" | "ReverseAuthorizationCommand") {
         message = message.field(party, saga.customer_id).field("orderTotal", saga.order_total);
     }
     message
@@ -247,19 +332,20 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
 /// A participant's reply: the orchestrator records it and moves on, forward
 /// on success, backwards through the compensations on failure.
 pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, String), String> {
-    let saga_id = reply.header_int("command_saga_id") as u64;
-    let Some(saga) = db.sagas.get(&saga_id) else {
-        return Err(format!("no saga {saga_id}"));
+    let saga_id = reply.header_int(REPLY_SAGA_ID) as u64;
+    let Some(saga) = db.sagas.get(&saga_id).filter(|s| s.saga_type.name() == reply.header_text(REPLY_SAGA_TYPE)) else {
+        return Err(format!("no {} {saga_id}", reply.header_text(REPLY_SAGA_TYPE)));
     };
+    let name = saga.saga_type.name();
     let mut tx = Tx::default();
     let in_reply_to = reply.header_value("reply_to_message_id");
     if saga.end_state || in_reply_to != Some(&Value::Message(saga.last_request_id)) {
-        return Ok((tx, format!("{} for {SAGA_TYPE} {saga_id} is stale; ignored", reply.kind)));
+        return Ok((tx, format!("{} for {name} {saga_id} is stale; ignored", reply.kind)));
     }
     let mut saga = saga.clone();
     let index = saga.current;
     let success = reply.header_text("reply_outcome-type") == "SUCCESS";
-    let mut text = format!("{SAGA_TYPE} {saga_id} got {} for step {}", reply.kind, index + 1);
+    let mut text = format!("{name} {saga_id} got {} for step {}", reply.kind, index + 1);
     if saga.compensating {
         saga.steps[index] = StepStatus::Compensated;
         saga.compensated.push(index);
@@ -278,7 +364,8 @@ pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, St
         };
         text.push_str("; compensating");
     }
-    let next = advance(db, ctx, &mut tx, &mut saga);
+    let from = next_step(&saga);
+    let next = advance(db, ctx, &mut tx, &mut saga, from);
     tx.writes.push(Write::Saga(saga));
     Ok((tx, format!("{text}; {next}")))
 }

@@ -118,8 +118,6 @@ impl Style {
 pub const ORDER_TOPIC: &str = "Order";
 /// Topic of Customer aggregate events.
 pub const CUSTOMER_TOPIC: &str = "Customer";
-/// The orchestrator's reply channel.
-pub const REPLY_CHANNEL: &str = "CreateOrderSaga-reply";
 
 /// Whether `svc` has a handler for messages of `kind` on an event topic.
 /// Eventuate consumers dispatch by event type and skip types they have no
@@ -144,9 +142,9 @@ pub fn schema(svc: Svc, style: Style) -> Database {
         }
         (Svc::OrderHistoryService, _) => &[RECEIVED],
         (Svc::ConsumerService, _) => &[("consumers", &["id", "name"]), RECEIVED],
-        (Svc::KitchenService, _) => &[("tickets", &["id", "order_id", "state"]), RECEIVED],
+        (Svc::KitchenService, _) => &[("tickets", &["id", "order_id", "state", "previous_state"]), RECEIVED],
         (Svc::AccountingService, _) => {
-            &[("accounts", &["consumer_id", "card_status"]), ("authorizations", &["order_id", "consumer_id", "amount"]), RECEIVED]
+            &[("accounts", &["consumer_id", "card_status"]), ("authorizations", &["order_id", "consumer_id", "amount", "state"]), RECEIVED]
         }
         (Svc::ApiComposer, _) => &[],
     };

@@ -13,7 +13,7 @@ use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
-use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC, REPLY_CHANNEL};
+use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC};
 use super::sorted::{MinQueue, SortedMap};
 use super::step::{MessageRef, Step, StepKind, Written};
 use super::view::History;
@@ -157,13 +157,15 @@ impl World {
             _ => (present(&[Svc::OrderHistoryService]), present(&[Svc::OrderHistoryService])),
         };
         let mut channels = vec![(ORDER_TOPIC, order_topic), (CUSTOMER_TOPIC, customer_topic)];
-        if self.style != Style::Choreography {
-            for svc in [Svc::OrderService, Svc::CustomerService, Svc::ConsumerService, Svc::KitchenService, Svc::AccountingService] {
-                if self.has(svc) && saga::definition(self.style).iter().any(|s| involves(s, svc)) {
-                    channels.push((svc.command_channel(), vec![svc]));
-                }
+        let sagas = saga::SagaType::of_style(self.style);
+        for svc in [Svc::OrderService, Svc::CustomerService, Svc::ConsumerService, Svc::KitchenService, Svc::AccountingService] {
+            let participates = sagas.iter().any(|t| saga::definition(*t, self.style).iter().any(|s| involves(s, svc)));
+            if self.has(svc) && participates {
+                channels.push((svc.command_channel(), vec![svc]));
             }
-            channels.push((REPLY_CHANNEL, present(&[Svc::OrderService])));
+        }
+        for saga_type in sagas {
+            channels.push((saga_type.reply_channel(), present(&[Svc::OrderService])));
         }
         for (channel, subscribers) in channels {
             self.broker.add_channel(channel, &subscribers);
@@ -233,6 +235,7 @@ impl World {
         match action {
             Action::PlaceOrder { customer, total } => self.request(Svc::OrderService, |db, ctx| orders::place(db, ctx, customer, total)),
             Action::CancelOrder { order } => self.request(Svc::OrderService, |db, ctx| orders::cancel(db, ctx, order)),
+            Action::AdvanceTicket { order } => self.request(Svc::KitchenService, |db, _| ftgo::advance_ticket(db, order)),
             Action::CreateCustomer { name, credit_limit } => {
                 self.request(Svc::CustomerService, |db, ctx| customers::create(db, ctx, &name, credit_limit))
             }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::sim::check::meaning;
-use crate::sim::saga::{definition, Invoke, Role};
+use crate::sim::saga::{Invoke, Role};
 use crate::sim::{Action, Svc};
 
 use super::state::{Lesson, Selection};
@@ -127,7 +127,7 @@ pub fn SagaPanel() -> impl IntoView {
         move || lesson.with(|i| i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back().cloned()));
     move || {
         saga().map(|saga| {
-            let steps = definition(saga.style);
+            let steps = saga.definition();
             let state = if !saga.end_state {
                 if saga.compensating {
                     "compensating"
@@ -162,7 +162,7 @@ pub fn SagaPanel() -> impl IntoView {
             });
             view! {
                 <section class="saga" data-saga=saga.saga_id data-saga-state=state>
-                    <h2>{format!("{} {}: {state}", saga.saga_type, saga.saga_id)}</h2>
+                    <h2>{format!("{} {}: {state}", saga.saga_type.name(), saga.saga_id)}</h2>
                     <table>
                         <colgroup><col class="n"/><col/><col/><col class="st"/></colgroup>
                         <thead><tr><th>"#"</th><th>"step"</th><th>"compensation"</th><th>"status"</th></tr></thead>
@@ -182,7 +182,7 @@ pub fn SagaStrip() -> impl IntoView {
     let chips = move || {
         lesson.with(|i| {
             let saga = i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back())?;
-            let steps = definition(saga.style);
+            let steps = saga.definition();
             let chips: Vec<(usize, &'static str, &'static str)> = steps
                 .iter()
                 .enumerate()
@@ -199,7 +199,7 @@ pub fn SagaStrip() -> impl IntoView {
                     (n + 1, status.name(), shown)
                 })
                 .collect();
-            Some((saga.saga_type, saga.saga_id, chips))
+            Some((saga.saga_type.name(), saga.saga_id, chips))
         })
     };
     move || {

@@ -5,8 +5,9 @@
 
 use sagascope::scenarios::{self, Scenario};
 use sagascope::sim::check::{at_rest, Findings, Violation};
+use sagascope::sim::rng::Rng;
 use sagascope::sim::world::Person;
-use sagascope::sim::{faults, Setup, Step, StepKind, Style, Svc, World};
+use sagascope::sim::{faults, Action, Setup, Step, StepKind, Style, Svc, World};
 
 /// A compact, readable signature of a step: who received what, or what
 /// kind of step it was. Publishes are left out: they mirror commits.
@@ -74,8 +75,25 @@ pub fn random_world_with(seed: u64, orders: u64) -> World {
         })
         .collect();
     let mut world = World::new(seed, &Setup { style, services, people });
-    let load = faults::random_load(seed, 3, orders, 1500, true);
+    let mut load = faults::random_load(seed, 3, orders, 1500, true);
+    if style == Style::Ftgo {
+        load.extend(restaurant_work(seed, orders, 1500));
+    }
     let plan = faults::random_plan(seed, &world, 1500, 6);
     faults::apply(&mut world, &plan, &load);
     world
+}
+
+/// FTGO: the restaurant accepts some tickets and starts preparing some,
+/// so that some cancels meet a ticket that can no longer be cancelled and
+/// the Cancel Order saga has to compensate.
+fn restaurant_work(seed: u64, orders: u64, horizon_ms: u64) -> Vec<(u64, Action)> {
+    let mut rng = Rng::fork(seed, "restaurant");
+    let mut out = Vec::new();
+    for order in 1..=orders as i64 {
+        for _ in 0..rng.range(0, 2) {
+            out.push((rng.range(0, horizon_ms), Action::AdvanceTicket { order }));
+        }
+    }
+    out
 }
