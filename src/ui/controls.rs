@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::sim::db::Key;
 use crate::sim::{Action, Svc};
 
 use super::state::Lesson;
@@ -121,6 +122,15 @@ fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
     })
 }
 
+/// The state of the chosen order's ticket in Kitchen Service ("" if none).
+fn ticket_state(lesson: Lesson, order: &str) -> String {
+    let Ok(order) = order.parse() else { return String::new() };
+    lesson.with(|i| {
+        let kitchen = i.timeline.world().services.get(&Svc::KitchenService);
+        kitchen.and_then(|s| s.db.table("tickets").cell(&Key::id(order), "state").map(|v| v.text().to_string())).unwrap_or_default()
+    })
+}
+
 /// A labelled select over (value, label) options, bound to a text signal.
 #[component]
 fn Picker(label: &'static str, value: RwSignal<String>, options: Signal<Vec<(String, String)>>) -> impl IntoView {
@@ -216,6 +226,12 @@ pub fn Actions() -> impl IntoView {
                     Ok(order) => act(Action::CancelOrder { order }),
                     Err(_) => lesson.notice.set(Some("There is no order to cancel yet: place one first.".into())),
                 }>"Cancel order"</button>
+                {move || has(Svc::KitchenService).then(|| view! {
+                    <button on:click=move |_| match order.get_untracked().parse() {
+                        Ok(order) => act(Action::AdvanceTicket { order }),
+                        Err(_) => lesson.notice.set(Some("There is no ticket yet: place an order first.".into())),
+                    }>{move || if ticket_state(lesson, &order.get()) == "ACCEPTED" { "Kitchen starts preparing" } else { "Kitchen accepts ticket" }}</button>
+                })}
                 {move || has(Svc::CustomerService).then(|| view! {
                     <label>"name " <input size="6" prop:value=move || name.get() on:change=move |ev| name.set(event_target_value(&ev))/></label>
                     <label>"limit " <input type="number" min="0" prop:value=move || limit.get().to_string() on:change=move |ev| limit.set(number(ev))/></label>

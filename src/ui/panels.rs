@@ -119,6 +119,20 @@ pub fn Log() -> impl IntoView {
     }
 }
 
+/// A command's class name with a line-break opportunity before each inner
+/// word (`Begin<wbr>Cancel<wbr>Command`), so a narrow column wraps it
+/// between words. Names are the program's own identifiers: no markup.
+fn breakable(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.char_indices() {
+        if i > 0 && c.is_ascii_uppercase() {
+            out.push_str("<wbr>");
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The newest orchestrated saga: its steps in order and its saga_instance.
 #[component]
 pub fn SagaPanel() -> impl IntoView {
@@ -144,7 +158,7 @@ pub fn SagaPanel() -> impl IntoView {
                 let describe = |invoke: Option<Invoke>| match invoke {
                     None => "—".to_string(),
                     Some(Invoke::Local(name)) => format!("local: {name}"),
-                    Some(Invoke::Participant(svc, command)) => format!("{command} → {}", super::layout::short(svc)),
+                    Some(Invoke::Participant(svc, command)) => format!("{} → {}", breakable(command), super::layout::short(svc)),
                 };
                 let role = match def.role {
                     Role::Compensatable => None,
@@ -154,8 +168,8 @@ pub fn SagaPanel() -> impl IntoView {
                 view! {
                     <tr data-saga-step=n + 1 data-step-status=status class=status>
                         <td>{n + 1}</td>
-                        <td>{describe(Some(def.forward))}{role.map(|r| view! { <span class=format!("role {r}")>{r}</span> })}</td>
-                        <td>{describe(def.compensation)}</td>
+                        <td><span inner_html=describe(Some(def.forward))/>{role.map(|r| view! { <span class=format!("role {r}")>{r}</span> })}</td>
+                        <td inner_html=describe(def.compensation)/>
                         <td class="step-status">{status}</td>
                     </tr>
                 }

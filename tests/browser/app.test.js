@@ -202,6 +202,25 @@ test('a refused action is shown: cancelling a PENDING order', async () => {
   });
 });
 
+test('FTGO: the learner lets the kitchen start cooking, then cancels, and the Cancel Order saga unlocks the order', async () => {
+  await withPage('#/ftgo-create-order?variant=approved', async (page) => {
+    await page.keyboard.press('End');
+    assert.equal(await orderState(page, 1), 'APPROVED');
+    await page.getByRole('button', { name: 'Kitchen accepts ticket' }).click();
+    await page.getByRole('button', { name: 'Kitchen starts preparing' }).click();
+    const ticket = page.locator('[data-table="kitchen-service/tickets"] [data-row="1"]');
+    await ticket.getByText('PREPARING').waitFor();
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.keyboard.press('End');
+    const saga = page.locator('[data-saga]');
+    assert.match(await saga.locator('h2').textContent(), /^CancelOrderSaga 2: compensated/);
+    const statuses = await page.locator('[data-saga-step]').evaluateAll((rows) => rows.map((r) => r.dataset.stepStatus));
+    assert.deepEqual(statuses, ['compensated', 'failed', 'skipped', 'skipped', 'skipped']);
+    assert.equal(await orderState(page, 1), 'APPROVED', 'UndoBeginCancelCommand put the order back');
+    await page.getByText('ticket 1 is PREPARING: BeginCancelTicketCommand fails').first().waitFor();
+  });
+});
+
 test('with no order yet, the order picker says so and Cancel explains', async () => {
   await withPage('#/sandbox', async (page) => {
     // An empty run says how to begin, in the narration and the step log.
