@@ -12,6 +12,7 @@ fn required_scenarios_exist_with_variants() {
         "orchestration",
         "ftgo-create-order",
         "ftgo-cancel-order",
+        "ftgo-revise-order",
         "outbox",
         "idempotent-consumer",
         "cqrs-view",

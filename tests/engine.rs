@@ -35,26 +35,28 @@ fn random_faults_produce_duplicates_that_are_dropped() {
     assert!(drops > 20, "only {drops} duplicates dropped in 200 seeds");
 }
 
-/// FTGO cancels under random faults take each of the Cancel Order saga's
-/// paths: completed, refused at step 1 (the order was not APPROVED), and
+/// FTGO cancels and revisions under random faults take each path of their
+/// sagas: completed, refused at step 1 (the order was not APPROVED), and
 /// compensated after step 2 failed (the ticket was already PREPARING).
 #[test]
-fn random_cancels_take_every_path_of_the_cancel_saga() {
+fn random_cancels_and_revisions_take_every_path_of_their_sagas() {
     use sagascope::sim::saga::{SagaType, StepStatus};
-    let (mut completed, mut refused, mut undone) = (0, 0, 0);
-    for seed in (2..=600).step_by(3) {
-        let (world, _, _) = run_checked(random_world(seed), 20_000);
-        let sagas = &world.services[&Svc::OrderService].db.sagas;
-        for saga in sagas.values().filter(|s| s.saga_type == SagaType::CancelOrderSaga) {
-            match (saga.compensating, saga.steps.iter().position(|s| *s == StepStatus::Failed)) {
-                (false, _) => completed += 1,
-                (true, Some(0)) => refused += 1,
-                (true, Some(1)) if saga.compensated == [0] => undone += 1,
-                _ => panic!("seed={seed}: unexpected cancel saga {saga:?}"),
+    for saga_type in [SagaType::CancelOrderSaga, SagaType::ReviseOrderSaga] {
+        let (mut completed, mut refused, mut undone) = (0, 0, 0);
+        for seed in (2..=600).step_by(3) {
+            let (world, _, _) = run_checked(random_world(seed), 20_000);
+            let sagas = &world.services[&Svc::OrderService].db.sagas;
+            for saga in sagas.values().filter(|s| s.saga_type == saga_type) {
+                match (saga.compensating, saga.steps.iter().position(|s| *s == StepStatus::Failed)) {
+                    (false, _) => completed += 1,
+                    (true, Some(0)) => refused += 1,
+                    (true, Some(1)) if saga.compensated == [0] => undone += 1,
+                    _ => panic!("seed={seed}: unexpected {saga:?}"),
+                }
             }
         }
+        assert!(completed > 0 && refused > 0 && undone > 0, "{saga_type:?}: completed {completed}, refused {refused}, undone {undone}");
     }
-    assert!(completed > 0 && refused > 0 && undone > 0, "completed {completed}, refused {refused}, undone {undone}");
 }
 
 fn trace_hash(seed: u64) -> u64 {

@@ -71,6 +71,45 @@ fn ftgo_traces() {
         "order-service<Success",
     ];
     check("ftgo-create-order", "approved", &[&to_the_pivot[..], &approved[..]].concat());
+    // Cancel and revise are sagas of the same shape, after the order is
+    // APPROVED: lock the order, lock the ticket, the pivot, confirm both.
+    let approved_order = [&to_the_pivot[..], &approved[..]].concat();
+    let lock_confirm = |begin, begin_ticket, pivot, confirm_ticket, confirm: &'static str, begin_reply| {
+        let mut trace = vec!["order-service commits", begin, begin_reply, begin_ticket, "order-service<Success", pivot];
+        trace.extend(["order-service<Success", confirm_ticket, "order-service<Success", confirm, "order-service<Success"]);
+        trace
+    };
+    let cancel = lock_confirm(
+        "order-service<BeginCancelCommand",
+        "kitchen-service<BeginCancelTicketCommand",
+        "accounting-service<ReverseAuthorizationCommand",
+        "kitchen-service<ConfirmCancelTicketCommand",
+        "order-service<ConfirmCancelOrderCommand",
+        "order-service<Success",
+    );
+    check("ftgo-cancel-order", "cancelled", &[&approved_order[..], &cancel[..]].concat());
+    let revise = lock_confirm(
+        "order-service<BeginReviseOrderCommand",
+        "kitchen-service<BeginReviseTicketCommand",
+        "accounting-service<ReviseAuthorization",
+        "kitchen-service<ConfirmReviseTicketCommand",
+        "order-service<ConfirmReviseOrderCommand",
+        "order-service<BeginReviseOrderReply",
+    );
+    check("ftgo-revise-order", "revised", &[&approved_order[..], &revise[..]].concat());
+    // Too late: the ticket is PREPARING, so step 2 fails and step 1 is undone.
+    let undone = [
+        "kitchen-service commits",
+        "kitchen-service commits",
+        "order-service commits",
+        "order-service<BeginCancelCommand",
+        "order-service<Success",
+        "kitchen-service<BeginCancelTicketCommand",
+        "order-service<Failure",
+        "order-service<UndoBeginCancelCommand",
+        "order-service<Success",
+    ];
+    check("ftgo-cancel-order", "kitchen-preparing", &[&approved_order[..], &undone[..]].concat());
     // Compensation in reverse: the ticket (step 3) first, then the order (step 1).
     let compensated = [
         "order-service<Failure",
@@ -294,4 +333,22 @@ fn steps_name_the_cells_they_changed() {
         .unwrap();
     assert!(approved.text.contains("APPROVED"), "{}", approved.text);
     assert_eq!(changed(approved, "orders"), ["state"]);
+}
+
+/// A revision changes the order's total and its authorization together,
+/// and only when its saga completes; a compensated one changes neither.
+#[test]
+fn a_revision_takes_effect_only_when_its_saga_completes() {
+    use sagascope::sim::{db::Key, Svc};
+    let s = scenario("ftgo-revise-order");
+    for (variant, total, ticket) in [("revised", 60, "AWAITING_ACCEPTANCE"), ("kitchen-preparing", 45, "PREPARING")] {
+        for seed in 1..=5 {
+            let (world, _, violations) = run_checked(s.world(s.variant(Some(variant)).unwrap(), seed), 1000);
+            assert!(violations.is_empty(), "{variant} seed={seed}: {violations:?}");
+            let cell = |svc, table: &str, column| world.services[&svc].db.table(table).cell(&Key::id(1), column).cloned().unwrap();
+            assert_eq!(cell(Svc::OrderService, "orders", "order_total").int(), total, "{variant} seed={seed}");
+            assert_eq!(cell(Svc::AccountingService, "authorizations", "amount").int(), total, "{variant} seed={seed}");
+            assert_eq!(cell(Svc::KitchenService, "tickets", "state").text(), ticket, "{variant} seed={seed}");
+        }
+    }
 }

@@ -128,11 +128,12 @@ fn decode_person(value: At<'_>) -> Result<Person, String> {
 }
 
 /// The built-in scenario files, in teaching order.
-const BUILT_IN: [&str; 10] = [
+const BUILT_IN: [&str; 11] = [
     include_str!("catalogue/choreography.json"),
     include_str!("catalogue/orchestration.json"),
     include_str!("catalogue/ftgo-create-order.json"),
     include_str!("catalogue/ftgo-cancel-order.json"),
+    include_str!("catalogue/ftgo-revise-order.json"),
     include_str!("catalogue/outbox.json"),
     include_str!("catalogue/idempotent-consumer.json"),
     include_str!("catalogue/cqrs-view.json"),

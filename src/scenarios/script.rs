@@ -15,9 +15,10 @@ pub struct Scripted {
 }
 
 /// Every verb and the fields it takes (all required but `to`).
-const VERBS: [(&str, &[&str]); 19] = [
+const VERBS: [(&str, &[&str]); 20] = [
     ("place_order", &["customer", "total"]),
     ("cancel_order", &["order"]),
+    ("revise_order", &["order", "total"]),
     ("advance_ticket", &["order"]),
     ("create_customer", &["name", "credit_limit"]),
     ("crash", &["service"]),
@@ -80,6 +81,7 @@ fn decode_action(verb: &str, f: &mut Fields<'_>) -> Result<Action, String> {
     Ok(match verb {
         "place_order" => Action::PlaceOrder { customer: need_int(f, "customer")?, total: need_int(f, "total")? },
         "cancel_order" => Action::CancelOrder { order: need_int(f, "order")? },
+        "revise_order" => Action::ReviseOrder { order: need_int(f, "order")?, total: need_int(f, "total")? },
         "advance_ticket" => Action::AdvanceTicket { order: need_int(f, "order")? },
         "create_customer" => Action::CreateCustomer {
             name: f.required("name", |v| v.text().map(str::to_string))?,

@@ -14,6 +14,11 @@ pub enum Action {
     CancelOrder {
         order: i64,
     },
+    /// FTGO: a new total for an approved order (a `ReviseOrderSaga`).
+    ReviseOrder {
+        order: i64,
+        total: i64,
+    },
     /// FTGO: the restaurant accepts the order's ticket, or, once accepted,
     /// starts preparing it (a `PREPARING` ticket can no longer be cancelled).
     AdvanceTicket {
@@ -97,7 +102,7 @@ impl Action {
             | Action::Reconnect { service }
             | Action::SetOutbox { service, .. }
             | Action::SetIdempotence { service, .. } => Some(*service),
-            Action::PlaceOrder { .. } | Action::CancelOrder { .. } => Some(Svc::OrderService),
+            Action::PlaceOrder { .. } | Action::CancelOrder { .. } | Action::ReviseOrder { .. } => Some(Svc::OrderService),
             Action::CreateCustomer { .. } => Some(Svc::CustomerService),
             Action::AdvanceTicket { .. } => Some(Svc::KitchenService),
             Action::QueryView { .. } => Some(Svc::OrderHistoryService),

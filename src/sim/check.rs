@@ -38,7 +38,10 @@ fn allowed(style: Style, from: Option<&str>, to: &str) -> bool {
         (Style::Ftgo, None) => to == "APPROVAL_PENDING",
         (Style::Ftgo, Some(from)) => matches!(
             (from, to),
-            ("APPROVAL_PENDING", "APPROVED" | "REJECTED") | ("APPROVED", "CANCEL_PENDING") | ("CANCEL_PENDING", "APPROVED" | "CANCELLED")
+            ("APPROVAL_PENDING", "APPROVED" | "REJECTED")
+                | ("APPROVED", "CANCEL_PENDING" | "REVISION_PENDING")
+                | ("CANCEL_PENDING", "APPROVED" | "CANCELLED")
+                | ("REVISION_PENDING", "APPROVED")
         ),
         (_, None) => to == "PENDING",
         (_, Some("PENDING")) => matches!(to, "APPROVED" | "REJECTED" | "CANCELLED"),
@@ -269,8 +272,8 @@ fn check_view(world: &World, found: &mut Vec<Violation>) {
     }
 }
 
-/// FTGO: an approved order has a live ticket and an authorization; a
-/// rejected one has neither; a cancelled one has a cancelled ticket and a
+/// FTGO: an approved order has a live ticket and an authorization of its
+/// total; a rejected one has neither; a cancelled one has a cancelled ticket and a
 /// reversed authorization.
 fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
     if world.style != Style::Ftgo {
@@ -285,11 +288,14 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
     for (key, row) in &table.rows {
         let state = table.get(row, "state").text();
         let ticket = kitchen.db.table("tickets").cell(key, "state").map(|v| v.text().to_string());
-        let authorization = accounting.db.table("authorizations").cell(key, "state").map(|v| v.text().to_string());
+        let authorizations = accounting.db.table("authorizations");
+        let authorization = authorizations.cell(key, "state").map(|v| v.text().to_string());
         let consistent = match state {
             "APPROVED" => {
+                let amount = authorizations.cell(key, "amount").map_or(0, |v| v.int());
                 matches!(ticket.as_deref(), Some("AWAITING_ACCEPTANCE" | "ACCEPTED" | "PREPARING"))
                     && authorization.as_deref() == Some("AUTHORIZED")
+                    && amount == table.get(row, "order_total").int()
             }
             "REJECTED" => matches!(ticket.as_deref(), None | Some("CANCELLED")) && authorization.is_none(),
             "CANCELLED" => ticket.as_deref() == Some("CANCELLED") && authorization.as_deref() == Some("REVERSED"),

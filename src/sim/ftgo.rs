@@ -43,14 +43,20 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         "BeginCancelTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Some("CANCEL_PENDING")),
         "UndoBeginCancelTicketCommand" => (&["CANCEL_PENDING"], None),
         "ConfirmCancelTicketCommand" => (&["CANCEL_PENDING"], Some("CANCELLED")),
+        "BeginReviseTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Some("REVISION_PENDING")),
+        // Undone or confirmed, a revision leaves the ticket where it was
+        // (its line items would change; the model has none).
+        "UndoBeginReviseTicketCommand" | "ConfirmReviseTicketCommand" => (&["REVISION_PENDING"], None),
         other => return Err(format!("Kitchen Service has no handler for {other}")),
     };
     if !from.contains(&state.as_str()) {
         tx.send(ctx.reply(command, "Failure", false));
         return Ok(Done::new(tx, format!("ticket {order} is {state}: {} fails; replies Failure", command.kind)));
     }
+    // A cancel or a revision locks the ticket and remembers the state to
+    // go back to.
     let (to, previous) = match to {
-        Some("CANCEL_PENDING") => (Value::from("CANCEL_PENDING"), Value::from(state.as_str())),
+        Some(lock @ ("CANCEL_PENDING" | "REVISION_PENDING")) => (Value::from(lock), Value::from(state.as_str())),
         Some(to) => (Value::from(to), Value::Null),
         None => (previous, Value::Null),
     };
@@ -94,8 +100,9 @@ fn ticket(db: &Database, order: i64) -> Option<(String, Value)> {
 }
 
 /// Accounting Service: `AuthorizeCommand`, the Create Order saga's pivot
-/// (the consumer's card must be on file and valid), and
-/// `ReverseAuthorizationCommand`, the Cancel Order saga's.
+/// (the consumer's card must be on file and valid);
+/// `ReverseAuthorizationCommand`, the Cancel Order saga's; and
+/// `ReviseAuthorization`, the Revise Order saga's.
 pub fn accounting(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let (consumer, order, total) = (command.int("consumerId"), command.int("orderId"), command.int("orderTotal"));
     match command.kind {
@@ -105,6 +112,12 @@ pub fn accounting(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
             tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), "REVERSED".into()]);
             tx.send(ctx.reply(command, "Success", true));
             return Ok(Done::new(tx, format!("authorization of {total} for order {order} reversed; replies Success")));
+        }
+        "ReviseAuthorization" => {
+            let mut tx = Tx::default();
+            tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), "AUTHORIZED".into()]);
+            tx.send(ctx.reply(command, "Success", true));
+            return Ok(Done::new(tx, format!("authorization for order {order} revised to {total}; replies Success")));
         }
         other => return Err(format!("Accounting Service has no handler for {other}")),
     }

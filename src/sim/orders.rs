@@ -4,7 +4,7 @@
 use super::db::{Database, Key, Value};
 use super::handler::{next_id, Ctx, Done, Outcome, Tx};
 use super::message::Message;
-use super::saga::{self, SagaType};
+use super::saga::{self, SagaData, SagaType};
 use super::service::{Style, ORDER_TOPIC};
 
 const ORDERS: &str = "orders";
@@ -23,14 +23,11 @@ pub fn order(db: &Database, id: i64) -> Option<(i64, i64, String)> {
     Some((customer, table.get(row, "order_total").int(), table.get(row, "state").text().to_string()))
 }
 
-/// Writes a new state (and rejection reason) for an existing order.
-pub fn set_state(db: &Database, tx: &mut Tx, style: Style, id: i64, state: &str, reason: &str) {
+/// Writes a new state (and rejection reason) for an existing order of the
+/// customers-and-orders schema (FTGO's orders change in `on_command`).
+pub fn set_state(db: &Database, tx: &mut Tx, id: i64, state: &str, reason: &str) {
     let (customer, total, _) = order(db, id).expect("order exists");
-    let row = match style {
-        Style::Ftgo => vec![id.into(), customer.into(), total.into(), state.into()],
-        _ => order_row(id, customer, total, state, reason),
-    };
-    tx.put(ORDERS, Key::id(id), row);
+    tx.put(ORDERS, Key::id(id), order_row(id, customer, total, state, reason));
 }
 
 /// An Order event carrying `OrderDetails`, as every Order event does.
@@ -55,12 +52,12 @@ pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome
         }
         Style::Orchestration => {
             tx.put(ORDERS, Key::id(id), order_row(id, customer, total, "PENDING", ""));
-            let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, id, customer, total);
+            let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, SagaData::new(id, customer, total));
             Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING; {text}")))
         }
         Style::Ftgo => {
             tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), "APPROVAL_PENDING".into()]);
-            let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, id, customer, total);
+            let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, SagaData::new(id, customer, total));
             Ok(Done::new(tx, format!("order {id} for consumer {customer} ({total}) saved as APPROVAL_PENDING; {text}")))
         }
     }
@@ -75,10 +72,14 @@ pub fn cancel(db: &Database, ctx: &mut Ctx, id: i64) -> Outcome {
     };
     match ctx.style {
         Style::Choreography => {}
-        Style::Orchestration => return Err("cancelling is modelled in the choreography and FTGO scenarios".into()),
+        Style::Orchestration => {
+            return Err("the orchestrated example application has no cancel (its orders are PENDING, APPROVED or REJECTED); \
+                        the choreography and FTGO lessons cancel orders"
+                .into())
+        }
         Style::Ftgo => {
             let mut tx = Tx::default();
-            let text = saga::start(db, ctx, &mut tx, SagaType::CancelOrderSaga, id, customer, total);
+            let text = saga::start(db, ctx, &mut tx, SagaType::CancelOrderSaga, SagaData::new(id, customer, total));
             return Ok(Done::new(tx, format!("cancel requested for order {id} ({state}); {text}")));
         }
     }
@@ -87,7 +88,7 @@ pub fn cancel(db: &Database, ctx: &mut Ctx, id: i64) -> Outcome {
         return Err(format!("order {id} is {state}; only an APPROVED order can be cancelled"));
     }
     let mut tx = Tx::default();
-    set_state(db, &mut tx, ctx.style, id, "CANCELLED", "");
+    set_state(db, &mut tx, id, "CANCELLED", "");
     tx.send(order_event(ctx, "OrderCancelledEvent", id, customer, total));
     Ok(Done::new(tx, format!("order {id} moved from {state} to CANCELLED with OrderCancelledEvent")))
 }
@@ -111,10 +112,28 @@ pub fn on_customer_event(db: &Database, ctx: &mut Ctx, message: &Message) -> Out
         return Ok(Done::nothing(format!("order {id} is already {state}; {} changes nothing", message.kind)));
     }
     let mut tx = Tx::default();
-    set_state(db, &mut tx, ctx.style, id, new_state, reason);
+    set_state(db, &mut tx, id, new_state, reason);
     tx.send(order_event(ctx, event, id, customer, total));
     let why = if reason.is_empty() { String::new() } else { format!(" ({reason})") };
     Ok(Done::new(tx, format!("order {id} {new_state}{why} with {event}")))
+}
+
+/// FTGO: the learner revises an approved order (a new total). Like a
+/// cancel, a revision is a saga, and its first step checks the state.
+pub fn revise(db: &Database, ctx: &mut Ctx, id: i64, revised_total: i64) -> Outcome {
+    if ctx.style != Style::Ftgo {
+        return Err("only the FTGO lessons revise orders (ReviseOrderSaga)".into());
+    }
+    if revised_total <= 0 {
+        return Err(format!("an order total must be positive, not {revised_total}"));
+    }
+    let Some((customer, total, state)) = order(db, id) else {
+        return Err(format!("there is no order {id}"));
+    };
+    let mut tx = Tx::default();
+    let data = SagaData { revised_total: Some(revised_total), ..SagaData::new(id, customer, total) };
+    let text = saga::start(db, ctx, &mut tx, SagaType::ReviseOrderSaga, data);
+    Ok(Done::new(tx, format!("revision of order {id} ({state}) from {total} to {revised_total} requested; {text}")))
 }
 
 /// FTGO: Order Service as a participant of its own sagas. Each command
@@ -128,9 +147,12 @@ pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         "BeginCancelCommand" => ("APPROVED", "CANCEL_PENDING"),
         "UndoBeginCancelCommand" => ("CANCEL_PENDING", "APPROVED"),
         "ConfirmCancelOrderCommand" => ("CANCEL_PENDING", "CANCELLED"),
+        "BeginReviseOrderCommand" => ("APPROVED", "REVISION_PENDING"),
+        "UndoBeginReviseOrderCommand" => ("REVISION_PENDING", "APPROVED"),
+        "ConfirmReviseOrderCommand" => ("REVISION_PENDING", "APPROVED"),
         other => return Err(format!("Order Service has no handler for {other}")),
     };
-    let Some((_, _, state)) = order(db, id) else {
+    let Some((customer, total, state)) = order(db, id) else {
         return Err(format!("there is no order {id}"));
     };
     let mut tx = Tx::default();
@@ -138,7 +160,16 @@ pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         tx.send(ctx.reply(command, "Failure", false));
         return Ok(Done::new(tx, format!("order {id} is {state}, not {from}: {} fails; replies Failure", command.kind)));
     }
-    set_state(db, &mut tx, ctx.style, id, to, "");
-    tx.send(ctx.reply(command, "Success", true));
-    Ok(Done::new(tx, format!("order {id}: {from} -> {to}; replies Success")))
+    let revised = command.int("revisedOrderTotal");
+    let (total, reply) = match command.kind {
+        // The revision takes effect only when the saga confirms it.
+        "ConfirmReviseOrderCommand" => (revised, ctx.reply(command, "Success", true)),
+        "BeginReviseOrderCommand" => (total, ctx.reply(command, "BeginReviseOrderReply", true).field("revisedOrderTotal", revised)),
+        _ => (total, ctx.reply(command, "Success", true)),
+    };
+    tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), to.into()]);
+    let kind = reply.kind;
+    tx.send(reply);
+    let new_total = if command.kind == "ConfirmReviseOrderCommand" { format!(", total {total}") } else { String::new() };
+    Ok(Done::new(tx, format!("order {id}: {from} -> {to}{new_total}; replies {kind}")))
 }

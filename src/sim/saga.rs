@@ -24,16 +24,19 @@ pub enum SagaType {
     CreateOrderSaga,
     /// FTGO only: cancelling an approved order takes a saga too.
     CancelOrderSaga,
+    /// FTGO only: so does changing one (a new order total).
+    ReviseOrderSaga,
 }
 
 impl SagaType {
-    pub const ALL: [SagaType; 2] = [SagaType::CreateOrderSaga, SagaType::CancelOrderSaga];
+    pub const ALL: [SagaType; 3] = [SagaType::CreateOrderSaga, SagaType::CancelOrderSaga, SagaType::ReviseOrderSaga];
 
     /// The class name.
     pub fn name(self) -> &'static str {
         match self {
             SagaType::CreateOrderSaga => "CreateOrderSaga",
             SagaType::CancelOrderSaga => "CancelOrderSaga",
+            SagaType::ReviseOrderSaga => "ReviseOrderSaga",
         }
     }
 
@@ -42,6 +45,7 @@ impl SagaType {
         match self {
             SagaType::CreateOrderSaga => "CreateOrderSaga-reply",
             SagaType::CancelOrderSaga => "CancelOrderSaga-reply",
+            SagaType::ReviseOrderSaga => "ReviseOrderSaga-reply",
         }
     }
 
@@ -126,8 +130,25 @@ pub fn definition(saga_type: SagaType, style: Style) -> &'static [StepDef] {
         StepDef { forward: Participant(Svc::KitchenService, "ConfirmCancelTicketCommand"), compensation: None, role: Retriable },
         StepDef { forward: Participant(Svc::OrderService, "ConfirmCancelOrderCommand"), compensation: None, role: Retriable },
     ];
+    // FTGO's ReviseOrderSaga has the same shape: lock, pivot, confirm.
+    const FTGO_REVISE: &[StepDef] = &[
+        StepDef {
+            forward: Participant(Svc::OrderService, "BeginReviseOrderCommand"),
+            compensation: Some(Participant(Svc::OrderService, "UndoBeginReviseOrderCommand")),
+            role: Compensatable,
+        },
+        StepDef {
+            forward: Participant(Svc::KitchenService, "BeginReviseTicketCommand"),
+            compensation: Some(Participant(Svc::KitchenService, "UndoBeginReviseTicketCommand")),
+            role: Compensatable,
+        },
+        StepDef { forward: Participant(Svc::AccountingService, "ReviseAuthorization"), compensation: None, role: Pivot },
+        StepDef { forward: Participant(Svc::KitchenService, "ConfirmReviseTicketCommand"), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::OrderService, "ConfirmReviseOrderCommand"), compensation: None, role: Retriable },
+    ];
     match (saga_type, style) {
         (SagaType::CancelOrderSaga, _) => FTGO_CANCEL,
+        (SagaType::ReviseOrderSaga, _) => FTGO_REVISE,
         (SagaType::CreateOrderSaga, Style::Ftgo) => FTGO,
         (SagaType::CreateOrderSaga, _) => CUSTOMERS_AND_ORDERS,
     }
@@ -161,6 +182,27 @@ impl StepStatus {
     }
 }
 
+/// What a saga knows about its order (Eventuate serializes it into the
+/// `saga_data` column).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SagaData {
+    pub order_id: i64,
+    pub customer_id: i64,
+    pub order_total: i64,
+    /// `ReviseOrderSaga`: the new total asked for.
+    pub revised_total: Option<i64>,
+    /// FTGO's `CreateOrderSaga`: from Kitchen Service's `CreateTicketReply`.
+    pub ticket_id: Option<i64>,
+    pub rejection_reason: Option<&'static str>,
+}
+
+impl SagaData {
+    /// The data of a saga about order `order_id`.
+    pub fn new(order_id: i64, customer_id: i64, order_total: i64) -> Self {
+        SagaData { order_id, customer_id, order_total, revised_total: None, ticket_id: None, rejection_reason: None }
+    }
+}
+
 /// A row of `saga_instance`, with the saga's data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SagaInstance {
@@ -173,11 +215,7 @@ pub struct SagaInstance {
     pub last_request_id: u64,
     pub end_state: bool,
     pub compensating: bool,
-    pub order_id: i64,
-    pub customer_id: i64,
-    pub order_total: i64,
-    pub ticket_id: Option<i64>,
-    pub rejection_reason: Option<&'static str>,
+    pub data: SagaData,
     pub steps: Vec<StepStatus>,
     /// Steps whose compensation ran, in the order they ran.
     pub compensated: Vec<usize>,
@@ -197,11 +235,15 @@ impl SagaInstance {
     pub fn cells(&self) -> Vec<String> {
         let state =
             format!("{{\"currentlyExecuting\":{},\"compensating\":{},\"endState\":{}}}", self.current, self.compensating, self.end_state);
-        let mut data = format!("{{\"orderId\":{},\"customerId\":{},\"orderTotal\":{}", self.order_id, self.customer_id, self.order_total);
-        if let Some(ticket) = self.ticket_id {
+        let d = &self.data;
+        let mut data = format!("{{\"orderId\":{},\"customerId\":{},\"orderTotal\":{}", d.order_id, d.customer_id, d.order_total);
+        if let Some(total) = d.revised_total {
+            data.push_str(&format!(",\"revisedOrderTotal\":{total}"));
+        }
+        if let Some(ticket) = d.ticket_id {
             data.push_str(&format!(",\"ticketId\":{ticket}"));
         }
-        if let Some(reason) = self.rejection_reason {
+        if let Some(reason) = d.rejection_reason {
             data.push_str(&format!(",\"rejectionReason\":\"{reason}\""));
         }
         data.push('}');
@@ -220,7 +262,7 @@ impl SagaInstance {
 /// Starts a saga about an order inside the caller's local transaction: the
 /// `saga_instance` row and the first command commit together. A
 /// `CreateOrderSaga`'s first step is the order insert the caller wrote.
-pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, order_id: i64, customer_id: i64, order_total: i64) -> String {
+pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, data: SagaData) -> String {
     let steps = definition(saga_type, ctx.style);
     // Eventuate's saga ids are UUIDs; a sequence reads better and is as unique.
     let saga_id = db.sagas.keys().next_back().map_or(1, |last| last + 1);
@@ -232,11 +274,7 @@ pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, ord
         last_request_id: 0,
         end_state: false,
         compensating: false,
-        order_id,
-        customer_id,
-        order_total,
-        ticket_id: None,
-        rejection_reason: None,
+        data,
         steps: vec![StepStatus::Pending; steps.len()],
         compensated: Vec::new(),
     };
@@ -247,6 +285,7 @@ pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, ord
         0
     };
     let text = advance(db, ctx, tx, &mut saga, Some(first));
+    let order_id = saga.data.order_id;
     tx.writes.push(Write::Saga(saga));
     format!("{} {saga_id} started for order {order_id}; {text}", saga_type.name())
 }
@@ -280,7 +319,7 @@ fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance, f
         match invoke {
             None => {} // nothing to undo for this step
             Some(Invoke::Local(name)) => {
-                run_local(db, ctx.style, tx, saga, name);
+                run_local(db, tx, saga, name);
                 if saga.compensating {
                     saga.steps[index] = StepStatus::Compensated;
                     saga.compensated.push(index);
@@ -304,29 +343,37 @@ fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance, f
 }
 
 /// Applies a local step to the orchestrator's own `orders` table.
-fn run_local(db: &Database, style: Style, tx: &mut Tx, saga: &SagaInstance, name: &str) {
+fn run_local(db: &Database, tx: &mut Tx, saga: &SagaInstance, name: &str) {
     match name {
-        "approve order" => orders::set_state(db, tx, style, saga.order_id, "APPROVED", ""),
-        "reject order" => orders::set_state(db, tx, style, saga.order_id, "REJECTED", saga.rejection_reason.unwrap_or("")),
+        "approve order" => orders::set_state(db, tx, saga.data.order_id, "APPROVED", ""),
+        "reject order" => orders::set_state(db, tx, saga.data.order_id, "REJECTED", saga.data.rejection_reason.unwrap_or("")),
         _ => {} // "create order" is the insert that started the saga
     }
 }
 
 fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command: &'static str) -> Message {
-    let mut message = ctx
+    let message = ctx
         .message(command, Category::Command, participant.command_channel())
         .static_header("command_type", command)
         .static_header("command_reply_to", saga.saga_type.reply_channel())
         .static_header("command_saga_type", saga.saga_type.name())
         .header("command_saga_id", saga.saga_id as i64)
-        .field("orderId", saga.order_id);
+        .field("orderId", saga.data.order_id);
     // Only these commands carry who pays and how much; the others name the
     // order alone.
     let party = if saga.style == Style::Ftgo { "consumerId" } else { "customerId" };
-    if matches!(command, "ReserveCreditCommand" | "ValidateOrderByConsumer" | "AuthorizeCommand" | "ReverseAuthorizationCommand") {
-        message = message.field(party, saga.customer_id).field("orderTotal", saga.order_total);
+    let data = &saga.data;
+    match command {
+        "ReserveCreditCommand" | "ValidateOrderByConsumer" | "AuthorizeCommand" | "ReverseAuthorizationCommand" => {
+            message.field(party, data.customer_id).field("orderTotal", data.order_total)
+        }
+        // The revision travels with the commands that lock and confirm.
+        "BeginReviseOrderCommand" | "BeginReviseTicketCommand" | "ConfirmReviseTicketCommand" | "ConfirmReviseOrderCommand" => {
+            message.field("revisedOrderTotal", data.revised_total.unwrap_or(data.order_total))
+        }
+        "ReviseAuthorization" => message.field(party, data.customer_id).field("orderTotal", data.revised_total.unwrap_or(data.order_total)),
+        _ => message,
     }
-    message
 }
 
 /// A participant's reply: the orchestrator records it and moves on, forward
@@ -352,12 +399,15 @@ pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, St
     } else if success {
         saga.steps[index] = StepStatus::Done;
         if reply.kind == "CreateTicketReply" {
-            saga.ticket_id = Some(reply.int("ticketId"));
+            saga.data.ticket_id = Some(reply.int("ticketId"));
+        }
+        if reply.kind == "BeginReviseOrderReply" {
+            saga.data.revised_total = Some(reply.int("revisedOrderTotal"));
         }
     } else {
         saga.steps[index] = StepStatus::Failed;
         saga.compensating = true;
-        saga.rejection_reason = match reply.kind {
+        saga.data.rejection_reason = match reply.kind {
             "CustomerCreditLimitExceeded" => Some("INSUFFICIENT_CREDIT"),
             "CustomerNotFound" => Some("UNKNOWN_CUSTOMER"),
             _ => None,

@@ -235,6 +235,7 @@ impl World {
         match action {
             Action::PlaceOrder { customer, total } => self.request(Svc::OrderService, |db, ctx| orders::place(db, ctx, customer, total)),
             Action::CancelOrder { order } => self.request(Svc::OrderService, |db, ctx| orders::cancel(db, ctx, order)),
+            Action::ReviseOrder { order, total } => self.request(Svc::OrderService, |db, ctx| orders::revise(db, ctx, order, total)),
             Action::AdvanceTicket { order } => self.request(Svc::KitchenService, |db, _| ftgo::advance_ticket(db, order)),
             Action::CreateCustomer { name, credit_limit } => {
                 self.request(Svc::CustomerService, |db, ctx| customers::create(db, ctx, &name, credit_limit))

@@ -228,6 +228,10 @@ pub fn Actions() -> impl IntoView {
                 }>"Cancel order"</button>
                 {move || has(Svc::KitchenService).then(|| view! {
                     <button on:click=move |_| match order.get_untracked().parse() {
+                        Ok(order) => act(Action::ReviseOrder { order, total: total.get_untracked() }),
+                        Err(_) => lesson.notice.set(Some("There is no order to revise yet: place one first.".into())),
+                    }>{move || format!("Revise its total to {}", total.get())}</button>
+                    <button on:click=move |_| match order.get_untracked().parse() {
                         Ok(order) => act(Action::AdvanceTicket { order }),
                         Err(_) => lesson.notice.set(Some("There is no ticket yet: place an order first.".into())),
                     }>{move || if ticket_state(lesson, &order.get()) == "ACCEPTED" { "Kitchen starts preparing" } else { "Kitchen accepts ticket" }}</button>

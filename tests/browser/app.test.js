@@ -221,6 +221,24 @@ test('FTGO: the learner lets the kitchen start cooking, then cancels, and the Ca
   });
 });
 
+test('FTGO: the learner revises an approved order; the new total lands in Order and Accounting Service together', async () => {
+  await withPage('#/ftgo-create-order?variant=approved', async (page) => {
+    await page.keyboard.press('End');
+    await page.getByLabel('total').fill('60');
+    await page.getByLabel('total').dispatchEvent('change');
+    await page.getByRole('button', { name: 'Revise its total to 60' }).click();
+    await page.keyboard.press('End');
+    assert.match(await page.locator('[data-saga] h2').textContent(), /^ReviseOrderSaga 2: completed/);
+    const cell = (table, column) => page.locator(`[data-table="${table}"] [data-row="1"]`).evaluate((row, column) => {
+      const names = [...row.closest('table').querySelectorAll('th')].map((th) => th.textContent);
+      return row.children[names.indexOf(column)].textContent;
+    }, column);
+    assert.equal(await cell('order-service/orders', 'order_total'), '60');
+    assert.equal(await cell('accounting-service/authorizations', 'amount'), '60');
+    assert.equal(await orderState(page, 1), 'APPROVED');
+  });
+});
+
 test('with no order yet, the order picker says so and Cancel explains', async () => {
   await withPage('#/sandbox', async (page) => {
     // An empty run says how to begin, in the narration and the step log.

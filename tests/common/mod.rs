@@ -77,22 +77,25 @@ pub fn random_world_with(seed: u64, orders: u64) -> World {
     let mut world = World::new(seed, &Setup { style, services, people });
     let mut load = faults::random_load(seed, 3, orders, 1500, true);
     if style == Style::Ftgo {
-        load.extend(restaurant_work(seed, orders, 1500));
+        load.extend(ftgo_work(seed, orders, 1500));
     }
     let plan = faults::random_plan(seed, &world, 1500, 6);
     faults::apply(&mut world, &plan, &load);
     world
 }
 
-/// FTGO: the restaurant accepts some tickets and starts preparing some,
-/// so that some cancels meet a ticket that can no longer be cancelled and
-/// the Cancel Order saga has to compensate.
-fn restaurant_work(seed: u64, orders: u64, horizon_ms: u64) -> Vec<(u64, Action)> {
+/// FTGO: revisions of some orders, and a restaurant that accepts some
+/// tickets and starts preparing some, so that some cancels and revisions
+/// meet a ticket that can no longer change and their saga compensates.
+fn ftgo_work(seed: u64, orders: u64, horizon_ms: u64) -> Vec<(u64, Action)> {
     let mut rng = Rng::fork(seed, "restaurant");
     let mut out = Vec::new();
     for order in 1..=orders as i64 {
         for _ in 0..rng.range(0, 2) {
             out.push((rng.range(0, horizon_ms), Action::AdvanceTicket { order }));
+        }
+        if rng.chance(30) {
+            out.push((rng.range(0, horizon_ms), Action::ReviseOrder { order, total: rng.range(5, 80) as i64 }));
         }
     }
     out
