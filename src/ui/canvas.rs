@@ -76,7 +76,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                         <g class="lane" class:held=held data-channel=*channel>
                             <title>{title}</title>
                             <rect x=g.broker.x + 6 y=*y width=g.broker.w - 12 height="44" rx="8"></rect>
-                            <text x=g.broker.x + 14 y=*y + 17 class="lane-name">{*channel}</text>
+                            <text x=g.broker.x + 14 y=*y + 17 class="lane-name" class:long={channel.len() > 18}>{*channel}</text>
                             <text x=g.broker.x + 14 y=*y + 33 class="lane-kind">{if held { "HELD".to_string() } else { kind.to_string() }}</text>
                         </g>
                     }
