@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use crate::sim::check::meaning;
-use crate::sim::saga::{Invoke, Role};
-use crate::sim::{Action, Svc};
+use crate::sim::db::SAGA_TABLE;
+use crate::sim::saga::{Invoke, Role, SagaInstance};
+use crate::sim::{Action, Svc, Timeline};
 
 use super::state::{Lesson, Selection};
 use super::tables::TableList;
@@ -133,12 +134,23 @@ fn breakable(name: &str) -> String {
     out
 }
 
-/// The newest orchestrated saga: its steps in order and its saga_instance.
+/// The saga to show now (several may run at once: a cancel during a
+/// Create Order saga): the one the current step wrote, else the newest
+/// still running, else the newest.
+fn shown_saga(timeline: &Timeline) -> Option<&SagaInstance> {
+    let sagas = &timeline.world().services.get(&Svc::OrderService)?.db.sagas;
+    let written = timeline.current().and_then(|step| step.writes.iter().find(|w| w.table == SAGA_TABLE));
+    written
+        .and_then(|w| sagas.get(&w.key.parse().ok()?))
+        .or_else(|| sagas.values().rev().find(|s| !s.end_state))
+        .or_else(|| sagas.values().next_back())
+}
+
+/// An orchestrated saga (see `shown_saga`): its steps in order and its saga_instance.
 #[component]
 pub fn SagaPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let saga =
-        move || lesson.with(|i| i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back().cloned()));
+    let saga = move || lesson.with(|i| shown_saga(&i.timeline).cloned());
     move || {
         saga().map(|saga| {
             let steps = saga.definition();
@@ -195,7 +207,7 @@ pub fn SagaStrip() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let chips = move || {
         lesson.with(|i| {
-            let saga = i.timeline.world().services.get(&Svc::OrderService).and_then(|s| s.db.sagas.values().next_back())?;
+            let saga = shown_saga(&i.timeline)?;
             let steps = saga.definition();
             let chips: Vec<(usize, &'static str, &'static str)> = steps
                 .iter()

@@ -239,6 +239,17 @@ test('FTGO: the learner revises an approved order; the new total lands in Order 
   });
 });
 
+test('with two sagas running, the saga panel follows the one the current step moved', async () => {
+  await withPage('#/ftgo-cancel-order?variant=too-early&step=11', async (page) => {
+    const heading = () => page.locator('[data-saga] h2').textContent();
+    assert.match(await heading(), /^CancelOrderSaga 2: compensated/, 'step 11 ends the cancel saga');
+    await page.keyboard.press('ArrowRight'); // Kitchen Service creates the ticket: no saga row written
+    assert.match(await heading(), /^CreateOrderSaga 1: running/, 'then the saga still running');
+    await page.keyboard.press('End');
+    assert.match(await heading(), /^CreateOrderSaga 1: completed/);
+  });
+});
+
 test('with no order yet, the order picker says so and Cancel explains', async () => {
   await withPage('#/sandbox', async (page) => {
     // An empty run says how to begin, in the narration and the step log.
