@@ -300,37 +300,45 @@ test('the browser (wasm) and the native CLI produce the same trace for a seed', 
   });
 });
 
-test('a learner clicking around at random never breaks the page', async () => {
-  await withPage('#/sandbox', async (page) => {
-    // A seeded generator, so a failure can be replayed: CLICK_SEED=N.
-    const seed = Number(process.env.CLICK_SEED ?? 12345);
-    let state = seed;
-    const next = (n) => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
-    const buttons = ['Place order', 'Cancel order', 'Create customer', 'Query the view', 'Query by composition',
-      'Crash its relay', 'Restart its relay', 'Crash Order Service', 'Restart Order Service',
-      'Crash Customer Service', 'Restart Customer Service', 'Crash Order History Service', 'Restart Order History Service',
-      'Turn its outbox off', 'Turn its outbox on', 'Stop checking received_messages', 'Check received_messages',
-      'Hold channel', 'Release channel', 'Step forward', 'Step back', 'Go to end', 'Restart'];
-    const keys = ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'End', 'Home'];
-    for (let i = 0; i < 120; i++) {
-      if (next(3) === 0) {
-        await page.keyboard.press(keys[next(keys.length)]);
-        continue;
+// The buttons a learner may press in the sandbox and in an FTGO lesson.
+const COMMON_BUTTONS = ['Place order', 'Cancel order', 'Crash its relay', 'Restart its relay', 'Crash Order Service',
+  'Restart Order Service', 'Turn its outbox off', 'Turn its outbox on', 'Stop checking received_messages',
+  'Check received_messages', 'Hold channel', 'Release channel', 'Step forward', 'Step back', 'Go to end', 'Restart'];
+const RANDOM_CLICKS = [
+  ['#/sandbox', [...COMMON_BUTTONS, 'Create customer', 'Query the view', 'Query by composition', 'Crash Customer Service',
+    'Restart Customer Service', 'Crash Order History Service', 'Restart Order History Service']],
+  ['#/ftgo-cancel-order', [...COMMON_BUTTONS, 'Revise its total to 40', 'Kitchen accepts ticket', 'Kitchen starts preparing',
+    'Crash Kitchen Service', 'Restart Kitchen Service', 'Crash Accounting Service', 'Restart Accounting Service']],
+];
+
+for (const [hash, buttons] of RANDOM_CLICKS) {
+  test(`a learner clicking around at random never breaks the page (${hash})`, async () => {
+    await withPage(hash, async (page) => {
+      // A seeded generator, so a failure can be replayed: CLICK_SEED=N.
+      const seed = Number(process.env.CLICK_SEED ?? 12345);
+      let state = seed;
+      const next = (n) => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
+      const keys = ['ArrowRight', 'ArrowRight', 'ArrowLeft', 'End', 'Home'];
+      for (let i = 0; i < 120; i++) {
+        if (next(3) === 0) {
+          await page.keyboard.press(keys[next(keys.length)]);
+          continue;
+        }
+        const button = page.getByRole('button', { name: buttons[next(buttons.length)], exact: true });
+        if (await button.count() === 1 && await button.isEnabled()) await button.click();
+        const token = page.locator('[data-message]').first();
+        if (next(6) === 0 && await token.count() > 0) {
+          await token.click({ force: true });
+          const duplicate = page.getByRole('button', { name: 'Duplicate this delivery' });
+          if (await duplicate.count() === 1) await duplicate.click();
+        }
       }
-      const button = page.getByRole('button', { name: buttons[next(buttons.length)], exact: true });
-      if (await button.count() === 1 && await button.isEnabled()) await button.click();
-      const token = page.locator('[data-message]').first();
-      if (next(6) === 0 && await token.count() > 0) {
-        await token.click({ force: true });
-        const duplicate = page.getByRole('button', { name: 'Duplicate this delivery' });
-        if (await duplicate.count() === 1) await duplicate.click();
-      }
-    }
-    await page.keyboard.press('End');
-    assert.equal(await step(page), await steps(page), `replay with CLICK_SEED=${seed}`);
-    await screenshot(page, 'random-clicks');
+      await page.keyboard.press('End');
+      assert.equal(await step(page), await steps(page), `replay with CLICK_SEED=${seed}`);
+      await screenshot(page, `random-clicks-${hash.slice(2)}`);
+    });
   });
-});
+}
 
 test('compare: choreography and orchestration side by side, driven by the same keys', async () => {
   await withPage('#/compare', async (page) => {
