@@ -90,12 +90,10 @@ pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         return Err(format!("Customer Service has no handler for {}", command.kind));
     }
     let (customer, order) = (command.int("customerId"), command.int("orderId"));
-    let (mut tx, reply, text) = match decide(db, customer, order, command.int("orderTotal")) {
+    let (tx, reply, text) = match decide(db, customer, order, command.int("orderTotal")) {
         Decision::Reserved(tx, text) => (tx, ctx.reply(command, "CustomerCreditReserved", true), text),
         Decision::LimitExceeded(text) => (Tx::default(), ctx.reply(command, "CustomerCreditLimitExceeded", false), text),
         Decision::NotFound => (Tx::default(), ctx.reply(command, "CustomerNotFound", false), format!("no customer {customer}")),
     };
-    let kind = reply.kind;
-    tx.send(reply);
-    Ok(Done::new(tx, format!("{text}; replies {kind}")))
+    Ok(Done::replying(tx, reply, text))
 }

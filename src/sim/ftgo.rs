@@ -10,13 +10,11 @@ pub fn consumer(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         return Err(format!("Consumer Service has no handler for {}", command.kind));
     }
     let consumer = command.int("consumerId");
-    let mut tx = Tx::default();
     if db.table("consumers").rows.contains_key(&Key::id(consumer)) {
-        tx.send(ctx.reply(command, "Success", true));
-        Ok(Done::new(tx, format!("consumer {consumer} may place order {}; replies Success", command.int("orderId"))))
+        let text = format!("consumer {consumer} may place order {}", command.int("orderId"));
+        Ok(Done::replying(Tx::default(), ctx.reply(command, "Success", true), text))
     } else {
-        tx.send(ctx.reply(command, "Failure", false));
-        Ok(Done::new(tx, format!("consumer {consumer} not found; replies Failure")))
+        Ok(Done::replying(Tx::default(), ctx.reply(command, "Failure", false), format!("consumer {consumer} not found")))
     }
 }
 
@@ -25,44 +23,49 @@ pub fn consumer(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
 /// does; from any other state the command fails.
 pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let order = command.int("orderId");
-    let ticket = ticket(db, order);
     let mut tx = Tx::default();
     if command.kind == "CreateTicket" {
         tx.put(TICKETS, Key::id(order), ticket_row(order, "CREATE_PENDING".into(), Value::Null));
-        tx.send(ctx.reply(command, "CreateTicketReply", true).field("ticketId", order));
-        return Ok(Done::new(tx, format!("ticket {order} created as CREATE_PENDING; replies CreateTicketReply")));
+        let reply = ctx.reply(command, "CreateTicketReply", true).field("ticketId", order);
+        return Ok(Done::replying(tx, reply, format!("ticket {order} created as CREATE_PENDING")));
     }
-    let Some((state, previous)) = ticket else {
+    let Some((state, previous)) = ticket(db, order) else {
         return Err(format!("there is no ticket {order}"));
     };
-    // (states it may come from, the state it goes to); `None` goes back to
-    // the state the ticket was in before its cancel began.
-    let (from, to): (&[&str], Option<&'static str>) = match command.kind {
-        "ConfirmCreateTicket" => (&["CREATE_PENDING"], Some("AWAITING_ACCEPTANCE")),
-        "CancelCreateTicket" => (&["CREATE_PENDING"], Some("CANCELLED")),
-        "BeginCancelTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Some("CANCEL_PENDING")),
-        "UndoBeginCancelTicketCommand" => (&["CANCEL_PENDING"], None),
-        "ConfirmCancelTicketCommand" => (&["CANCEL_PENDING"], Some("CANCELLED")),
-        "BeginReviseTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Some("REVISION_PENDING")),
+    let (from, next): (&[&str], Next) = match command.kind {
+        "ConfirmCreateTicket" => (&["CREATE_PENDING"], Next::Set("AWAITING_ACCEPTANCE")),
+        "CancelCreateTicket" => (&["CREATE_PENDING"], Next::Set("CANCELLED")),
+        "BeginCancelTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("CANCEL_PENDING")),
+        "UndoBeginCancelTicketCommand" => (&["CANCEL_PENDING"], Next::Unlock),
+        "ConfirmCancelTicketCommand" => (&["CANCEL_PENDING"], Next::Set("CANCELLED")),
+        "BeginReviseTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("REVISION_PENDING")),
         // Undone or confirmed, a revision leaves the ticket where it was
         // (its line items would change; the model has none).
-        "UndoBeginReviseTicketCommand" | "ConfirmReviseTicketCommand" => (&["REVISION_PENDING"], None),
+        "UndoBeginReviseTicketCommand" | "ConfirmReviseTicketCommand" => (&["REVISION_PENDING"], Next::Unlock),
         other => return Err(format!("Kitchen Service has no handler for {other}")),
     };
     if !from.contains(&state.as_str()) {
-        tx.send(ctx.reply(command, "Failure", false));
-        return Ok(Done::new(tx, format!("ticket {order} is {state}: {} fails; replies Failure", command.kind)));
+        let text = format!("ticket {order} is {state}: {} fails", command.kind);
+        return Ok(Done::replying(tx, ctx.reply(command, "Failure", false), text));
     }
-    // A cancel or a revision locks the ticket and remembers the state to
-    // go back to.
-    let (to, previous) = match to {
-        Some(lock @ ("CANCEL_PENDING" | "REVISION_PENDING")) => (Value::from(lock), Value::from(state.as_str())),
-        Some(to) => (Value::from(to), Value::Null),
-        None => (previous, Value::Null),
+    let (to, previous) = match next {
+        Next::Set(to) => (Value::from(to), Value::Null),
+        Next::Lock(lock) => (Value::from(lock), Value::from(state.as_str())),
+        Next::Unlock => (previous, Value::Null),
     };
-    tx.put(TICKETS, Key::id(order), ticket_row(order, to.clone(), previous));
-    tx.send(ctx.reply(command, "Success", true));
-    Ok(Done::new(tx, format!("ticket {order}: {state} -> {to}; replies Success")))
+    let text = format!("ticket {order}: {state} -> {to}");
+    tx.put(TICKETS, Key::id(order), ticket_row(order, to, previous));
+    Ok(Done::replying(tx, ctx.reply(command, "Success", true), text))
+}
+
+/// Where a saga command moves a ticket.
+enum Next {
+    Set(&'static str),
+    /// A cancel or a revision locks the ticket and remembers the state to
+    /// go back to in `previous_state`.
+    Lock(&'static str),
+    /// Back to the state before the lock.
+    Unlock,
 }
 
 /// The restaurant works on a ticket (FTGO's REST API, not a saga): it
@@ -105,31 +108,21 @@ fn ticket(db: &Database, order: i64) -> Option<(String, Value)> {
 /// `ReviseAuthorization`, the Revise Order saga's.
 pub fn accounting(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let (consumer, order, total) = (command.int("consumerId"), command.int("orderId"), command.int("orderTotal"));
-    match command.kind {
-        "AuthorizeCommand" => {}
-        "ReverseAuthorizationCommand" => {
-            let mut tx = Tx::default();
-            tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), "REVERSED".into()]);
-            tx.send(ctx.reply(command, "Success", true));
-            return Ok(Done::new(tx, format!("authorization of {total} for order {order} reversed; replies Success")));
+    let (state, text) = match command.kind {
+        "AuthorizeCommand" => {
+            let card = db.table("accounts").cell(&Key::id(consumer), "card_status").map(|v| v.text().to_string());
+            if card.as_deref() != Some("VALID") {
+                let why = card.map_or("no account".to_string(), |status| format!("card {status}"));
+                let text = format!("authorization for order {order} failed ({why})");
+                return Ok(Done::replying(Tx::default(), ctx.reply(command, "Failure", false), text));
+            }
+            ("AUTHORIZED", format!("card of consumer {consumer} authorized for {total}"))
         }
-        "ReviseAuthorization" => {
-            let mut tx = Tx::default();
-            tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), "AUTHORIZED".into()]);
-            tx.send(ctx.reply(command, "Success", true));
-            return Ok(Done::new(tx, format!("authorization for order {order} revised to {total}; replies Success")));
-        }
+        "ReverseAuthorizationCommand" => ("REVERSED", format!("authorization of {total} for order {order} reversed")),
+        "ReviseAuthorization" => ("AUTHORIZED", format!("authorization for order {order} revised to {total}")),
         other => return Err(format!("Accounting Service has no handler for {other}")),
-    }
-    let card = db.table("accounts").cell(&Key::id(consumer), "card_status").map(|v| v.text().to_string());
+    };
     let mut tx = Tx::default();
-    if card.as_deref() == Some("VALID") {
-        tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), "AUTHORIZED".into()]);
-        tx.send(ctx.reply(command, "Success", true));
-        Ok(Done::new(tx, format!("card of consumer {consumer} authorized for {total}; replies Success")))
-    } else {
-        let why = card.map_or("no account".to_string(), |status| format!("card {status}"));
-        tx.send(ctx.reply(command, "Failure", false));
-        Ok(Done::new(tx, format!("authorization for order {order} failed ({why}); replies Failure")))
-    }
+    tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), state.into()]);
+    Ok(Done::replying(tx, ctx.reply(command, "Success", true), text))
 }

@@ -93,6 +93,14 @@ impl Done {
         Done { tx, text: text.into() }
     }
 
+    /// A saga participant's answer: its transaction with `reply` added, and
+    /// a sentence that ends with the reply it sends.
+    pub fn replying(mut tx: Tx, reply: Message, text: impl std::fmt::Display) -> Self {
+        let kind = reply.kind;
+        tx.send(reply);
+        Done { tx, text: format!("{text}; replies {kind}") }
+    }
+
     /// A message that changes nothing (already handled, or out of date).
     pub fn nothing(text: impl Into<String>) -> Self {
         Done { tx: Tx::default(), text: text.into() }

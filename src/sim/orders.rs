@@ -155,21 +155,23 @@ pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let Some((customer, total, state)) = order(db, id) else {
         return Err(format!("there is no order {id}"));
     };
-    let mut tx = Tx::default();
     if state != from {
-        tx.send(ctx.reply(command, "Failure", false));
-        return Ok(Done::new(tx, format!("order {id} is {state}, not {from}: {} fails; replies Failure", command.kind)));
+        let text = format!("order {id} is {state}, not {from}: {} fails", command.kind);
+        return Ok(Done::replying(Tx::default(), ctx.reply(command, "Failure", false), text));
     }
     let revised = command.int("revisedOrderTotal");
-    let (total, reply) = match command.kind {
+    let (total, reply, text) = match command.kind {
         // The revision takes effect only when the saga confirms it.
-        "ConfirmReviseOrderCommand" => (revised, ctx.reply(command, "Success", true)),
-        "BeginReviseOrderCommand" => (total, ctx.reply(command, "BeginReviseOrderReply", true).field("revisedOrderTotal", revised)),
-        _ => (total, ctx.reply(command, "Success", true)),
+        "ConfirmReviseOrderCommand" => {
+            (revised, ctx.reply(command, "Success", true), format!("order {id}: {from} -> {to}, total {revised}"))
+        }
+        "BeginReviseOrderCommand" => {
+            let reply = ctx.reply(command, "BeginReviseOrderReply", true).field("revisedOrderTotal", revised);
+            (total, reply, format!("order {id}: {from} -> {to}"))
+        }
+        _ => (total, ctx.reply(command, "Success", true), format!("order {id}: {from} -> {to}")),
     };
+    let mut tx = Tx::default();
     tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), to.into()]);
-    let kind = reply.kind;
-    tx.send(reply);
-    let new_total = if command.kind == "ConfirmReviseOrderCommand" { format!(", total {total}") } else { String::new() };
-    Ok(Done::new(tx, format!("order {id}: {from} -> {to}{new_total}; replies {kind}")))
+    Ok(Done::replying(tx, reply, text))
 }

@@ -227,6 +227,17 @@ impl SagaInstance {
         definition(self.saga_type, self.style)
     }
 
+    /// Marks the current step done or, while compensating, compensated.
+    fn finish_current(&mut self) {
+        let index = self.current;
+        if self.compensating {
+            self.steps[index] = StepStatus::Compensated;
+            self.compensated.push(index);
+        } else {
+            self.steps[index] = StepStatus::Done;
+        }
+    }
+
     /// Eventuate's `saga_instance` columns.
     pub const COLUMNS: [&'static str; 7] =
         ["saga_type", "saga_id", "state_name", "last_request_id", "end_state", "compensating", "saga_data"];
@@ -260,8 +271,8 @@ impl SagaInstance {
 }
 
 /// Starts a saga about an order inside the caller's local transaction: the
-/// `saga_instance` row and the first command commit together. A
-/// `CreateOrderSaga`'s first step is the order insert the caller wrote.
+/// `saga_instance` row and the first command commit together. A first step
+/// that is local (create order) is the insert the caller already wrote.
 pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, data: SagaData) -> String {
     let steps = definition(saga_type, ctx.style);
     // Eventuate's saga ids are UUIDs; a sequence reads better and is as unique.
@@ -278,7 +289,7 @@ pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, dat
         steps: vec![StepStatus::Pending; steps.len()],
         compensated: Vec::new(),
     };
-    let first = if saga_type == SagaType::CreateOrderSaga {
+    let first = if matches!(steps[0].forward, Invoke::Local(_)) {
         saga.steps[0] = StepStatus::Done;
         1
     } else {
@@ -320,12 +331,7 @@ fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance, f
             None => {} // nothing to undo for this step
             Some(Invoke::Local(name)) => {
                 run_local(db, tx, saga, name);
-                if saga.compensating {
-                    saga.steps[index] = StepStatus::Compensated;
-                    saga.compensated.push(index);
-                } else {
-                    saga.steps[index] = StepStatus::Done;
-                }
+                saga.finish_current();
                 said.push(format!("local step {}: {name}", index + 1));
             }
             Some(Invoke::Participant(participant, command)) => {
@@ -359,19 +365,19 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
         .static_header("command_saga_type", saga.saga_type.name())
         .header("command_saga_id", saga.saga_id as i64)
         .field("orderId", saga.data.order_id);
-    // Only these commands carry who pays and how much; the others name the
-    // order alone.
+    // Commands about money carry who pays and how much, the revision's
+    // commands its new total; the others name the order alone.
     let party = if saga.style == Style::Ftgo { "consumerId" } else { "customerId" };
     let data = &saga.data;
+    let revised = data.revised_total.unwrap_or(data.order_total);
     match command {
         "ReserveCreditCommand" | "ValidateOrderByConsumer" | "AuthorizeCommand" | "ReverseAuthorizationCommand" => {
             message.field(party, data.customer_id).field("orderTotal", data.order_total)
         }
-        // The revision travels with the commands that lock and confirm.
+        "ReviseAuthorization" => message.field(party, data.customer_id).field("orderTotal", revised),
         "BeginReviseOrderCommand" | "BeginReviseTicketCommand" | "ConfirmReviseTicketCommand" | "ConfirmReviseOrderCommand" => {
-            message.field("revisedOrderTotal", data.revised_total.unwrap_or(data.order_total))
+            message.field("revisedOrderTotal", revised)
         }
-        "ReviseAuthorization" => message.field(party, data.customer_id).field("orderTotal", data.revised_total.unwrap_or(data.order_total)),
         _ => message,
     }
 }
@@ -393,11 +399,8 @@ pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, St
     let index = saga.current;
     let success = reply.header_text("reply_outcome-type") == "SUCCESS";
     let mut text = format!("{name} {saga_id} got {} for step {}", reply.kind, index + 1);
-    if saga.compensating {
-        saga.steps[index] = StepStatus::Compensated;
-        saga.compensated.push(index);
-    } else if success {
-        saga.steps[index] = StepStatus::Done;
+    if saga.compensating || success {
+        saga.finish_current();
         if reply.kind == "CreateTicketReply" {
             saga.data.ticket_id = Some(reply.int("ticketId"));
         }
