@@ -284,11 +284,10 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
     else {
         return;
     };
-    let table = orders.db.table("orders");
+    let (table, tickets, authorizations) = (orders.db.table("orders"), kitchen.db.table("tickets"), accounting.db.table("authorizations"));
     for (key, row) in &table.rows {
         let state = table.get(row, "state").text();
-        let ticket = kitchen.db.table("tickets").cell(key, "state").map(|v| v.text().to_string());
-        let authorizations = accounting.db.table("authorizations");
+        let ticket = tickets.cell(key, "state").map(|v| v.text().to_string());
         let authorization = authorizations.cell(key, "state").map(|v| v.text().to_string());
         let consistent = match state {
             "APPROVED" => {

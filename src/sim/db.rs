@@ -258,7 +258,7 @@ impl Database {
             }
             Write::ViewCustomer { id, name, credit_limit } => {
                 let doc = self.views.get_or_insert_with(id, || CustomerView::empty(id));
-                let fresh = doc.name.is_none() && doc.credit_limit.is_none() && doc.orders.is_empty();
+                let fresh = doc.is_empty();
                 let mut changed = Vec::new();
                 if doc.name.as_ref() != Some(&name) {
                     changed.push("name");
@@ -276,7 +276,7 @@ impl Database {
             }
             Write::ViewOrder { customer, order, entry } => {
                 let doc = self.views.get_or_insert_with(customer, || CustomerView::empty(customer));
-                let fresh = doc.name.is_none() && doc.credit_limit.is_none() && doc.orders.is_empty();
+                let fresh = doc.is_empty();
                 let same = doc.orders.insert(order, entry.clone()).as_ref() == Some(&entry);
                 match (fresh, same) {
                     (true, _) => CustomerView::COLUMNS.to_vec(),

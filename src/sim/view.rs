@@ -70,6 +70,11 @@ impl CustomerView {
         CustomerView { id, name: None, credit_limit: None, orders: SortedMap::new() }
     }
 
+    /// Whether nothing has been written to it yet.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.credit_limit.is_none() && self.orders.is_empty()
+    }
+
     /// The document as a row of text.
     pub fn cells(&self) -> Vec<String> {
         let orders: Vec<String> = self.orders.iter().map(|(id, o)| format!("{id}:{{{},{}}}", o.state, o.order_total)).collect();
@@ -135,32 +140,27 @@ pub fn on_event(db: &Database, event: &Message) -> Outcome {
 
 /// The truth for one customer, read from the owning services' tables.
 pub fn project_one(customers: &Database, orders: &Database, customer: i64) -> History {
-    let mut out = History::empty(customer);
-    let table = customers.table("customers");
-    if let Some(row) = table.rows.get(&super::db::Key::id(customer)) {
-        out.name = Some(Rc::from(table.get(row, "name").text()));
-        out.credit_limit = Some(table.get(row, "credit_limit").int());
-    }
-    let table = orders.table("orders");
-    for (key, row) in table.rows.iter().filter(|(_, row)| table.get(row, "customer_id").int() == customer) {
-        out.orders.insert(key.0[0].int(), (Rc::from(table.get(row, "state").text()), table.get(row, "order_total").int()));
-    }
-    out
+    project_where(customers, orders, |id| id == customer).remove(&customer).unwrap_or_else(|| History::empty(customer))
 }
 
 /// The truth the view should converge to: one `History` per customer known
 /// to Customer Service or named by an order.
 pub fn project(customers: &Database, orders: &Database) -> SortedMap<i64, History> {
+    project_where(customers, orders, |_| true)
+}
+
+/// The projection of the customers `wanted` accepts.
+fn project_where(customers: &Database, orders: &Database, wanted: impl Fn(i64) -> bool) -> SortedMap<i64, History> {
     let mut out: SortedMap<i64, History> = SortedMap::new();
     let table = customers.table("customers");
-    for (key, row) in &table.rows {
+    for (key, row) in table.rows.iter().filter(|(key, _)| wanted(key.0[0].int())) {
         let id = key.0[0].int();
         let entry = out.get_or_insert_with(id, || History::empty(id));
         entry.name = Some(Rc::from(table.get(row, "name").text()));
         entry.credit_limit = Some(table.get(row, "credit_limit").int());
     }
     let table = orders.table("orders");
-    for (key, row) in &table.rows {
+    for (key, row) in table.rows.iter().filter(|(_, row)| wanted(table.get(row, "customer_id").int())) {
         let customer = table.get(row, "customer_id").int();
         let state = Rc::from(table.get(row, "state").text());
         let total = table.get(row, "order_total").int();
