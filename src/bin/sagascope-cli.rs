@@ -74,19 +74,10 @@ fn run(args: &Args) -> Result<String, String> {
     let mut out = render(timeline.steps(), args.format);
     if args.format == Format::Text {
         timeline.seek(timeline.len());
-        out.push_str(&format!(
-            "-- {} steps, seed {}, {} ms of virtual time
-",
-            timeline.len(),
-            args.seed,
-            timeline.world().now
-        ));
+        let world = timeline.world();
+        out.push_str(&format!("-- {} steps, seed {}, {} ms of virtual time\n", timeline.len(), args.seed, world.now));
         for (_, v) in timeline.violations() {
-            out.push_str(&format!(
-                "-- violation {}: {}
-",
-                v.id, v.detail
-            ));
+            out.push_str(&format!("-- violation {}: {}\n", v.id, v.detail));
         }
     }
     Ok(out)
