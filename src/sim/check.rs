@@ -4,10 +4,12 @@
 
 use serde::Serialize;
 
-use super::db::Key;
-use super::saga::StepStatus;
+use super::db::{Key, RECEIVED_TABLE};
+use super::message::Category;
+use super::saga::{definition, Invoke};
 use super::service::{Style, Svc};
 use super::sorted::{SortedMap, SortedSet};
+use super::step::{SagaRef, Step, StepKind};
 use super::world::World;
 
 /// A broken invariant: a stable id (scenario files name the ones a lesson
@@ -22,10 +24,19 @@ fn violation(id: &'static str, detail: String) -> Violation {
     Violation { id, detail }
 }
 
-/// Remembers what it has seen, to judge transitions between steps.
+/// Remembers what it has seen, to judge transitions between steps. Besides
+/// the tables it reads after each step, it learns only from the steps
+/// themselves (which message each consumer handled, which commands each
+/// saga sent), as an outside observer would: never from the engine's own
+/// bookkeeping.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     order_states: SortedMap<i64, String>,
+    /// How many times each consumer's handling of each message changed
+    /// something: (message id, consumer) -> count.
+    effects: SortedMap<(u64, Svc), u32>,
+    /// The commands each saga put on the broker, in order, by message id.
+    saga_commands: SortedMap<SagaRef, Vec<(u64, &'static str)>>,
 }
 
 /// Order states reached only at the end of a saga or a cancel.
@@ -49,6 +60,24 @@ fn allowed(style: Style, from: Option<&str>, to: &str) -> bool {
         _ => false,
     }
 }
+
+/// Every violation id the checker can report: safety ids first (checked
+/// after every step), then liveness ids (checked at rest).
+pub const IDS: [&str; 13] = [
+    "credit-over-reserved",
+    "duplicate-effect",
+    "compensation-order",
+    "lost-update",
+    "illegal-transition",
+    "not-quiet",
+    "messages-in-flight",
+    "outbox-not-drained",
+    "saga-not-ended",
+    "order-stuck-pending",
+    "view-diverged",
+    "credit-mismatch",
+    "saga-inconsistent",
+];
 
 /// What a violation id means, in words a learner reads beside the detail.
 pub fn meaning(id: &str) -> &'static str {
@@ -79,21 +108,25 @@ pub struct Findings {
 }
 
 impl Findings {
-    /// Checks `world`, the world after `steps` steps; keeps what is new.
-    pub fn after_step(&mut self, steps: usize, world: &World) {
-        for violation in self.checker.after_step(world) {
+    /// Checks `world`, the world after `steps` steps, the last of which
+    /// was `step`; keeps what is new.
+    pub fn after_step(&mut self, steps: usize, world: &World, step: &Step) {
+        for violation in self.checker.after_step(world, step) {
             if !self.found.iter().any(|(_, seen)| *seen == violation) {
                 self.found.push((steps, violation));
             }
         }
     }
 
-    /// Forgets what was found after `steps` steps; `world` is the world
-    /// then, from which the checker relearns every order's state.
-    pub fn rewind(&mut self, steps: usize, world: &World) {
-        self.found.retain(|(at, _)| *at <= steps);
-        self.checker = Checker::new();
-        self.checker.check_order_transitions(world, &mut Vec::new());
+    /// Forgets what was found after the steps `history`; `world` is the
+    /// world after them. The checker relearns what the steps showed and
+    /// every order's state.
+    pub fn rewind(&mut self, history: &[Step], world: &World) {
+        self.found.retain(|(at, _)| *at <= history.len());
+        self.checker = Checker::knowing(world);
+        for step in history {
+            self.checker.observe(step);
+        }
     }
 
     /// Each violation with the step count that first showed it, in order.
@@ -108,14 +141,121 @@ impl Checker {
         Checker::default()
     }
 
-    /// Safety: what must hold after every step, faults or not.
-    pub fn after_step(&mut self, world: &World) -> Vec<Violation> {
+    /// A checker that takes the order states of `world` as already judged,
+    /// to judge only what happens from here on.
+    pub fn knowing(world: &World) -> Self {
+        let mut checker = Checker::new();
+        checker.check_order_transitions(world, &mut Vec::new());
+        checker
+    }
+
+    /// Safety: what must hold after every step, faults or not. `world` is
+    /// the world after `step`.
+    pub fn after_step(&mut self, world: &World, step: &Step) -> Vec<Violation> {
         let mut found = Vec::new();
+        self.observe(step);
         self.check_order_transitions(world, &mut found);
         check_credit(world, &mut found);
-        check_effects(world, &mut found);
-        check_compensations(world, &mut found);
+        self.check_effects(step, &mut found);
+        self.check_compensations(world, step, &mut found);
         found
+    }
+
+    /// Learns what a step shows: a consumer's handling that changed
+    /// something, a saga's command put on the broker.
+    fn observe(&mut self, step: &Step) {
+        let Some(message) = &step.message else { return };
+        match (step.kind, step.actor) {
+            (StepKind::Handle, Some(consumer)) if took_effect(step) => {
+                *self.effects.get_or_insert_with((message.id, consumer), || 0) += 1;
+            }
+            (StepKind::Publish, _) if message.category == Category::Command => {
+                if let Some(saga) = message.saga {
+                    let sent = self.saga_commands.get_or_insert_with(saga, Vec::new);
+                    // The relay can publish a row twice; it is one command.
+                    if !sent.iter().any(|(id, _)| *id == message.id) {
+                        sent.push((message.id, message.kind));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Each consumer lets each message take effect at most once.
+    fn check_effects(&self, step: &Step, found: &mut Vec<Violation>) {
+        let (Some(message), Some(consumer)) = (&step.message, step.actor) else { return };
+        if step.kind != StepKind::Handle {
+            return;
+        }
+        let count = self.effects.get(&(message.id, consumer)).copied().unwrap_or(0);
+        if count > 1 {
+            found.push(violation("duplicate-effect", format!("{consumer} applied m{} {count} times", message.id)));
+        }
+    }
+
+    /// Compensations run backwards through the completed steps, only for
+    /// steps before the one that failed, and (unless the saga failed) all
+    /// of them: judged from the commands each saga put on the broker and
+    /// its `saga_instance` row.
+    fn check_compensations(&self, world: &World, step: &Step, found: &mut Vec<Violation>) {
+        let Some(saga) = step.message.as_ref().and_then(|m| m.saga) else { return };
+        let Some(sent) = self.saga_commands.get(&saga) else { return };
+        let steps = definition(saga.saga_type, world.style);
+        let position = |kind: &str, compensation: bool| {
+            steps.iter().position(|s| {
+                let invoke = if compensation { s.compensation } else { Some(s.forward) };
+                matches!(invoke, Some(Invoke::Participant(_, command)) if command == kind)
+            })
+        };
+        let name = saga.saga_type.name();
+        let id = saga.saga_id;
+        let mut last_forward: Option<usize> = None;
+        let mut compensated: Vec<usize> = Vec::new();
+        for (message, kind) in sent {
+            // A participant step's forward command also names a step when a
+            // compensation reuses it (FTGO's RejectOrderCommand is step 1's
+            // compensation only), so compensation names are tried first.
+            match (position(kind, true), position(kind, false)) {
+                (Some(index), _) => {
+                    let in_order = compensated.last().is_none_or(|last| index < *last);
+                    let before_failure = last_forward.is_some_and(|failed| index < failed);
+                    if !in_order || !before_failure {
+                        found.push(violation(
+                            "compensation-order",
+                            format!(
+                                "{name} {id} sent {kind} (m{message}) to undo step {} after undoing steps {} (last step tried: {})",
+                                index + 1,
+                                one_based(&compensated),
+                                last_forward.map_or(0, |f| f + 1)
+                            ),
+                        ));
+                    }
+                    compensated.push(index);
+                }
+                (None, Some(index)) if !compensated.is_empty() => found.push(violation(
+                    "compensation-order",
+                    format!("{name} {id} sent {kind} (m{message}) for step {} while compensating", index + 1),
+                )),
+                (None, index) => last_forward = index.or(last_forward),
+            }
+        }
+        let Some(row) = saga_row(world, saga) else { return };
+        if row.end_state && row.compensating && !row.failed {
+            let failed = last_forward.unwrap_or(0);
+            let expected: Vec<usize> =
+                (0..failed).rev().filter(|i| matches!(steps[*i].compensation, Some(Invoke::Participant(..)))).collect();
+            if compensated != expected {
+                found.push(violation(
+                    "compensation-order",
+                    format!(
+                        "{name} {id} ended compensated having undone steps {}, expected {}",
+                        one_based(&compensated),
+                        one_based(&expected)
+                    ),
+                ));
+            }
+        }
     }
 
     fn check_order_transitions(&mut self, world: &World, found: &mut Vec<Violation>) {
@@ -154,40 +294,31 @@ fn check_credit(world: &World, found: &mut Vec<Violation>) {
     }
 }
 
-/// Each consumer lets each message take effect at most once.
-fn check_effects(world: &World, found: &mut Vec<Violation>) {
-    for ((message, svc), count) in &world.ledger.effects {
-        if *count > 1 {
-            found.push(violation("duplicate-effect", format!("{svc} applied m{message} {count} times")));
-        }
-    }
+/// Whether a handled message changed anything besides recording itself
+/// in `received_messages`.
+fn took_effect(step: &Step) -> bool {
+    !step.sent.is_empty() || step.writes.iter().any(|w| w.table != RECEIVED_TABLE)
 }
 
-/// Compensations run in reverse order of the completed steps, and only for
-/// steps before the one that failed.
-fn check_compensations(world: &World, found: &mut Vec<Violation>) {
-    let Some(orders) = world.services.get(&Svc::OrderService) else { return };
-    for saga in orders.db.sagas.values() {
-        let steps = saga.definition();
-        let failed = saga.steps.iter().position(|s| *s == StepStatus::Failed);
-        let descending = saga.compensated.windows(2).all(|w| w[0] > w[1]);
-        let before_failure = saga.compensated.iter().all(|i| failed.is_some_and(|f| *i < f) && steps[*i].compensation.is_some());
-        if !descending || !before_failure {
-            found.push(violation(
-                "compensation-order",
-                format!("saga {} compensated steps {:?} (failed step {:?})", saga.saga_id, saga.compensated, failed),
-            ));
-        }
-        if let (true, true, Some(f)) = (saga.end_state, saga.compensating, failed) {
-            let expected: Vec<usize> = (0..f).rev().filter(|i| steps[*i].compensation.is_some()).collect();
-            if saga.compensated != expected {
-                found.push(violation(
-                    "compensation-order",
-                    format!("saga {} ended having compensated {:?}, expected {:?}", saga.saga_id, saga.compensated, expected),
-                ));
-            }
-        }
+/// Step indexes as a learner counts them: "3, 1", or "none".
+fn one_based(indexes: &[usize]) -> String {
+    if indexes.is_empty() {
+        return "none".into();
     }
+    indexes.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The `saga_instance` columns the checker reads, from Order Service's table.
+struct SagaRow {
+    end_state: bool,
+    compensating: bool,
+    failed: bool,
+}
+
+fn saga_row(world: &World, saga: SagaRef) -> Option<SagaRow> {
+    let orders = world.services.get(&Svc::OrderService)?;
+    let instance = orders.db.sagas.get(&saga.saga_id).filter(|s| s.saga_type == saga.saga_type)?;
+    Some(SagaRow { end_state: instance.end_state, compensating: instance.compensating, failed: false })
 }
 
 /// Liveness: what must hold once faults have stopped and the world is quiet.

@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::db::Value;
+use super::saga::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::service::Svc;
+use super::step::SagaRef;
 
 /// What a message is for; the UI draws each differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -84,6 +86,19 @@ impl Message {
     /// The header `name` as an integer (0 if absent or not an integer).
     pub fn header_int(&self, name: &str) -> i64 {
         self.header_value(name).map_or(0, Value::int)
+    }
+
+    /// The saga a command or a reply belongs to, read from the
+    /// correlation headers Eventuate writes on each.
+    pub fn saga(&self) -> Option<SagaRef> {
+        let (type_header, id_header) = match self.category {
+            Category::Command => ("command_saga_type", "command_saga_id"),
+            Category::Reply => (REPLY_SAGA_TYPE, REPLY_SAGA_ID),
+            _ => return None,
+        };
+        let name = self.header_text(type_header);
+        let saga_type = SagaType::ALL.into_iter().find(|t| t.name() == name)?;
+        Some(SagaRef { saga_type, saga_id: self.header_int(id_header) as u64 })
     }
 
     /// The id as shown to learners.

@@ -19,7 +19,7 @@ pub const REPLY_SAGA_ID: &str = "commandreply_saga_id";
 /// The sagas Order Service orchestrates, named as in the example
 /// applications. Eventuate keys `saga_instance` by type and id, and gives
 /// each type its own reply channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum SagaType {
     CreateOrderSaga,
     /// FTGO only: cancelling an approved order takes a saga too.

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::message::Category;
+use super::saga::SagaType;
 use super::service::Svc;
 
 /// What kind of event a step is.
@@ -52,6 +53,16 @@ pub struct MessageRef {
     /// The receiving service, for a delivery.
     pub to: Option<Svc>,
     pub duplicate: bool,
+    /// The saga a command or a reply belongs to, from its correlation
+    /// headers (`command_saga_*`, `commandreply_saga_*`).
+    pub saga: Option<SagaRef>,
+}
+
+/// A saga instance as messages name it: its type and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SagaRef {
+    pub saga_type: SagaType,
+    pub saga_id: u64,
 }
 
 /// A row a step wrote in its actor's database, and the columns whose

@@ -157,15 +157,15 @@ impl Timeline {
     /// dropped (and counted in `dropped()`), then recomputed.
     pub fn act(&mut self, action: Action) -> &Step {
         let at = self.cursor;
+        self.findings.rewind(&self.steps[..at], &self.world);
         self.dropped = self.steps.split_off(at);
         self.acts.split_off(&at);
         self.checkpoints.truncate(at / CHECKPOINT_INTERVAL + 1);
-        self.findings.rewind(at, &self.world);
         let step = self.world.act(action.clone());
         self.acts.insert(at, action);
+        self.findings.after_step(at + 1, &self.world, &step);
         self.steps.push(step);
         self.cursor += 1;
-        self.findings.after_step(self.cursor, &self.world);
         self.compute_ahead();
         &self.steps[at]
     }
@@ -189,8 +189,8 @@ impl Timeline {
             }
             match world.step() {
                 Some(step) => {
+                    self.findings.after_step(self.steps.len() + 1, &world, &step);
                     self.steps.push(step);
-                    self.findings.after_step(self.steps.len(), &world);
                 }
                 None => break,
             }

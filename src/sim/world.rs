@@ -56,12 +56,9 @@ enum Event {
     CallArrive(u64),
 }
 
-/// Facts the invariant checker needs that no table records.
+/// What the UI shows that no table records: messages lost in a crash.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {
-    /// How many times each consumer's handler took effect for each message.
-    /// Keyed (message id, consumer): ids grow, so new entries append.
-    pub effects: SortedMap<(u64, Svc), u32>,
     /// Messages committed with the outbox off and lost in a crash:
     /// (sender, kind, message id).
     pub lost: Vec<(Svc, &'static str, u64)>,
@@ -519,9 +516,6 @@ impl World {
             Ok(done) => done,
             Err(reason) => Done::nothing(format!("handler failed ({reason}); its transaction rolled back")),
         };
-        if !done.tx.is_empty() {
-            *self.ledger.effects.get_or_insert_with((message.id, svc), || 0) += 1;
-        }
         if idempotent {
             done.tx.put(RECEIVED_TABLE, received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
         }
@@ -964,6 +958,7 @@ fn reference(message: &Message, to: Option<Svc>, duplicate: bool) -> MessageRef 
         channel: message.channel,
         to,
         duplicate,
+        saga: message.saga(),
     }
 }
 

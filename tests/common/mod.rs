@@ -36,9 +36,9 @@ pub fn run_checked(mut world: World, step_limit: usize) -> (World, Vec<Step>, Ve
     let mut findings = Findings::default();
     let mut steps = Vec::new();
     while let Some(step) = world.step() {
+        findings.after_step(steps.len() + 1, &world, &step);
         steps.push(step);
         assert!(steps.len() <= step_limit, "seed {}: more than {step_limit} steps", world.seed);
-        findings.after_step(steps.len(), &world);
     }
     let mut violations: Vec<Violation> = findings.found().iter().map(|(_, v)| v.clone()).collect();
     violations.extend(at_rest(&world));
