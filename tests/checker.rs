@@ -189,6 +189,16 @@ fn saga_not_ended() {
 }
 
 #[test]
+fn saga_failed() {
+    let mut world = clean("ftgo-create-order", "authorization-fails");
+    let db = &mut world.services.get_mut(&Svc::OrderService).unwrap().db;
+    let mut saga = db.sagas.values().next().expect("a saga").clone();
+    saga.failed = true;
+    db.apply(Write::Saga(saga));
+    assert_eq!(rest_ids(&world), ["saga-failed"]);
+}
+
+#[test]
 fn order_stuck_pending() {
     let mut world = clean("orchestration", "rejected");
     set(&mut world, Svc::OrderService, "orders", 1, "state", "PENDING".into());

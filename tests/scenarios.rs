@@ -352,3 +352,66 @@ fn a_revision_takes_effect_only_when_its_saga_completes() {
         }
     }
 }
+
+/// Eventuate's `SagaManagerImpl.handleReply` applies a reply to the step
+/// `state_name` names and never compares `lastRequestId`; an ended saga's
+/// `state_name` is `SagaExecutionState.makeEndState()`, step 0, not
+/// compensating. Without `received_messages`, a duplicated final reply runs
+/// the saga again from step 2 (eventuate-tram-sagas, `SagaManagerImpl`,
+/// `SimpleSagaDefinition`, `SagaExecutionState`).
+#[test]
+fn a_duplicated_reply_runs_an_ended_saga_again() {
+    check(
+        "orchestration",
+        "duplicate-reply",
+        &[
+            "fault@order-service",
+            "order-service commits",
+            "customer-service<ReserveCreditCommand",
+            "order-service<CustomerCreditReserved",
+            "fault@broker",
+            "order-service<CustomerCreditReserved",
+            "customer-service<ReserveCreditCommand",
+            "order-service<CustomerCreditLimitExceeded",
+        ],
+    );
+}
+
+/// The same rule mid-saga: a duplicate of step 2's `Success`, arriving
+/// while the saga waits for `CreateTicketReply`, is taken as step 3's reply,
+/// and `AuthorizeCommand` goes out before the ticket exists.
+#[test]
+fn a_reply_is_applied_to_the_current_step_whatever_it_answers() {
+    let s = scenario("ftgo-create-order");
+    let mut world = s.world(s.variant(Some("approved")).unwrap(), 1);
+    world.schedule_action(0, sagascope::sim::Action::SetIdempotence { service: sagascope::sim::Svc::OrderService, enabled: false });
+    world.schedule_action(130, sagascope::sim::Action::Duplicate { message: 2, to: Some(sagascope::sim::Svc::OrderService) });
+    let (_, steps, violations) = run_checked(world, 1000);
+    let got: Vec<String> = steps.iter().filter_map(signature).collect();
+    let authorize = got.iter().position(|s| s == "accounting-service<AuthorizeCommand").expect("AuthorizeCommand sent");
+    let ticket = got.iter().position(|s| s == "kitchen-service<CreateTicket").expect("CreateTicket sent");
+    let second = steps.iter().find(|s| s.message.as_ref().is_some_and(|m| m.duplicate)).expect("the duplicate is handled");
+    assert!(second.text.contains("for step 3") && second.text.contains("nothing checks that"), "{}", second.text);
+    assert!(second.text.contains("sends AuthorizeCommand"), "{}", second.text);
+    assert!(authorize > ticket || steps.iter().any(|s| s.text.contains("AuthorizeCommand")), "{got:?}");
+    assert!(violations.iter().any(|v| v.id == "duplicate-effect"), "{violations:?}");
+}
+
+/// A failure reply while compensating ends the saga with `failed` set and
+/// nothing retried (eventuate-tram-sagas,
+/// `AbstractSimpleSagaDefinition.handleFailedCompensatingTransaction`,
+/// `SagaExecutionState.makeFailedEndState`): step 1's compensation,
+/// RejectOrderCommand, is never sent.
+#[test]
+fn a_failed_compensation_ends_the_saga_failed() {
+    use sagascope::sim::saga::StepStatus::*;
+    let s = scenario("ftgo-create-order");
+    for seed in 1..=5 {
+        let (world, steps, _) = run_checked(s.world(s.variant(Some("compensation-fails")).unwrap(), seed), 1000);
+        let saga = &world.services[&sagascope::sim::Svc::OrderService].db.sagas[&1];
+        assert!(saga.end_state && saga.compensating && saga.failed, "seed={seed}: {saga:?}");
+        assert_eq!(saga.steps, vec![Done, Done, Failed, Failed, Skipped, Skipped], "seed={seed}");
+        assert_eq!(saga.cells()[2], r#"{"currentlyExecuting":0,"compensating":false,"endState":true,"failed":true}"#);
+        assert!(!steps.iter().any(|s| s.message.as_ref().is_some_and(|m| m.kind == "RejectOrderCommand")), "seed={seed}");
+    }
+}

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::db::{Key, RECEIVED_TABLE};
 use super::message::Category;
-use super::saga::{definition, Invoke};
+use super::saga::{definition, Invoke, StepStatus};
 use super::service::{Style, Svc};
 use super::sorted::{SortedMap, SortedSet};
 use super::step::{SagaRef, Step, StepKind};
@@ -63,7 +63,7 @@ fn allowed(style: Style, from: Option<&str>, to: &str) -> bool {
 
 /// Every violation id the checker can report: safety ids first (checked
 /// after every step), then liveness ids (checked at rest).
-pub const IDS: [&str; 13] = [
+pub const IDS: [&str; 14] = [
     "credit-over-reserved",
     "duplicate-effect",
     "compensation-order",
@@ -73,6 +73,7 @@ pub const IDS: [&str; 13] = [
     "messages-in-flight",
     "outbox-not-drained",
     "saga-not-ended",
+    "saga-failed",
     "order-stuck-pending",
     "view-diverged",
     "credit-mismatch",
@@ -91,6 +92,7 @@ pub fn meaning(id: &str) -> &'static str {
         "messages-in-flight" => "Messages are still waiting in the broker",
         "outbox-not-drained" => "Outbox rows were never published",
         "saga-not-ended" => "A saga never finished",
+        "saga-failed" => "A compensation failed: the saga gave up, leaving its earlier steps done",
         "order-stuck-pending" => "An order is stuck: nothing will ever approve or reject it",
         "view-diverged" => "The read model disagrees with the services that own the data",
         "credit-mismatch" => "Orders and credit reservations disagree",
@@ -318,7 +320,7 @@ struct SagaRow {
 fn saga_row(world: &World, saga: SagaRef) -> Option<SagaRow> {
     let orders = world.services.get(&Svc::OrderService)?;
     let instance = orders.db.sagas.get(&saga.saga_id).filter(|s| s.saga_type == saga.saga_type)?;
-    Some(SagaRow { end_state: instance.end_state, compensating: instance.compensating, failed: false })
+    Some(SagaRow { end_state: instance.end_state, compensating: instance.compensating, failed: instance.failed })
 }
 
 /// Liveness: what must hold once faults have stopped and the world is quiet.
@@ -338,8 +340,17 @@ pub fn at_rest(world: &World) -> Vec<Violation> {
         }
     }
     if let Some(orders) = world.services.get(&Svc::OrderService) {
-        for saga in orders.db.sagas.values().filter(|s| !s.end_state) {
-            found.push(violation("saga-not-ended", format!("saga {} is still at step {}", saga.saga_id, saga.current + 1)));
+        for saga in orders.db.sagas.values() {
+            let name = saga.saga_type.name();
+            if !saga.end_state {
+                found.push(violation("saga-not-ended", format!("{name} {} is still at step {}", saga.saga_id, saga.current + 1)));
+            } else if saga.failed {
+                let step = saga.steps.iter().position(|s| *s == StepStatus::Failed).map_or(0, |i| i + 1);
+                found.push(violation(
+                    "saga-failed",
+                    format!("{name} {} ended FAILED: the compensation of step {step} failed, and no earlier step was undone", saga.saga_id),
+                ));
+            }
         }
         let table = orders.db.table("orders");
         for (key, row) in &table.rows {
@@ -404,7 +415,8 @@ fn check_view(world: &World, found: &mut Vec<Violation>) {
 }
 
 /// FTGO: an approved order has a live ticket and an authorization of its
-/// total; a rejected one has neither; a cancelled one has a cancelled ticket and a
+/// total; a rejected one has neither; one still awaiting approval has no
+/// ticket the kitchen works on; a cancelled one has a cancelled ticket and a
 /// reversed authorization.
 fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
     if world.style != Style::Ftgo {
@@ -428,6 +440,8 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
                     && amount == table.get(row, "order_total").int()
             }
             "REJECTED" => matches!(ticket.as_deref(), None | Some("CANCELLED")) && authorization.is_none(),
+            // The kitchen must not work on an order that is not approved.
+            "APPROVAL_PENDING" => matches!(ticket.as_deref(), None | Some("CREATE_PENDING" | "CANCELLED")),
             "CANCELLED" => ticket.as_deref() == Some("CANCELLED") && authorization.as_deref() == Some("REVERSED"),
             _ => true,
         };

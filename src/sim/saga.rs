@@ -209,12 +209,16 @@ pub struct SagaInstance {
     pub saga_type: SagaType,
     pub saga_id: u64,
     pub style: Style,
-    /// Index of the step being executed (Eventuate's `currentlyExecuting`).
+    /// Index of the step being executed (Eventuate's `currentlyExecuting`);
+    /// 0 once the saga has ended, as Eventuate's end state encodes it.
     pub current: usize,
-    /// Id of the last command sent; a reply to any other is stale.
+    /// Id of the last command sent. Eventuate stores it and never compares
+    /// it: a reply is applied to whatever step `current` names.
     pub last_request_id: u64,
     pub end_state: bool,
     pub compensating: bool,
+    /// A compensation failed: the saga ended without undoing what it did.
+    pub failed: bool,
     pub data: SagaData,
     pub steps: Vec<StepStatus>,
     /// Steps whose compensation ran, in the order they ran.
@@ -238,14 +242,44 @@ impl SagaInstance {
         }
     }
 
+    /// Where the saga is, in one word: `running`, `compensating`,
+    /// `completed`, `compensated` or `failed` (a compensation failed).
+    pub fn progress(&self) -> &'static str {
+        match (self.end_state, self.compensating, self.failed) {
+            (true, _, true) => "failed",
+            (true, true, false) => "compensated",
+            (true, false, false) => "completed",
+            (false, true, _) => "compensating",
+            (false, false, _) => "running",
+        }
+    }
+
+    /// Marks the steps it never reached as skipped: the saga has ended.
+    fn skip_pending(&mut self) {
+        for status in self.steps.iter_mut().filter(|s| **s == StepStatus::Pending) {
+            *status = StepStatus::Skipped;
+        }
+    }
+
     /// Eventuate's `saga_instance` columns.
-    pub const COLUMNS: [&'static str; 7] =
-        ["saga_type", "saga_id", "state_name", "last_request_id", "end_state", "compensating", "saga_data"];
+    pub const COLUMNS: [&'static str; 8] =
+        ["saga_type", "saga_id", "state_name", "last_request_id", "end_state", "compensating", "failed", "saga_data"];
+
+    /// Whether the step at `current` is being compensated, as `state_name`
+    /// says: an end state is encoded as step 0, not compensating.
+    fn state_compensating(&self) -> bool {
+        self.compensating && !self.end_state
+    }
 
     /// The row as text.
     pub fn cells(&self) -> Vec<String> {
-        let state =
-            format!("{{\"currentlyExecuting\":{},\"compensating\":{},\"endState\":{}}}", self.current, self.compensating, self.end_state);
+        let state = format!(
+            "{{\"currentlyExecuting\":{},\"compensating\":{},\"endState\":{},\"failed\":{}}}",
+            self.current,
+            self.state_compensating(),
+            self.end_state,
+            self.failed
+        );
         let d = &self.data;
         let mut data = format!("{{\"orderId\":{},\"customerId\":{},\"orderTotal\":{}", d.order_id, d.customer_id, d.order_total);
         if let Some(total) = d.revised_total {
@@ -265,6 +299,7 @@ impl SagaInstance {
             if self.last_request_id == 0 { "null".into() } else { format!("m{}", self.last_request_id) },
             u8::from(self.end_state).to_string(),
             u8::from(self.compensating).to_string(),
+            u8::from(self.failed).to_string(),
             data,
         ]
     }
@@ -285,6 +320,7 @@ pub fn start(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga_type: SagaType, dat
         last_request_id: 0,
         end_state: false,
         compensating: false,
+        failed: false,
         data,
         steps: vec![StepStatus::Pending; steps.len()],
         compensated: Vec::new(),
@@ -319,9 +355,8 @@ fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance, f
     loop {
         let Some(index) = next.filter(|i| *i < steps.len()) else {
             saga.end_state = true;
-            for status in saga.steps.iter_mut().filter(|s| **s == StepStatus::Pending) {
-                *status = StepStatus::Skipped;
-            }
+            saga.current = 0;
+            saga.skip_pending();
             said.push(if saga.compensating { "saga ended: compensated".to_string() } else { "saga ended: completed".to_string() });
             break;
         };
@@ -382,8 +417,12 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
     }
 }
 
-/// A participant's reply: the orchestrator records it and moves on, forward
-/// on success, backwards through the compensations on failure.
+/// A participant's reply, handled as Eventuate's `SagaManagerImpl` does:
+/// the reply is applied to the step `state_name` names, whichever command
+/// it answers (`last_request_id` is never compared), so only the message
+/// layer's `received_messages` keeps a duplicated reply out. Success moves
+/// on, forward or backwards while compensating; a failure starts the
+/// compensation, or, while compensating, ends the saga as failed.
 pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, String), String> {
     let saga_id = reply.header_int(REPLY_SAGA_ID) as u64;
     let Some(saga) = db.sagas.get(&saga_id).filter(|s| s.saga_type.name() == reply.header_text(REPLY_SAGA_TYPE)) else {
@@ -391,22 +430,49 @@ pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, St
     };
     let name = saga.saga_type.name();
     let mut tx = Tx::default();
-    let in_reply_to = reply.header_value("reply_to_message_id");
-    if saga.end_state || in_reply_to != Some(&Value::Message(saga.last_request_id)) {
-        return Ok((tx, format!("{} for {name} {saga_id} is stale; ignored", reply.kind)));
-    }
     let mut saga = saga.clone();
+    let mut text = String::new();
+    if saga.end_state {
+        // Eventuate's end state reads as "executing step 1, not
+        // compensating": a late reply is taken as step 1's and the saga
+        // runs again from there.
+        text = format!("{name} {saga_id} had ended, but its state_name reads as step 1: ");
+        saga.end_state = false;
+        saga.compensating = false;
+        saga.failed = false;
+        for status in saga.steps.iter_mut().skip(1) {
+            *status = StepStatus::Pending;
+        }
+    }
     let index = saga.current;
+    let steps = saga.definition();
+    let expected = if saga.compensating { steps[index].compensation } else { Some(steps[index].forward) };
     let success = reply.header_text("reply_outcome-type") == "SUCCESS";
-    let mut text = format!("{name} {saga_id} got {} for step {}", reply.kind, index + 1);
-    if saga.compensating || success {
+    text.push_str(&format!("{name} {saga_id} got {} for step {}", reply.kind, index + 1));
+    if let Some(Invoke::Participant(_, command)) = expected {
+        let answers = reply.header_value("reply_to_message_id") == Some(&Value::Message(saga.last_request_id));
+        if !answers {
+            text.push_str(&format!(" (it answers an earlier command, not {command}: nothing checks that)"));
+        }
+    }
+    if success {
         saga.finish_current();
-        if reply.kind == "CreateTicketReply" {
-            saga.data.ticket_id = Some(reply.int("ticketId"));
+        // A reply handler is chosen by the step and the reply's type.
+        match (expected, reply.kind) {
+            (Some(Invoke::Participant(_, "CreateTicket")), "CreateTicketReply") => saga.data.ticket_id = Some(reply.int("ticketId")),
+            (Some(Invoke::Participant(_, "BeginReviseOrderCommand")), "BeginReviseOrderReply") => {
+                saga.data.revised_total = Some(reply.int("revisedOrderTotal"));
+            }
+            _ => {}
         }
-        if reply.kind == "BeginReviseOrderReply" {
-            saga.data.revised_total = Some(reply.int("revisedOrderTotal"));
-        }
+    } else if saga.compensating {
+        saga.steps[index] = StepStatus::Failed;
+        saga.skip_pending();
+        saga.end_state = true;
+        saga.failed = true;
+        saga.current = 0;
+        tx.writes.push(Write::Saga(saga));
+        return Ok((tx, format!("{text}; a compensation failed, so the saga ends FAILED and nothing undoes the steps before it")));
     } else {
         saga.steps[index] = StepStatus::Failed;
         saga.compensating = true;

@@ -233,7 +233,9 @@ impl World {
             Action::PlaceOrder { customer, total } => self.request(Svc::OrderService, |db, ctx| orders::place(db, ctx, customer, total)),
             Action::CancelOrder { order } => self.request(Svc::OrderService, |db, ctx| orders::cancel(db, ctx, order)),
             Action::ReviseOrder { order, total } => self.request(Svc::OrderService, |db, ctx| orders::revise(db, ctx, order, total)),
-            Action::AdvanceTicket { order } => self.request(Svc::KitchenService, |db, _| ftgo::advance_ticket(db, order)),
+            Action::AdvanceTicket { order } => {
+                self.request(Svc::KitchenService, |db, ctx| ftgo::advance_ticket(db, order, ctx.semantic_lock))
+            }
             Action::CreateCustomer { name, credit_limit } => {
                 self.request(Svc::CustomerService, |db, ctx| customers::create(db, ctx, &name, credit_limit))
             }
@@ -841,10 +843,12 @@ impl World {
             }
             Action::SetSemanticLock { enabled } => {
                 self.semantic_lock = enabled;
-                if enabled {
-                    "semantic lock on: a PENDING order tells other transactions a saga is working on it".into()
-                } else {
-                    "semantic lock off: a PENDING order can be cancelled while its saga runs".into()
+                match (enabled, self.style) {
+                    (true, _) => "semantic lock on: a *_PENDING state tells other transactions a saga is working on the record".into(),
+                    (false, Style::Ftgo) => {
+                        "semantic lock off: the kitchen accepts a ticket still CREATE_PENDING while its saga runs".into()
+                    }
+                    (false, _) => "semantic lock off: a PENDING order can be cancelled while its saga runs".into(),
                 }
             }
             business => unreachable!("{business:?} is not a fault"),

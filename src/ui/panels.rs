@@ -154,17 +154,7 @@ pub fn SagaPanel() -> impl IntoView {
     move || {
         saga().map(|saga| {
             let steps = saga.definition();
-            let state = if !saga.end_state {
-                if saga.compensating {
-                    "compensating"
-                } else {
-                    "running"
-                }
-            } else if saga.compensating {
-                "compensated"
-            } else {
-                "completed"
-            };
+            let state = saga.progress();
             let rows = steps.iter().enumerate().map(|(n, def)| {
                 let status = saga.steps[n].name();
                 let describe = |invoke: Option<Invoke>| match invoke {

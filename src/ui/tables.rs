@@ -66,7 +66,7 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
     // In a service box, wide tables keep only the columns that tell the story.
     let keep: &[&str] = match (compact, name) {
         (true, "outbox") => &["id", "destination", "payload", "published"],
-        (true, "saga_instance") => &["saga_type", "saga_id", "end_state", "compensating"],
+        (true, "saga_instance") => &["saga_type", "saga_id", "end_state", "compensating", "failed"],
         _ => &[],
     };
     let shown: Vec<usize> = (0..table.columns.len()).filter(|i| keep.is_empty() || keep.contains(&table.columns[*i])).collect();
