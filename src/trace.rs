@@ -67,12 +67,13 @@ fn mermaid(steps: &[Step]) -> String {
                     _ => "-)",
                 };
                 let copy = if step.kind == StepKind::Drop { " (duplicate dropped)" } else { "" };
-                format!("{}{arrow}{}: {} m{} via {}{copy}", lifeline(m.from), lifeline(to), m.kind, m.id, m.channel)
+                let label = short(&format!("{} m{} via {}{copy}", m.kind, m.id, m.channel));
+                format!("{}{arrow}{}: {label}", lifeline(m.from), lifeline(to))
             }
             // An API composer's call or its answer: a synchronous arrow.
             (StepKind::Query, Some(m), Some(to)) if m.from != to => {
                 let arrow = if m.category == Category::Request { "->>" } else { "-->>" };
-                format!("{}{arrow}{}: {} m{}", lifeline(m.from), lifeline(to), m.kind, m.id)
+                format!("{}{arrow}{}: {}", lifeline(m.from), lifeline(to), short(&format!("{} m{}", m.kind, m.id)))
             }
             (StepKind::Publish, _, _) => continue,
             (_, _, Some(actor)) => format!("Note over {}: {}", lifeline(actor), short(&step.text)),
@@ -88,8 +89,12 @@ fn mermaid(steps: &[Step]) -> String {
     out
 }
 
-/// The first clause of a sentence, without characters Mermaid reserves.
+/// The first clause of a sentence, made safe for one Mermaid statement:
+/// a line break (or any control character) would end the statement and
+/// let the rest of a name start new ones (`participant`, `click`), and
+/// `;` `#` `{` `}` `%` have meanings of their own there. Every text that
+/// comes from a scenario file (customer names, channels) passes here.
 fn short(text: &str) -> String {
     let first = text.split(". ").next().unwrap_or(text);
-    first.chars().filter(|c| !matches!(c, ';' | '#' | '{' | '}')).take(90).collect()
+    first.chars().map(|c| if c.is_control() { ' ' } else { c }).filter(|c| !matches!(c, ';' | '#' | '{' | '}' | '%')).take(90).collect()
 }

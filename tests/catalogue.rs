@@ -72,7 +72,10 @@ fn bad_scenarios_are_refused_clearly() {
     let base = r#"{"id":"x","title":"t","summary":"s","setup":{"style":"choreography","services":["order-service"]},"variants":[{"id":"v","title":"t","summary":"s","script":SCRIPT}]}"#;
     refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"fly"}]"#), "unknown action \"fly\"; use one of place_order");
     refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"place_order","customer":1}]"#), "place_order needs \"total\"");
-    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"customer-service"}]"#), "has no customer-service");
+    refused(
+        &base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"customer-service"}]"#),
+        "variants[0].script[0]: crash needs customer-service, which this scenario does not run",
+    );
     refused(
         &base.replace("SCRIPT", r#"[{"at":0,"do":"crash","service":"nowhere"}]"#),
         "script[0].service: unknown service \"nowhere\"; use one of order-service",
@@ -85,6 +88,32 @@ fn bad_scenarios_are_refused_clearly() {
     refused(&base.replace("\"id\":\"x\"", "\"id\":\"Bad Id\"").replace("SCRIPT", "[]"), "must be lowercase");
     refused(&base.replace("\"services\":[\"order-service\"]", "\"services\":[]").replace("SCRIPT", "[]"), "runs no service");
     assert!(from_json(&base.replace("SCRIPT", r#"[{"at":0,"do":"place_order","customer":1,"total":5}]"#)).is_ok());
+    // Services the style's application does not have: FTGO's orders have
+    // no customer_id for a customer view to read (this combination used
+    // to abort the engine).
+    let ftgo = base
+        .replace("\"choreography\"", "\"ftgo\"")
+        .replace("[\"order-service\"]", "[\"order-service\",\"customer-service\",\"order-history-service\"]");
+    refused(&ftgo.replace("SCRIPT", "[]"), "a ftgo scenario cannot run customer-service; its services are order-service, consumer-service");
+    refused(&base.replace("[\"order-service\"]", "[\"order-service\",\"order-service\"]").replace("SCRIPT", "[]"), "listed twice");
+    // Numbers are bounded, so no time or sum can overflow.
+    refused(&base.replace("SCRIPT", r#"[{"at":9223372036854775000,"do":"crash","service":"order-service"}]"#), "numbers must lie between");
+    // A field named twice is refused where the second one starts.
+    refused(&base.replace("SCRIPT", r#"[{"at":0,"do":"crash","do":"restart","service":"order-service"}]"#), "field \"do\" appears twice");
+    let many = vec![r#"{"at":0,"do":"crash","service":"order-service"}"#; scenarios::SCRIPT_LINES_MAX + 1].join(",");
+    refused(&base.replace("SCRIPT", &format!("[{many}]")), "script lines; at most");
+}
+
+/// Bytes are checked before they are parsed: size first, then UTF-8, as
+/// strictly in the browser as natively.
+#[test]
+fn files_too_large_or_not_utf8_are_refused() {
+    let error = scenarios::from_bytes(&vec![b' '; scenarios::FILE_BYTES_MAX + 1]).expect_err("too large");
+    assert!(error.contains("may have at most"), "{error}");
+    let error = scenarios::from_bytes(b"{\"id\": \"\xff\"}").expect_err("not UTF-8");
+    assert_eq!(error, "the file is not UTF-8 text (byte 8 is invalid)");
+    let built_in = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenarios/catalogue/outbox.json")).unwrap();
+    assert!(scenarios::from_bytes(&built_in).is_ok());
 }
 
 #[test]

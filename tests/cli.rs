@@ -78,3 +78,65 @@ fn a_scenario_file_runs_and_a_bad_one_is_refused_with_its_name() {
     assert!(err.contains("cannot read /no/such/file.json"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A file whose run prints far more than a pipe holds (1,000 orders).
+fn big_scenario(dir: &std::path::Path) -> std::path::PathBuf {
+    let orders: Vec<String> = (0..1000).map(|i| format!(r#"{{"at":{i},"do":"place_order","customer":1,"total":1}}"#)).collect();
+    let text = format!(
+        r#"{{"id":"big","title":"t","summary":"s","setup":{{"style":"choreography","services":["order-service","customer-service"],
+        "people":[{{"id":1,"name":"A","credit_limit":5000}}]}},"variants":[{{"id":"v","title":"t","summary":"s","script":[{}]}}]}}"#,
+        orders.join(",")
+    );
+    let path = dir.join("big.json");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `sagascope-cli ... | head` ends quietly when `head` stops reading: no
+/// "failed printing to stdout" panic, exit status 0.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = std::env::temp_dir().join(format!("sagascope-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = big_scenario(&dir);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sagascope-cli"))
+        .args([file.to_str().unwrap(), "--format", "jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = [0u8; 100];
+    child.stdout.take().expect("stdout").read_exact(&mut first).expect("some output");
+    // The reader goes away here, with most of the output unread.
+    let out = child.wait_with_output().expect("ends");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Names from a scenario file cannot break out of a Mermaid statement: a
+/// customer called "A\nparticipant x" stays one note line.
+#[test]
+fn mermaid_escapes_names_from_the_file() {
+    let dir = std::env::temp_dir().join(format!("sagascope-mermaid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("names.json");
+    std::fs::write(
+        &path,
+        r#"{"id":"names","title":"t","summary":"s","setup":{"style":"choreography","services":["order-service","customer-service"]},
+        "variants":[{"id":"v","title":"t","summary":"s","script":[
+          {"at":0,"do":"create_customer","name":"Eve\nparticipant evil\nclick evil call x()","credit_limit":5},
+          {"at":5,"do":"create_customer","name":"Mallory; Note over x: #{}","credit_limit":5}]}]}"#,
+    )
+    .unwrap();
+    let (code, out, err) = cli(&[path.to_str().unwrap(), "--format", "mermaid"]);
+    assert_eq!(code, 0, "{err}");
+    let participants = out.lines().filter(|l| l.trim_start().starts_with("participant")).count();
+    assert_eq!(participants, 1, "only Customer Service acts: {out}");
+    assert!(!out.lines().any(|l| l.trim_start().starts_with("click")), "{out}");
+    assert!(out.contains("Eve participant evil click evil call x()"), "{out}");
+    assert!(!out.contains("Mallory;"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

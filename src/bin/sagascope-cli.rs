@@ -2,6 +2,7 @@
 //!
 //! `sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use sagascope::scenarios::{self, Scenario};
@@ -58,8 +59,8 @@ fn list() -> String {
 /// A built-in scenario by id, or a scenario file by path (`*.json`).
 fn load(name: &str) -> Result<Scenario, String> {
     if name.ends_with(".json") {
-        let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
-        return scenarios::from_json(&text).map_err(|e| format!("{name}: {e}"));
+        let bytes = std::fs::read(name).map_err(|e| format!("cannot read {name}: {e}"))?;
+        return scenarios::from_bytes(&bytes).map_err(|e| format!("{name}: {e}"));
     }
     scenarios::find(name).ok_or_else(|| {
         let known: Vec<&str> = scenarios::catalogue().iter().map(|s| s.id.as_str()).collect();
@@ -83,23 +84,34 @@ fn run(args: &Args) -> Result<String, String> {
     Ok(out)
 }
 
+/// Writes `text` to stdout. A reader that went away (`| head`) ends the
+/// run quietly and successfully, as for any Unix filter; another write
+/// error (a full disk) is reported, never a panic.
+fn emit(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            // stderr may be gone too; nothing is left to do then.
+            let _ = writeln!(std::io::stderr(), "sagascope-cli: cannot write the output: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
+        return emit(&format!("{USAGE}\n"));
     }
     if args.iter().any(|a| a == "--list") {
-        print!("{}", list());
-        return ExitCode::SUCCESS;
+        return emit(&list());
     }
     match parse(&args).and_then(|a| run(&a)) {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
-        }
+        Ok(out) => emit(&out),
         Err(error) => {
-            eprintln!("sagascope-cli: {error}\n{USAGE}");
+            let _ = writeln!(std::io::stderr(), "sagascope-cli: {error}\n{USAGE}");
             ExitCode::from(2)
         }
     }

@@ -33,6 +33,10 @@ pub fn parse(text: &str) -> Result<Json, String> {
     Ok(value)
 }
 
+/// The largest number a scenario may hold (10^12: 31 years in ms, or an
+/// amount no lesson needs). Bounded so no arithmetic on it can overflow.
+pub const MAGNITUDE_MAX: u64 = 1_000_000_000_000;
+
 /// Deeper nesting than this is refused instead of overflowing the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -96,6 +100,8 @@ impl Parser<'_> {
     fn object(&mut self) -> Result<Json, String> {
         self.at += 1;
         let mut fields = Vec::new();
+        // Where each field name starts, to point at a repeated one.
+        let mut starts = Vec::new();
         if self.peek() == Some(b'}') {
             self.at += 1;
             return Ok(Json::Object(fields));
@@ -104,18 +110,33 @@ impl Parser<'_> {
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a field name in double quotes"));
             }
+            starts.push(self.at);
             let key = self.string()?;
             self.expect(b':', "expected `:` after the field name")?;
             fields.push((key, self.value()?));
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
+                    self.unique_names(&fields, &starts)?;
                     self.at += 1;
                     return Ok(Json::Object(fields));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
+    }
+
+    /// Refuses a field name used twice in one object: readers disagree on
+    /// which value wins, so the file means different things to different
+    /// tools. Sorting keeps this O(n log n) for any object.
+    fn unique_names(&mut self, fields: &[(String, Json)], starts: &[usize]) -> Result<(), String> {
+        let mut order: Vec<usize> = (0..fields.len()).collect();
+        order.sort_by(|a, b| fields[*a].0.cmp(&fields[*b].0).then(a.cmp(b)));
+        if let Some(pair) = order.windows(2).find(|pair| fields[pair[0]].0 == fields[pair[1]].0) {
+            self.at = starts[pair[1]];
+            return Err(self.error(&format!("field \"{}\" appears twice in this object", fields[pair[1]].0)));
+        }
+        Ok(())
     }
 
     fn array(&mut self) -> Result<Json, String> {
@@ -277,9 +298,12 @@ impl<'j> At<'j> {
         self.error(&format!("expected {wanted}, found {}", describe(self.value)))
     }
 
+    /// A whole number within [`MAGNITUDE_MAX`] of zero, so that times,
+    /// sums of amounts and ids never overflow in the engine.
     pub fn int(&self) -> Result<i64, String> {
         match self.value {
-            Json::Int(n) => Ok(*n),
+            Json::Int(n) if n.unsigned_abs() <= MAGNITUDE_MAX => Ok(*n),
+            Json::Int(_) => Err(self.error("numbers must lie between -1000000000000 and 1000000000000")),
             _ => Err(self.wrong("a whole number")),
         }
     }

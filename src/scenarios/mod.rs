@@ -154,6 +154,26 @@ pub fn find(id: &str) -> Option<Scenario> {
     catalogue().iter().find(|s| s.id == id).cloned()
 }
 
+/// The largest scenario file read, in bytes (the built-in ones are under
+/// 5 KB). A bigger file is refused before it is parsed.
+pub const FILE_BYTES_MAX: usize = 256 * 1024;
+/// Most script lines in one variant: a run of this many orders takes well
+/// under a second, so loading a file never freezes the page.
+pub const SCRIPT_LINES_MAX: usize = 1_000;
+/// Most variants in a scenario and people in its setup.
+const VARIANTS_MAX: usize = 64;
+const PEOPLE_MAX: usize = 1_000;
+
+/// Reads a scenario file's bytes: refused if too large or not UTF-8,
+/// then parsed and validated like [`from_json`].
+pub fn from_bytes(bytes: &[u8]) -> Result<Scenario, String> {
+    if bytes.len() > FILE_BYTES_MAX {
+        return Err(format!("the file has {} bytes; a scenario file may have at most {FILE_BYTES_MAX}", bytes.len()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {} is invalid)", e.valid_up_to()))?;
+    from_json(text)
+}
+
 /// Parses and validates a scenario file; the error says what is wrong.
 pub fn from_json(text: &str) -> Result<Scenario, String> {
     let read = |text| Scenario::decode(At::root(&json::parse(text)?));
@@ -188,19 +208,40 @@ impl Scenario {
         if !id_ok {
             return Err(format!("scenario id {:?} must be lowercase letters, digits and dashes", self.id));
         }
-        if self.setup.services.is_empty() {
+        let setup = &self.setup;
+        if setup.services.is_empty() {
             return Err(format!("scenario {} runs no service", self.id));
+        }
+        let style = setup.style;
+        if let Some(svc) = setup.services.iter().find(|s| !style.services().contains(s)) {
+            let allowed: Vec<&str> = style.services().iter().map(|s| s.id()).collect();
+            return Err(format!("a {} scenario cannot run {svc}; its services are {}", style.id(), allowed.join(", ")));
+        }
+        if let Some((i, svc)) = setup.services.iter().enumerate().find(|(i, s)| setup.services[..*i].contains(s)) {
+            return Err(format!("setup.services[{i}]: {svc} is listed twice"));
+        }
+        if setup.people.len() > PEOPLE_MAX {
+            return Err(format!("setup has {} people; at most {PEOPLE_MAX}", setup.people.len()));
+        }
+        if let Some((i, person)) = setup.people.iter().enumerate().find(|(i, p)| setup.people[..*i].iter().any(|q| q.id == p.id)) {
+            return Err(format!("setup.people[{i}]: id {} is used twice", person.id));
         }
         if self.variants.is_empty() {
             return Err(format!("scenario {} has no variant", self.id));
+        }
+        if self.variants.len() > VARIANTS_MAX {
+            return Err(format!("scenario {} has {} variants; at most {VARIANTS_MAX}", self.id, self.variants.len()));
         }
         for (i, variant) in self.variants.iter().enumerate() {
             if self.variants[..i].iter().any(|v| v.id == variant.id) {
                 return Err(format!("scenario {} has two variants called {}", self.id, variant.id));
             }
-            for scripted in &variant.script {
-                if let Some(svc) = scripted.action.service().filter(|s| !self.setup.services.contains(s)) {
-                    return Err(format!("variant {} scripts {:?} but the scenario has no {svc}", variant.id, scripted.action));
+            if variant.script.len() > SCRIPT_LINES_MAX {
+                return Err(format!("variant {} has {} script lines; at most {SCRIPT_LINES_MAX}", variant.id, variant.script.len()));
+            }
+            for (line, scripted) in variant.script.iter().enumerate() {
+                if let Some(svc) = scripted.action.service().filter(|s| !setup.services.contains(s)) {
+                    return Err(format!("variants[{i}].script[{line}]: {} needs {svc}, which this scenario does not run", scripted.verb));
                 }
             }
         }

@@ -11,6 +11,8 @@ use crate::sim::{Action, Svc};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scripted {
     pub at: u64,
+    /// The verb as the file spells it (`place_order`), for messages.
+    pub verb: &'static str,
     pub action: Action,
 }
 
@@ -53,7 +55,7 @@ impl Scripted {
         let mut fields = line.fields()?;
         let at = fields.required("at", |v| v.count())?;
         let verb = fields.required("do", |v| v.text())?;
-        let Some((_, takes)) = VERBS.iter().find(|(v, _)| *v == verb) else {
+        let Some((verb, takes)) = VERBS.iter().find(|(v, _)| *v == verb) else {
             let known: Vec<&str> = VERBS.iter().map(|(v, _)| *v).collect();
             return Err(line.error(&format!("unknown action \"{verb}\"; use one of {}", known.join(", "))));
         };
@@ -68,7 +70,7 @@ impl Scripted {
         if let Some(missing) = takes.iter().find(|f| **f != "to" && !fields.names().any(|name| name == **f)) {
             return Err(line.error(&format!("{verb} needs \"{missing}\"")));
         }
-        Ok(Scripted { at, action: decode_action(verb, &mut fields)? })
+        Ok(Scripted { at, verb, action: decode_action(verb, &mut fields)? })
     }
 }
 

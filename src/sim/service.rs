@@ -112,6 +112,18 @@ impl Style {
             Style::Ftgo => "ftgo",
         }
     }
+
+    /// The services an application of this style has. Customers and orders
+    /// has a customer service, a history view and an API composer; FTGO has
+    /// consumers, a kitchen and accounting, and no view of customers.
+    pub fn services(self) -> &'static [Svc] {
+        match self {
+            Style::Choreography | Style::Orchestration => {
+                &[Svc::OrderService, Svc::CustomerService, Svc::OrderHistoryService, Svc::ApiComposer]
+            }
+            Style::Ftgo => &[Svc::OrderService, Svc::ConsumerService, Svc::KitchenService, Svc::AccountingService],
+        }
+    }
 }
 
 /// Topic of Order aggregate events.

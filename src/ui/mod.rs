@@ -32,14 +32,12 @@ fn location_hash() -> String {
     window().location().hash().unwrap_or_default()
 }
 
-/// The URL hash of the side-by-side comparison.
-const COMPARE_HASH: &str = "#/compare";
-
 /// The whole app: one lesson, or two side by side.
 #[component]
 pub fn App() -> impl IntoView {
-    let comparing = RwSignal::new(location_hash().starts_with(COMPARE_HASH));
-    let handle = window_event_listener(ev::hashchange, move |_| comparing.set(location_hash().starts_with(COMPARE_HASH)));
+    let on_compare_page = || hash::page(&location_hash()) == hash::COMPARE;
+    let comparing = RwSignal::new(on_compare_page());
+    let handle = window_event_listener(ev::hashchange, move |_| comparing.set(on_compare_page()));
     on_cleanup(move || handle.remove());
     move || if comparing.get() { view! { <Compare/> }.into_any() } else { view! { <Single/> }.into_any() }
 }
@@ -169,7 +167,7 @@ fn Header() -> impl IntoView {
     let pick_scenario = move |ev: ev::Event| {
         let id = event_target_value(&ev);
         if id == "compare" {
-            let _ = window().location().set_hash(COMPARE_HASH);
+            let _ = window().location().set_hash(&format!("#/{}", hash::COMPARE));
         } else if let Some(scenario) = catalogue.iter().find(|s| s.id == id) {
             let seed = lesson.with_untracked(|i| i.seed);
             lesson.open(scenario.clone(), 0, seed);
@@ -211,24 +209,32 @@ fn Header() -> impl IntoView {
 }
 
 /// Reads a scenario file the learner picked; a bad file gets a message.
+/// The size is checked before reading, so a huge file never freezes the
+/// page, and the bytes are decoded strictly, as natively: invalid UTF-8
+/// is refused, not silently replaced.
 fn load_file(lesson: Lesson, ev: ev::Event) {
     let Some(file) = event_target::<web_sys::HtmlInputElement>(&ev).files().and_then(|f| f.get(0)) else { return };
+    let refuse = move |why: String| lesson.notice.set(Some(format!("That file cannot be loaded: {why}")));
+    if file.size() > scenarios::FILE_BYTES_MAX as f64 {
+        refuse(format!("it has {} bytes; a scenario file may have at most {}", file.size(), scenarios::FILE_BYTES_MAX));
+        return;
+    }
     let Ok(reader) = web_sys::FileReader::new() else { return };
     let onload = Closure::once_into_js({
         let reader = reader.clone();
         move || {
-            let text = reader.result().ok().and_then(|r| r.as_string()).unwrap_or_default();
-            match scenarios::from_json(&text) {
+            let bytes = reader.result().map(|buffer| web_sys::js_sys::Uint8Array::new(&buffer).to_vec()).unwrap_or_default();
+            match scenarios::from_bytes(&bytes) {
                 Ok(scenario) => {
                     let seed = lesson.with_untracked(|i| i.seed);
                     lesson.open(scenario, 0, seed);
                 }
-                Err(error) => lesson.notice.set(Some(format!("That file cannot be loaded: {error}"))),
+                Err(error) => refuse(error),
             }
         }
     });
     reader.set_onload(Some(onload.unchecked_ref()));
-    if reader.read_as_text(&file).is_err() {
+    if reader.read_as_array_buffer(&file).is_err() {
         lesson.notice.set(Some("That file cannot be read.".into()));
     }
 }
@@ -293,7 +299,7 @@ fn sync_hash(lesson: Lesson) {
     });
     let handle = window_event_listener(ev::hashchange, move |_| {
         let hash = location_hash();
-        if hash != lesson.hash_untracked() && !hash.starts_with(COMPARE_HASH) {
+        if hash != lesson.hash_untracked() && hash::page(&hash) != hash::COMPARE {
             let fresh = Lesson::from_hash(&hash);
             let (scenario, variant, seed, step) = fresh.with_untracked(|i| (i.scenario.clone(), i.variant, i.seed, i.timeline.cursor()));
             lesson.open(scenario, variant, seed);
