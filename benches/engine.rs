@@ -51,14 +51,36 @@ fn seek_times() {
     println!("seek: run of {len} steps, 2,000 random jumps: mean {mean:.0} us, p99 {p99:.0} us, max {max:.0} us");
 }
 
+/// The peak resident memory of this process so far, in MB (Linux).
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// A whole run as the app and the CLI compute it (a timeline, with the
+/// checker after every step) for a script of `orders` orders: time and
+/// peak memory. Run once per process, so the peak is this run's.
+fn scaling(orders: u64) {
+    let start = Instant::now();
+    let timeline = Timeline::new(sandbox_with_orders(3, orders), 10_000_000);
+    let seconds = start.elapsed().as_secs_f64();
+    let memory = peak_memory_mb().map_or("?".to_string(), |mb| format!("{mb:.0} MB"));
+    println!("scale: {orders} orders, {} steps in {seconds:.2} s, peak memory {memory}", timeline.len());
+}
+
 fn main() {
-    // `cargo bench --bench engine -- steps` (or `seek`) runs one part alone,
-    // for profiling.
-    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    if only.as_deref() != Some("seek") {
-        steps_per_second();
-    }
-    if only.as_deref() != Some("steps") {
-        seek_times();
+    // `cargo bench --bench engine -- steps` (or `seek`, or `scale <orders>`)
+    // runs one part alone, for profiling.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    match args.first().map(String::as_str) {
+        Some("scale") => scaling(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(500)),
+        Some("steps") => steps_per_second(),
+        Some("seek") => seek_times(),
+        _ => {
+            steps_per_second();
+            seek_times();
+        }
     }
 }

@@ -37,6 +37,10 @@ pub fn parse(text: &str) -> Result<Json, String> {
 /// amount no lesson needs). Bounded so no arithmetic on it can overflow.
 pub const MAGNITUDE_MAX: u64 = 1_000_000_000_000;
 
+/// Most fields in one object (an `expect.orders` map of every order of a
+/// long script is the largest a lesson needs).
+const FIELDS_MAX: usize = 1_024;
+
 /// Deeper nesting than this is refused instead of overflowing the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -99,9 +103,7 @@ impl Parser<'_> {
 
     fn object(&mut self) -> Result<Json, String> {
         self.at += 1;
-        let mut fields = Vec::new();
-        // Where each field name starts, to point at a repeated one.
-        let mut starts = Vec::new();
+        let mut fields: Vec<(String, Json)> = Vec::new();
         if self.peek() == Some(b'}') {
             self.at += 1;
             return Ok(Json::Object(fields));
@@ -110,33 +112,29 @@ impl Parser<'_> {
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a field name in double quotes"));
             }
-            starts.push(self.at);
+            let start = self.at;
             let key = self.string()?;
+            // A name used twice is refused: readers disagree on which value
+            // wins, so the file would mean different things to different
+            // tools. The field limit keeps this scan cheap.
+            if fields.iter().any(|(seen, _)| *seen == key) {
+                self.at = start;
+                return Err(self.error(&format!("field \"{key}\" appears twice in this object")));
+            }
+            if fields.len() == FIELDS_MAX {
+                return Err(self.error(&format!("an object may have at most {FIELDS_MAX} fields")));
+            }
             self.expect(b':', "expected `:` after the field name")?;
             fields.push((key, self.value()?));
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
-                    self.unique_names(&fields, &starts)?;
                     self.at += 1;
                     return Ok(Json::Object(fields));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
-    }
-
-    /// Refuses a field name used twice in one object: readers disagree on
-    /// which value wins, so the file means different things to different
-    /// tools. Sorting keeps this O(n log n) for any object.
-    fn unique_names(&mut self, fields: &[(String, Json)], starts: &[usize]) -> Result<(), String> {
-        let mut order: Vec<usize> = (0..fields.len()).collect();
-        order.sort_by(|a, b| fields[*a].0.cmp(&fields[*b].0).then(a.cmp(b)));
-        if let Some(pair) = order.windows(2).find(|pair| fields[pair[0]].0 == fields[pair[1]].0) {
-            self.at = starts[pair[1]];
-            return Err(self.error(&format!("field \"{}\" appears twice in this object", fields[pair[1]].0)));
-        }
-        Ok(())
     }
 
     fn array(&mut self) -> Result<Json, String> {

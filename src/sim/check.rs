@@ -2,9 +2,12 @@
 //! world's tables after every step (safety) and once the world is at rest
 //! with faults over (liveness), and names every violation it finds.
 
+use std::rc::Rc;
+
 use serde::Serialize;
 
-use super::db::{Key, RECEIVED_TABLE};
+use super::chunked::ChunkedMap;
+use super::db::{Key, Value, RECEIVED_TABLE};
 use super::message::Category;
 use super::saga::{definition, Invoke, StepStatus};
 use super::service::{Style, Svc};
@@ -37,7 +40,20 @@ pub struct Checker {
     effects: SortedMap<(u64, Svc), u32>,
     /// The commands each saga put on the broker, in order, by message id.
     saga_commands: SortedMap<SagaRef, Vec<(u64, &'static str)>>,
+    /// Tables as they were at the last look: sharing their chunks, they
+    /// cost little to keep and tell which rows changed since.
+    seen: Seen,
 }
+
+/// The tables the checker judges step by step, as it last saw them.
+#[derive(Clone, Debug, Default)]
+struct Seen {
+    orders: Option<Rows>,
+    limits: Option<Rows>,
+    reservations: Option<Rows>,
+}
+
+type Rows = ChunkedMap<Key, Rc<[Value]>>;
 
 /// Order states reached only at the end of a saga or a cancel.
 fn is_final(state: &str) -> bool {
@@ -148,6 +164,7 @@ impl Checker {
     pub fn knowing(world: &World) -> Self {
         let mut checker = Checker::new();
         checker.check_order_transitions(world, &mut Vec::new());
+        checker.check_credit(world, &mut Vec::new());
         checker
     }
 
@@ -157,7 +174,7 @@ impl Checker {
         let mut found = Vec::new();
         self.observe(step);
         self.check_order_transitions(world, &mut found);
-        check_credit(world, &mut found);
+        self.check_credit(world, &mut found);
         self.check_effects(step, &mut found);
         self.check_compensations(world, step, &mut found);
         found
@@ -260,10 +277,16 @@ impl Checker {
         }
     }
 
+    /// Judges every order whose row may have changed since the last look
+    /// (all of them the first time), and remembers the table as it is.
     fn check_order_transitions(&mut self, world: &World, found: &mut Vec<Violation>) {
         let Some(orders) = world.services.get(&Svc::OrderService) else { return };
         let table = orders.db.table("orders");
-        for (key, row) in &table.rows {
+        let rows: Vec<(&Key, &Rc<[Value]>)> = match &self.seen.orders {
+            Some(before) => table.rows.changed_since(before).collect(),
+            None => table.rows.iter().collect(),
+        };
+        for (key, row) in rows {
             let id = key.0[0].int();
             let state = table.get(row, "state").text();
             let before = self.order_states.get(&id).map(String::as_str);
@@ -277,22 +300,35 @@ impl Checker {
             }
             self.order_states.insert(id, state.to_string());
         }
+        self.seen.orders = Some(table.rows.clone());
     }
-}
 
-/// Credit is never over-reserved: reservations never exceed the limit.
-fn check_credit(world: &World, found: &mut Vec<Violation>) {
-    let Some(customers) = world.services.get(&Svc::CustomerService) else { return };
-    let limits = customers.db.table("customers");
-    let mut reserved: SortedMap<i64, i64> = SortedMap::new();
-    for row in customers.db.table("credit_reservations").rows.values() {
-        *reserved.get_or_insert_with(row[0].int(), || 0) += row[2].int();
-    }
-    for (customer, amount) in reserved {
-        let limit = limits.cell(&Key::id(customer), "credit_limit").map_or(0, |v| v.int());
-        if amount > limit {
-            found.push(violation("credit-over-reserved", format!("customer {customer} has {amount} reserved of a {limit} limit")));
+    /// Credit is never over-reserved: a customer's reservations never
+    /// exceed the limit. Only customers whose reservations or limit may
+    /// have changed since the last look are summed again.
+    fn check_credit(&mut self, world: &World, found: &mut Vec<Violation>) {
+        let Some(customers) = world.services.get(&Svc::CustomerService) else { return };
+        let (limits, reservations) = (customers.db.table("customers"), customers.db.table("credit_reservations"));
+        let touched: SortedSet<i64> = match (&self.seen.limits, &self.seen.reservations) {
+            (Some(seen_limits), Some(seen_reservations)) => limits
+                .rows
+                .changed_since(seen_limits)
+                .chain(reservations.rows.changed_since(seen_reservations))
+                .map(|(key, _)| key.0[0].int())
+                .collect(),
+            _ => reservations.rows.keys().map(|key| key.0[0].int()).collect(),
+        };
+        for customer in touched.iter() {
+            // Keys are (customer_id, order_id): one customer's rows are a range.
+            let range = reservations.rows.range(Key::id(*customer), Key::id(customer + 1));
+            let amount: i64 = range.map(|(_, row)| reservations.get(row, "amount").int()).sum();
+            let limit = limits.cell(&Key::id(*customer), "credit_limit").map_or(0, |v| v.int());
+            if amount > limit {
+                found.push(violation("credit-over-reserved", format!("customer {customer} has {amount} reserved of a {limit} limit")));
+            }
         }
+        self.seen.limits = Some(limits.rows.clone());
+        self.seen.reservations = Some(reservations.rows.clone());
     }
 }
 

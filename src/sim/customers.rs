@@ -23,7 +23,7 @@ pub fn reserved_by(db: &Database, customer: i64) -> impl Iterator<Item = (i64, i
     // Keys are (customer_id, order_id): this customer's rows are one range.
     let from = Key::new(vec![customer.into()]);
     let to = Key::new(vec![(customer + 1).into()]);
-    db.table(RESERVATIONS).rows.range(&from, &to).map(|(k, row)| (k.0[1].int(), row[2].int()))
+    db.table(RESERVATIONS).rows.range(from, to).map(|(k, row)| (k.0[1].int(), row[2].int()))
 }
 
 /// The learner creates a customer: the row and `CustomerCreatedEvent`.

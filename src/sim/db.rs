@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
+use super::chunked::ChunkedMap;
 use super::message::Message;
 use super::saga::SagaInstance;
 use super::sorted::{SortedMap, SortedSet};
@@ -116,13 +117,13 @@ impl fmt::Display for Key {
 pub struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
-    pub rows: SortedMap<Key, Rc<[Value]>>,
+    pub rows: ChunkedMap<Key, Rc<[Value]>>,
 }
 
 impl Table {
     /// An empty table.
     pub fn new(name: &'static str, columns: &'static [&'static str]) -> Self {
-        Table { name, columns, rows: SortedMap::new() }
+        Table { name, columns, rows: ChunkedMap::new() }
     }
 
     /// The value of `column` in the row with `key`, if both exist.
@@ -196,11 +197,11 @@ pub struct Database {
     /// [`SAGA_TABLE`], [`VIEW_TABLE`]), even while they are empty.
     pub typed: Vec<&'static str>,
     /// The outbox, by message id; rows stay after they are published.
-    pub outbox: SortedMap<u64, Rc<Message>>,
+    pub outbox: ChunkedMap<u64, Rc<Message>>,
     /// Ids of outbox rows the relay has not marked published yet.
     pub unpublished: SortedSet<u64>,
-    pub sagas: SortedMap<u64, SagaInstance>,
-    pub views: SortedMap<i64, CustomerView>,
+    pub sagas: ChunkedMap<u64, SagaInstance>,
+    pub views: ChunkedMap<i64, CustomerView>,
 }
 
 /// A table as text, ready to draw: what a learner sees of a database.

@@ -96,13 +96,6 @@ impl<K: Ord, V> SortedMap<K, V> {
         &mut self.entries[i].1
     }
 
-    /// The entries with keys in `from..to`, in order.
-    pub fn range(&self, from: &K, to: &K) -> impl DoubleEndedIterator<Item = (&K, &V)> {
-        let start = self.find(from).unwrap_or_else(|i| i);
-        let end = self.find(to).unwrap_or_else(|i| i).max(start);
-        self.entries[start..end].iter().map(|(k, v)| (k, v))
-    }
-
     /// Removes and returns the entries with keys `>= key`.
     pub fn split_off(&mut self, key: &K) -> Self {
         let at = self.find(key).unwrap_or_else(|i| i);
@@ -250,6 +243,11 @@ impl<K: Ord, V> MinQueue<K, V> {
         self.entries.pop()
     }
 
+    /// The smallest key, without popping it.
+    pub fn peek_key(&self) -> Option<&K> {
+        self.entries.last().map(|(k, _)| k)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -267,7 +265,6 @@ mod tests {
         }
         assert_eq!(map.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(1, "A"), (3, "c"), (5, "e")]);
         assert_eq!(map.remove(&3), Some("c"));
-        assert_eq!(map.range(&0, &5).count(), 1);
         assert_eq!(map.remove(&1), Some("A"));
         *map.get_or_insert_with(7, || "g") = "G";
         assert_eq!(map.split_off(&6).iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(7, "G")]);

@@ -101,6 +101,12 @@ pub struct World {
     pub redeliver_percent: u64,
     pub ledger: Ledger,
     queue: MinQueue<(u64, u64), Event>,
+    /// Scripted actions not yet run, by the same (time, sequence) keys as
+    /// the queue. Shared between clones: a checkpoint of a long script
+    /// copies a pointer, not every action still to come.
+    script: Rc<Vec<((u64, u64), Action)>>,
+    /// How many of `script`'s actions have run.
+    script_done: usize,
     sequence: u64,
     next_message_id: u64,
     next_call_id: u64,
@@ -127,6 +133,8 @@ impl World {
             redeliver_percent: 0,
             ledger: Ledger::default(),
             queue: MinQueue::default(),
+            script: Rc::default(),
+            script_done: 0,
             sequence: 0,
             next_message_id: 0,
             next_call_id: 0,
@@ -197,12 +205,29 @@ impl World {
 
     /// Schedules a scripted action at virtual time `at_ms`.
     pub fn schedule_action(&mut self, at_ms: u64, action: Action) {
-        self.schedule(at_ms, Event::Act(action));
+        self.sequence += 1;
+        let key = (at_ms, self.sequence);
+        let script = Rc::make_mut(&mut self.script);
+        let at = self.script_done + script[self.script_done..].partition_point(|(k, _)| *k < key);
+        script.insert(at, (key, action));
     }
 
     /// Whether nothing is left to happen without a learner's action.
     pub fn is_quiet(&self) -> bool {
-        self.queue.is_empty()
+        self.queue.is_empty() && self.script_done == self.script.len()
+    }
+
+    /// The next event due, of the queue and the script, by (time, sequence).
+    fn next_event(&mut self) -> Option<((u64, u64), Event)> {
+        let scripted = self.script.get(self.script_done).map(|(key, _)| *key);
+        match (scripted, self.queue.peek_key()) {
+            (Some(script_key), queued) if queued.is_none_or(|q| script_key < *q) => {
+                let action = self.script[self.script_done].1.clone();
+                self.script_done += 1;
+                Some((script_key, Event::Act(action)))
+            }
+            _ => self.queue.pop(),
+        }
     }
 
     // ----- running -----
@@ -210,7 +235,7 @@ impl World {
     /// Runs events until one makes a visible step; `None` once nothing is
     /// left to happen.
     pub fn step(&mut self) -> Option<Step> {
-        while let Some(((time, _), event)) = self.queue.pop() {
+        while let Some(((time, _), event)) = self.next_event() {
             debug_assert!(time >= self.now, "time never goes backwards");
             self.now = time;
             let step = match event {
