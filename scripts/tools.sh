@@ -28,6 +28,16 @@ ensure_wasm_target() {
   fi
 }
 
+ensure_lint_tools() {
+  local missing=()
+  cargo fmt --version >/dev/null 2>&1 || missing+=(rustfmt)
+  cargo clippy --version >/dev/null 2>&1 || missing+=(clippy)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} (rustup components)"
+    rustup component add "${missing[@]}"
+  fi
+}
+
 ensure_trunk() {
   if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
     say "installing trunk $TRUNK_VERSION (about 7 minutes on 2 cores)"

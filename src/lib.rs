@@ -1,13 +1,10 @@
-//! SagaScope: a deterministic simulator of microservices that keep data
-//! consistent with sagas, the transactional outbox and CQRS, and the Leptos
-//! app that draws it.
+//! SagaScope's web app: Leptos components that draw the engine's state and
+//! let a learner step through it. The engine and the lessons live in the
+//! `sagascope-engine` member crate, which depends on no web crate.
 //!
-//! - [`sim`]: the engine. Pure Rust, no DOM, no wall clock, no OS randomness.
-//! - [`scenarios`]: the lesson catalogue, read from JSON files.
-//! - [`trace`]: renders a run as text, JSON lines or a Mermaid diagram.
 //! - [`ui`]: Leptos components, a projection of the engine's state.
+//! - [`sim`], [`scenarios`]: the engine's modules, re-exported.
 
-pub mod scenarios;
-pub mod sim;
-pub mod trace;
+pub use sagascope_engine::{scenarios, sim};
+
 pub mod ui;

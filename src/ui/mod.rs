@@ -200,7 +200,7 @@ fn Header() -> impl IntoView {
             <VariantPicker/>
             <label>"Seed " <input class="seed" type="number" min="0" aria-label="Seed"
                 prop:value=move || lesson.with(|i| i.seed).to_string() on:change=pick_seed/></label>
-            <label class="file" title="Open a scenario JSON file (the format of src/scenarios/catalogue/)">"Load scenario file…"
+            <label class="file" title="Open a scenario JSON file (the format of engine/src/scenarios/catalogue/)">"Load scenario file…"
                 <input type="file" accept=".json,application/json" aria-label="Load a scenario file" on:change=move |ev| load_file(lesson, ev)/>
             </label>
             <p class="summary">{summary}</p>

@@ -1,8 +1,8 @@
 //! The catalogue as data: the required lessons exist, files read correctly, and
 //! bad files are refused with a message that says what is wrong.
 
-use sagascope::scenarios::json::{self, Json};
-use sagascope::scenarios::{self, from_json};
+use sagascope_engine::scenarios::json::{self, Json};
+use sagascope_engine::scenarios::{self, from_json};
 
 #[test]
 fn required_scenarios_exist_with_variants() {
@@ -119,7 +119,7 @@ fn files_too_large_or_not_utf8_are_refused() {
 #[test]
 fn narration_matches_message_kinds_and_step_kinds() {
     let scenario = scenarios::find("ftgo-create-order").unwrap();
-    let timeline = sagascope::sim::Timeline::new(scenario.world(scenario.variant(Some("authorization-fails")).unwrap(), 1), 1000);
+    let timeline = sagascope_engine::sim::Timeline::new(scenario.world(scenario.variant(Some("authorization-fails")).unwrap(), 1), 1000);
     let notes: Vec<&str> = timeline.steps().iter().filter_map(|s| scenario.narration_for(s)).collect();
     assert!(notes.iter().any(|n| n.contains("Compensation runs backwards")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("APPROVAL_PENDING in the same transaction")), "{notes:?}");
@@ -132,7 +132,7 @@ fn every_narration_note_is_reachable() {
     for scenario in scenarios::catalogue() {
         for note in &scenario.narration {
             let shown = scenario.variants.iter().any(|variant| {
-                let timeline = sagascope::sim::Timeline::new(scenario.world(variant, 1), 1000);
+                let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, 1), 1000);
                 timeline.steps().iter().any(|step| scenario.narration_for(step) == Some(note.text.as_str()))
             });
             assert!(shown, "{}: the note on {:?} is never shown", scenario.id, note.on);

@@ -3,11 +3,11 @@
 // Each test file compiles this module on its own and uses only some helpers.
 #![allow(dead_code)]
 
-use sagascope::scenarios::{self, Scenario};
-use sagascope::sim::check::{at_rest, Findings, Violation};
-use sagascope::sim::rng::Rng;
-use sagascope::sim::world::Person;
-use sagascope::sim::{faults, Action, Setup, Step, StepKind, Style, Svc, World};
+use sagascope_engine::scenarios::{self, Scenario};
+use sagascope_engine::sim::check::{at_rest, Findings, Violation};
+use sagascope_engine::sim::rng::Rng;
+use sagascope_engine::sim::world::Person;
+use sagascope_engine::sim::{faults, Action, Setup, Step, StepKind, Style, Svc, World};
 
 /// A compact, readable signature of a step: who received what, or what
 /// kind of step it was. Publishes are left out: they mirror commits.

@@ -5,9 +5,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use sagascope::scenarios::{self, Scenario};
-use sagascope::sim::Timeline;
-use sagascope::trace::{render, Format};
+use sagascope_engine::scenarios::{self, Scenario};
+use sagascope_engine::sim::Timeline;
+use sagascope_engine::trace::{render, Format};
 
 const USAGE: &str =
     "usage: sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]\n       sagascope-cli --list";

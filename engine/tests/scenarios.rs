@@ -4,7 +4,7 @@
 mod common;
 
 use common::{order_states, run_checked, scenario, signature};
-use sagascope::scenarios;
+use sagascope_engine::scenarios;
 
 /// Runs `id`/`variant` with seed 1 and compares the step signatures.
 fn check(id: &str, variant: &str, expected: &[&str]) {
@@ -290,8 +290,8 @@ fn queries_report_stale_fresh_and_failure() {
     }
     let s = scenario("api-composition");
     let (world, _, _) = run_checked(s.world(s.variant(Some("service-down")).unwrap(), 3), 1000);
-    let composed = world.queries.iter().find(|q| q.source == sagascope::sim::query::QuerySource::Composer).unwrap();
-    let viewed = world.queries.iter().find(|q| q.source == sagascope::sim::query::QuerySource::View).unwrap();
+    let composed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
+    let viewed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::View).unwrap();
     assert!(composed.error.is_some(), "composition should fail: {composed:?}");
     assert!(viewed.error.is_none() && !viewed.stale(), "view should answer fresh: {viewed:?}");
     let (world, _, _) = run_checked(s.world(s.variant(Some("compare")).unwrap(), 3), 1000);
@@ -302,10 +302,10 @@ fn queries_report_stale_fresh_and_failure() {
 /// FTGO's saga statuses: compensation ran in reverse for the failing pivot.
 #[test]
 fn ftgo_saga_compensates_in_reverse() {
-    use sagascope::sim::saga::StepStatus::*;
+    use sagascope_engine::sim::saga::StepStatus::*;
     let s = scenario("ftgo-create-order");
     let (world, _, _) = run_checked(s.world(s.variant(Some("authorization-fails")).unwrap(), 5), 1000);
-    let saga = &world.services[&sagascope::sim::Svc::OrderService].db.sagas[&1];
+    let saga = &world.services[&sagascope_engine::sim::Svc::OrderService].db.sagas[&1];
     assert_eq!(saga.steps, vec![Compensated, Done, Compensated, Failed, Skipped, Skipped]);
     assert_eq!(saga.compensated, vec![2, 0]);
     assert!(saga.end_state && saga.compensating);
@@ -318,18 +318,18 @@ fn ftgo_saga_compensates_in_reverse() {
 fn steps_name_the_cells_they_changed() {
     let scenario = scenario("choreography");
     let (_, steps, _) = run_checked(scenario.world(scenario.variant(Some("approved")).unwrap(), 1), 10_000);
-    let changed = |step: &sagascope::sim::Step, table: &str| -> Vec<&'static str> {
+    let changed = |step: &sagascope_engine::sim::Step, table: &str| -> Vec<&'static str> {
         step.writes.iter().filter(|w| w.table == table).flat_map(|w| w.columns.clone()).collect()
     };
     let created = &steps[0];
     assert_eq!(changed(created, "orders"), ["id", "customer_id", "order_total", "state", "rejection_reason"]);
     assert_eq!(changed(created, "outbox").len(), 6, "a new outbox row is new in every column");
-    let marked = steps.iter().find(|s| s.kind == sagascope::sim::StepKind::Publish).expect("a publish");
+    let marked = steps.iter().find(|s| s.kind == sagascope_engine::sim::StepKind::Publish).expect("a publish");
     assert_eq!(changed(marked, "outbox"), ["published"]);
     let approved = steps
         .iter()
         .rev()
-        .find(|s| s.actor == Some(sagascope::sim::Svc::OrderService) && s.kind == sagascope::sim::StepKind::Handle)
+        .find(|s| s.actor == Some(sagascope_engine::sim::Svc::OrderService) && s.kind == sagascope_engine::sim::StepKind::Handle)
         .unwrap();
     assert!(approved.text.contains("APPROVED"), "{}", approved.text);
     assert_eq!(changed(approved, "orders"), ["state"]);
@@ -339,7 +339,7 @@ fn steps_name_the_cells_they_changed() {
 /// and only when its saga completes; a compensated one changes neither.
 #[test]
 fn a_revision_takes_effect_only_when_its_saga_completes() {
-    use sagascope::sim::{db::Key, Svc};
+    use sagascope_engine::sim::{db::Key, Svc};
     let s = scenario("ftgo-revise-order");
     for (variant, total, ticket) in [("revised", 60, "AWAITING_ACCEPTANCE"), ("kitchen-preparing", 45, "PREPARING")] {
         for seed in 1..=5 {
@@ -384,8 +384,11 @@ fn a_duplicated_reply_runs_an_ended_saga_again() {
 fn a_reply_is_applied_to_the_current_step_whatever_it_answers() {
     let s = scenario("ftgo-create-order");
     let mut world = s.world(s.variant(Some("approved")).unwrap(), 1);
-    world.schedule_action(0, sagascope::sim::Action::SetIdempotence { service: sagascope::sim::Svc::OrderService, enabled: false });
-    world.schedule_action(130, sagascope::sim::Action::Duplicate { message: 2, to: Some(sagascope::sim::Svc::OrderService) });
+    world.schedule_action(
+        0,
+        sagascope_engine::sim::Action::SetIdempotence { service: sagascope_engine::sim::Svc::OrderService, enabled: false },
+    );
+    world.schedule_action(130, sagascope_engine::sim::Action::Duplicate { message: 2, to: Some(sagascope_engine::sim::Svc::OrderService) });
     let (_, steps, violations) = run_checked(world, 1000);
     let got: Vec<String> = steps.iter().filter_map(signature).collect();
     let authorize = got.iter().position(|s| s == "accounting-service<AuthorizeCommand").expect("AuthorizeCommand sent");
@@ -404,11 +407,11 @@ fn a_reply_is_applied_to_the_current_step_whatever_it_answers() {
 /// RejectOrderCommand, is never sent.
 #[test]
 fn a_failed_compensation_ends_the_saga_failed() {
-    use sagascope::sim::saga::StepStatus::*;
+    use sagascope_engine::sim::saga::StepStatus::*;
     let s = scenario("ftgo-create-order");
     for seed in 1..=5 {
         let (world, steps, _) = run_checked(s.world(s.variant(Some("compensation-fails")).unwrap(), seed), 1000);
-        let saga = &world.services[&sagascope::sim::Svc::OrderService].db.sagas[&1];
+        let saga = &world.services[&sagascope_engine::sim::Svc::OrderService].db.sagas[&1];
         assert!(saga.end_state && saga.compensating && saga.failed, "seed={seed}: {saga:?}");
         assert_eq!(saga.steps, vec![Done, Done, Failed, Failed, Skipped, Skipped], "seed={seed}");
         assert_eq!(saga.cells()[2], r#"{"currentlyExecuting":0,"compensating":false,"endState":true,"failed":true}"#);

@@ -2,14 +2,15 @@
 //! step, then every violation and every table at the end), compared with
 //! the files under `tests/golden/`. "Behaviour unchanged" is this test
 //! passing; a deliberate change rewrites the files with
-//! `UPDATE_GOLDEN=1 cargo test --test golden` and the diff shows what moved.
+//! `UPDATE_GOLDEN=1 cargo test -p sagascope-engine --test golden` and the
+//! diff shows what moved.
 
 mod common;
 
 use std::path::PathBuf;
 
 use common::run_checked;
-use sagascope::scenarios::{self, Scenario};
+use sagascope_engine::scenarios::{self, Scenario};
 use serde_json::json;
 
 /// Seeds each variant is recorded at: the scripted run and two others.
@@ -78,7 +79,7 @@ fn every_variant_matches_its_golden_trace() {
     }
     assert!(
         failures.is_empty(),
-        "traces differ from tests/golden (if the change is deliberate, run UPDATE_GOLDEN=1 cargo test --test golden \
+        "traces differ from tests/golden (if the change is deliberate, run UPDATE_GOLDEN=1 cargo test -p sagascope-engine --test golden \
          and read the diff):\n{}",
         failures.join("\n")
     );

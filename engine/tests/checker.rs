@@ -7,10 +7,10 @@ mod common;
 use std::rc::Rc;
 
 use common::{run_checked, scenario};
-use sagascope::sim::check::{at_rest, meaning, Checker, IDS};
-use sagascope::sim::db::{Key, Value, Write};
-use sagascope::sim::message::{Category, Message};
-use sagascope::sim::{Action, Step, StepKind, Svc, World};
+use sagascope_engine::sim::check::{at_rest, meaning, Checker, IDS};
+use sagascope_engine::sim::db::{Key, Value, Write};
+use sagascope_engine::sim::message::{Category, Message};
+use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
 
 /// The world at the end of a lesson variant (seed 1), which must be clean.
 fn clean(id: &str, variant: &str) -> World {

@@ -4,8 +4,8 @@
 
 use std::time::Instant;
 
-use sagascope::scenarios;
-use sagascope::sim::{faults, rng::Rng, Timeline, World};
+use sagascope_engine::scenarios;
+use sagascope_engine::sim::{faults, rng::Rng, Timeline, World};
 
 /// The sandbox scenario with `orders` random orders scheduled.
 fn sandbox_with_orders(seed: u64, orders: u64) -> World {

@@ -11,10 +11,10 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use sagascope::scenarios;
-use sagascope::sim::rng::Rng;
-use sagascope::sim::{Action, Svc, Timeline};
-use sagascope::trace::{render, Format};
+use sagascope_engine::scenarios;
+use sagascope_engine::sim::rng::Rng;
+use sagascope_engine::sim::{Action, Svc, Timeline};
+use sagascope_engine::trace::{render, Format};
 
 const CASES_DEFAULT: u64 = 20_000;
 /// Steps computed per run: enough for every scripted line to happen.
