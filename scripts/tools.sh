@@ -9,6 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+ESBUILD_VERSION="0.28.2"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -59,11 +60,11 @@ ensure_wasm_bindgen() {
   fi
 }
 
-ensure_wasm_opt() {
-  if [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then
-    say "installing wasm-opt (binaryen@$BINARYEN_VERSION from npm)"
+ensure_node_tools() {
+  if [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ] || [ ! -x "$TOOLS/node_modules/.bin/esbuild" ]; then
+    say "installing wasm-opt (binaryen@$BINARYEN_VERSION) and esbuild@$ESBUILD_VERSION from npm"
     mkdir -p "$TOOLS"
-    npm install --prefix "$TOOLS" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >&2
+    npm install --prefix "$TOOLS" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" "esbuild@$ESBUILD_VERSION" >&2
   fi
   # First on PATH, so an old system wasm-opt never breaks a release build.
   export PATH="$TOOLS/node_modules/.bin:$PATH"
@@ -81,5 +82,5 @@ ensure_build_tools() {
   ensure_wasm_target
   ensure_trunk
   ensure_wasm_bindgen
-  ensure_wasm_opt
+  ensure_node_tools
 }

@@ -418,3 +418,25 @@ fn a_failed_compensation_ends_the_saga_failed() {
         assert!(!steps.iter().any(|s| s.message.as_ref().is_some_and(|m| m.kind == "RejectOrderCommand")), "seed={seed}");
     }
 }
+
+/// The example's API gateway (`OrderHistoryHandlers.getOrderHistory`)
+/// zips `GET /customers/{id}` and `GET /orders/customer/{id}`: an unknown
+/// customer is 404 (`CustomerServiceProxy` maps 404 to empty), and the
+/// first failed call fails the whole query without waiting for the other.
+#[test]
+fn the_composer_answers_404_and_fails_on_the_first_error() {
+    let s = scenario("api-composition");
+    let (world, steps, _) = run_checked(s.world(s.variant(Some("unknown-customer")).unwrap(), 1), 1000);
+    let composed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
+    assert!(composed.not_found && composed.error.is_none(), "{composed:?}");
+    assert!(steps.iter().any(|s| s.text.contains("answers 404 Not Found")), "the composer says so");
+    for seed in 1..=5 {
+        let (world, steps, _) = run_checked(s.world(s.variant(Some("service-down")).unwrap(), seed), 1000);
+        let composed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
+        let failed_at = steps.iter().position(|s| s.text.contains("FAILED")).expect("the query fails");
+        let dropped_at = steps.iter().position(|s| s.text.contains("after query 1 had already failed; dropped"));
+        assert!(composed.error.is_some(), "seed={seed}");
+        // The other call's answer, if it came later, changed nothing.
+        assert!(dropped_at.is_none_or(|d| d > failed_at), "seed={seed}");
+    }
+}

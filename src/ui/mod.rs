@@ -215,8 +215,11 @@ fn Header() -> impl IntoView {
 fn load_file(lesson: Lesson, ev: ev::Event) {
     let Some(file) = event_target::<web_sys::HtmlInputElement>(&ev).files().and_then(|f| f.get(0)) else { return };
     let refuse = move |why: String| lesson.notice.set(Some(format!("That file cannot be loaded: {why}")));
-    if file.size() > scenarios::FILE_BYTES_MAX as f64 {
-        refuse(format!("it has {} bytes; a scenario file may have at most {}", file.size(), scenarios::FILE_BYTES_MAX));
+    // Whole bytes, formatted as an integer: formatting the f64 itself would
+    // pull Rust's float printing (about 5 KB gzip) into the download.
+    let bytes = file.size() as u64;
+    if bytes > scenarios::FILE_BYTES_MAX as u64 {
+        refuse(format!("it has {bytes} bytes; a scenario file may have at most {}", scenarios::FILE_BYTES_MAX));
         return;
     }
     let Ok(reader) = web_sys::FileReader::new() else { return };

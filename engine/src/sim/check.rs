@@ -484,7 +484,11 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
         if !consistent {
             found.push(violation(
                 "saga-inconsistent",
-                format!("order {key} is {state} but its ticket is {ticket:?} and its authorization {authorization:?}"),
+                format!(
+                    "order {key} is {state} but its ticket is {} and its authorization {}",
+                    ticket.as_deref().unwrap_or("missing"),
+                    authorization.as_deref().unwrap_or("missing")
+                ),
             ));
         }
     }

@@ -201,7 +201,8 @@ pub struct Database {
     /// Ids of outbox rows the relay has not marked published yet.
     pub unpublished: SortedSet<u64>,
     pub sagas: ChunkedMap<u64, SagaInstance>,
-    pub views: ChunkedMap<i64, CustomerView>,
+    /// Few (one per customer), each sharing its orders in chunks.
+    pub views: SortedMap<i64, CustomerView>,
 }
 
 /// A table as text, ready to draw: what a learner sees of a database.

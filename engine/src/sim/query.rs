@@ -38,6 +38,8 @@ pub struct QueryRecord {
     pub events_behind: usize,
     /// Composer calls still out.
     pub outstanding: usize,
+    /// Customer Service answered 404: the composition answers 404.
+    pub not_found: bool,
 }
 
 impl QueryRecord {

@@ -614,6 +614,7 @@ impl World {
             error: None,
             events_behind: behind,
             outstanding: 0,
+            not_found: false,
         };
         let verdict = if record.stale() {
             let events = if behind == 1 { "event" } else { "events" };
@@ -635,10 +636,10 @@ impl World {
             return self.refused(svc, "this scenario has no API composer".into());
         }
         let id = self.queries.len() as u64 + 1;
-        let targets = [
-            (Svc::CustomerService, format!("GET /customers/{customer}")),
-            (Svc::OrderService, format!("GET /orders?customerId={customer}")),
-        ];
+        // The example's API gateway serves /customers/{id}/orderhistory by
+        // zipping these two calls (OrderHistoryHandlers).
+        let targets =
+            [(Svc::CustomerService, format!("GET /customers/{customer}")), (Svc::OrderService, format!("GET /orders/customer/{customer}"))];
         let mut asked = Vec::new();
         for (target, path) in targets {
             self.next_message_id += 1;
@@ -672,8 +673,10 @@ impl World {
             error: None,
             events_behind: 0,
             outstanding: asked.len(),
+            not_found: false,
         });
-        self.note(StepKind::Query, svc, format!("{svc} starts query {id}: sends {}", asked.join(" and ")))
+        let text = format!("{svc} starts query {id}, GET /customers/{customer}/orderhistory: sends {}", asked.join(" and "));
+        self.note(StepKind::Query, svc, text)
     }
 
     fn call_arrive(&mut self, id: u64) -> Option<Step> {
@@ -683,12 +686,13 @@ impl World {
                 let target = call.target;
                 let up = self.services.get(&target).is_some_and(|s| s.up);
                 let path = call.message.header_text("path").to_string();
-                let (status, body) = if up {
-                    let (body, part) = self.answer_call(&call);
-                    call.part = Some(part);
-                    ("200 OK", body)
-                } else {
-                    ("503 Service Unavailable", String::new())
+                let (status, body) = match (up, self.answer_call(&call)) {
+                    (false, _) => ("503 Service Unavailable", String::new()),
+                    (true, None) => ("404 Not Found", String::new()),
+                    (true, Some((body, part))) => {
+                        call.part = Some(part);
+                        ("200 OK", body)
+                    }
                 };
                 self.next_message_id += 1;
                 let mut response =
@@ -702,10 +706,10 @@ impl World {
                 call.deliver_at = at;
                 self.calls.insert(id, call);
                 self.schedule(at, Event::CallArrive(id));
-                let text = if up {
-                    format!("{target} answered {path}: {body}")
-                } else {
-                    format!("{target} is down: {path} gets 503 Service Unavailable")
+                let text = match status {
+                    "200 OK" => format!("{target} answered {path}: {body}"),
+                    "404 Not Found" => format!("{target} answered {path}: 404 Not Found, no such customer"),
+                    _ => format!("{target} is down: {path} gets 503 Service Unavailable"),
                 };
                 Some(self.note_about(StepKind::Query, target, reference(&request, Some(target), false), text))
             }
@@ -714,19 +718,18 @@ impl World {
     }
 
     /// What a service returns to the composer: the body as text, and the
-    /// part of the answer it contributes, read from its own tables now.
-    fn answer_call(&self, call: &Call) -> (String, History) {
+    /// part of the answer it contributes, read from its own tables now;
+    /// `None` for a customer Customer Service does not know (404).
+    fn answer_call(&self, call: &Call) -> Option<(String, History)> {
         let customer = self.queries[(call.query - 1) as usize].customer;
         let truth = self.truth(customer).unwrap_or_else(|| History::empty(customer));
         let mut part = History::empty(customer);
         let body = match call.target {
             Svc::CustomerService => {
+                let (Some(name), Some(limit)) = (&truth.name, truth.credit_limit) else { return None };
                 part.name = truth.name.clone();
                 part.credit_limit = truth.credit_limit;
-                match (&truth.name, truth.credit_limit) {
-                    (Some(name), Some(limit)) => format!("{name}, credit limit {limit}"),
-                    _ => "no such customer".into(),
-                }
+                format!("{name}, credit limit {limit}")
             }
             _ => {
                 part.orders = truth.orders.clone();
@@ -734,41 +737,58 @@ impl World {
                 format!("[{}]", orders.join(", "))
             }
         };
-        (body, part)
+        Some((body, part))
     }
 
+    /// The composer takes one response. As the example's gateway zips its
+    /// two calls, the first error (a 503) fails the whole query at once and
+    /// a later response is dropped; a 404 from Customer Service makes the
+    /// answer 404 once both calls are back.
     fn composer_receives(&mut self, call: Call) -> Step {
         let now = self.now;
         let truth_now = self.truth(self.queries[(call.query - 1) as usize].customer);
         let target = call.target;
+        let status = call.message.kind;
         let body = call.message.text("body").to_string();
         let record = &mut self.queries[(call.query - 1) as usize];
         record.outstanding -= 1;
-        match call.part {
-            None => record.error = Some(format!("{target} is down")),
+        let reference = reference(&call.message, Some(Svc::ApiComposer), false);
+        if record.finished_ms.is_some() {
+            let text = format!("api-composer got {status} from {target} after query {} had already failed; dropped", record.id);
+            return self.note_about(StepKind::Query, Svc::ApiComposer, reference, text);
+        }
+        match (status, call.part) {
+            ("503 Service Unavailable", _) => record.error = Some(format!("{target} is down")),
+            ("404 Not Found", _) => record.not_found = true,
             // Join in memory: each service contributes its own part.
-            Some(part) if target == Svc::CustomerService => {
+            (_, Some(part)) if target == Svc::CustomerService => {
                 let answer = Rc::make_mut(&mut record.answer);
                 answer.name = part.name;
                 answer.credit_limit = part.credit_limit;
             }
-            Some(part) => Rc::make_mut(&mut record.answer).orders = part.orders,
+            (_, Some(part)) => Rc::make_mut(&mut record.answer).orders = part.orders,
+            (_, None) => {}
         }
-        let text = if record.outstanding > 0 {
+        let text = if record.outstanding > 0 && record.error.is_none() {
             let body = if body.is_empty() { String::new() } else { format!(" ({body})") };
-            format!("api-composer got {} from {target}{body}; waiting for the other call", call.message.kind)
+            format!("api-composer got {status} from {target}{body}; waiting for the other call")
         } else {
             record.finished_ms = Some(now);
             record.truth = truth_now.map(Rc::new);
             let latency = now - record.started_ms;
-            match &record.error {
-                Some(error) => {
-                    format!("api-composer: query {} FAILED after {latency} ms: {error}, so the composition has no answer", record.id)
+            match (&record.error, record.not_found) {
+                (Some(error), _) => format!(
+                    "api-composer: query {} FAILED after {latency} ms: {error}; the first error fails the whole composition, \
+                     so it answers 500 without waiting for the other call",
+                    record.id
+                ),
+                (None, true) => format!("api-composer: query {} answers 404 Not Found after {latency} ms: no such customer", record.id),
+                (None, false) => {
+                    format!("api-composer joined both answers for query {} in {latency} ms: {}", record.id, record.answer.summary())
                 }
-                None => format!("api-composer joined both answers for query {} in {latency} ms: {}", record.id, record.answer.summary()),
             }
         };
-        self.note_about(StepKind::Query, Svc::ApiComposer, reference(&call.message, Some(Svc::ApiComposer), false), text)
+        self.note_about(StepKind::Query, Svc::ApiComposer, reference, text)
     }
 
     // ----- faults -----
@@ -876,7 +896,8 @@ impl World {
                     (false, _) => "semantic lock off: a PENDING order can be cancelled while its saga runs".into(),
                 }
             }
-            business => unreachable!("{business:?} is not a fault"),
+            // Business actions are dispatched by `act` before this match.
+            _ => unreachable!("fault() is only called with a fault"),
         };
         self.note(StepKind::Fault, actor, text)
     }
