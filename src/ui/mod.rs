@@ -28,8 +28,11 @@ use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel, SagaStrip, Violat
 use sequence::Sequence;
 use state::Lesson;
 
+/// The URL hash, percent-decoded by the browser (`step=%31` is step 1); a
+/// broken escape is left as it is, and parsing then names what is wrong.
 fn location_hash() -> String {
-    window().location().hash().unwrap_or_default()
+    let raw = window().location().hash().unwrap_or_default();
+    web_sys::js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
 }
 
 /// The whole app: one lesson, or two side by side.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { serve, launch, openPage, screenshot } from './harness.js';
 
-const CATALOGUE = new URL('../../src/scenarios/catalogue/', import.meta.url);
+const CATALOGUE = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
 const scenarios = readdirSync(CATALOGUE).map((f) => JSON.parse(readFileSync(new URL(f, CATALOGUE), 'utf8')));
 
 let server;
@@ -180,6 +180,20 @@ test('the URL opens a lesson at a step; a bad URL gets a message, not a blank pa
   await withPage('#/outbox?step=abc', async (page) => {
     await page.getByRole('status').getByText('step in the URL must be a whole number').waitFor();
   });
+  // Escapes are decoded; a step too large for any run opens its end
+  // instead of wrapping around (2^32 + 2 used to open step 2).
+  await withPage('#/outb%6Fx?variant=relay-crash&step=%33', async (page) => {
+    assert.equal(await attr(page, 'data-scenario'), 'outbox');
+    assert.equal(await step(page), 3);
+  });
+  await withPage('#/outbox?variant=relay-crash&step=4294967298', async (page) => {
+    assert.equal(await step(page), Number(await attr(page, 'data-steps')));
+  });
+  // Only #/compare is the comparison.
+  await withPage('#/compareXYZ', async (page) => {
+    await page.getByRole('status').getByText('There is no lesson called "compareXYZ"').waitFor();
+    assert.equal(await page.locator('[data-testid="sagascope"]').count(), 1);
+  });
 });
 
 test('a bad scenario file gets a clear message; a good one opens', async () => {
@@ -191,6 +205,14 @@ test('a bad scenario file gets a clear message; a good one opens', async () => {
     const mine = { ...scenarios.find((s) => s.id === 'orchestration'), id: 'my-lesson', title: 'My lesson' };
     await input.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
     await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.scenario === 'my-lesson');
+    // Invalid UTF-8 is refused, as natively, not silently replaced.
+    const broken = Buffer.concat([Buffer.from('{"id": "'), Buffer.from([0xff]), Buffer.from('"}')]);
+    await input.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: broken });
+    await page.getByRole('status').getByText('the file is not UTF-8 text').waitFor();
+    // A combination the engine cannot run is refused when the file is read.
+    const mixed = { ...mine, id: 'mixed', setup: { ...mine.setup, style: 'ftgo' } };
+    await input.setInputFiles({ name: 'mixed.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mixed)) });
+    await page.getByRole('status').getByText('a ftgo scenario cannot run customer-service').waitFor();
   });
 });
 
@@ -290,7 +312,7 @@ test('paused, the page schedules no animation frame and no timer', async () => {
 test('the browser (wasm) and the native CLI produce the same trace for a seed', async () => {
   const { execFileSync } = await import('node:child_process');
   const root = new URL('../..', import.meta.url).pathname;
-  const jsonl = execFileSync('cargo', ['run', '-q', '--bin', 'sagascope-cli', '--', 'ftgo-create-order',
+  const jsonl = execFileSync('cargo', ['run', '-q', '-p', 'sagascope-engine', '--bin', 'sagascope-cli', '--', 'ftgo-create-order',
     '--variant', 'authorization-fails', '--seed', '5', '--format', 'jsonl'], { cwd: root, encoding: 'utf8' });
   const native = jsonl.trim().split('\n').map((line) => JSON.parse(line).text);
   await withPage('#/ftgo-create-order?variant=authorization-fails&seed=5', async (page) => {

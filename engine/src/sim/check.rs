@@ -49,7 +49,6 @@ pub struct Checker {
 #[derive(Clone, Debug, Default)]
 struct Seen {
     orders: Option<Rows>,
-    limits: Option<Rows>,
     reservations: Option<Rows>,
 }
 
@@ -304,19 +303,15 @@ impl Checker {
     }
 
     /// Credit is never over-reserved: a customer's reservations never
-    /// exceed the limit. Only customers whose reservations or limit may
-    /// have changed since the last look are summed again.
+    /// exceed the limit. Only customers whose reservations may have changed
+    /// since the last look are summed again (a limit is set once, when the
+    /// customer is created).
     fn check_credit(&mut self, world: &World, found: &mut Vec<Violation>) {
         let Some(customers) = world.services.get(&Svc::CustomerService) else { return };
         let (limits, reservations) = (customers.db.table("customers"), customers.db.table("credit_reservations"));
-        let touched: SortedSet<i64> = match (&self.seen.limits, &self.seen.reservations) {
-            (Some(seen_limits), Some(seen_reservations)) => limits
-                .rows
-                .changed_since(seen_limits)
-                .chain(reservations.rows.changed_since(seen_reservations))
-                .map(|(key, _)| key.0[0].int())
-                .collect(),
-            _ => reservations.rows.keys().map(|key| key.0[0].int()).collect(),
+        let touched: SortedSet<i64> = match &self.seen.reservations {
+            Some(seen) => reservations.rows.changed_since(seen).map(|(key, _)| key.0[0].int()).collect(),
+            None => reservations.rows.keys().map(|key| key.0[0].int()).collect(),
         };
         for customer in touched.iter() {
             // Keys are (customer_id, order_id): one customer's rows are a range.
@@ -327,7 +322,6 @@ impl Checker {
                 found.push(violation("credit-over-reserved", format!("customer {customer} has {amount} reserved of a {limit} limit")));
             }
         }
-        self.seen.limits = Some(limits.rows.clone());
         self.seen.reservations = Some(reservations.rows.clone());
     }
 }

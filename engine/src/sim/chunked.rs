@@ -193,14 +193,6 @@ impl<K: Ord + Clone, V: Clone> ChunkedMap<K, V> {
         Some(value)
     }
 
-    /// The value at `key`, inserting `make()` first if there is none.
-    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
-        if !self.contains_key(&key) {
-            self.insert(key.clone(), make());
-        }
-        self.get_mut(&key).expect("just inserted")
-    }
-
     /// The entries with keys in `from..to`, in order, found without
     /// reading the entries before them.
     pub fn range(&self, from: K, to: K) -> impl Iterator<Item = (&K, &V)> {
