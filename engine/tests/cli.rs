@@ -31,7 +31,7 @@ fn mermaid_draws_arrows_between_lifelines() {
     assert!(out.starts_with("sequenceDiagram\n"));
     assert!(out.contains("participant kitchen_service as Kitchen Service"));
     assert!(out.contains("order_service->>kitchen_service: CancelCreateTicket"), "{out}");
-    assert!(out.contains("accounting_service-)order_service: Failure"), "{out}");
+    assert!(out.contains("accounting_service-)order_service: AccountDisabledReply"), "{out}");
 }
 
 #[test]

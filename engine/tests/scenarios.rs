@@ -112,7 +112,7 @@ fn ftgo_traces() {
     check("ftgo-cancel-order", "kitchen-preparing", &[&approved_order[..], &undone[..]].concat());
     // Compensation in reverse: the ticket (step 3) first, then the order (step 1).
     let compensated = [
-        "order-service<Failure",
+        "order-service<AccountDisabledReply",
         "kitchen-service<CancelCreateTicket",
         "order-service<Success",
         "order-service<RejectOrderCommand",
@@ -413,7 +413,7 @@ fn a_failed_compensation_ends_the_saga_failed() {
         let (world, steps, _) = run_checked(s.world(s.variant(Some("compensation-fails")).unwrap(), seed), 1000);
         let saga = &world.services[&sagascope_engine::sim::Svc::OrderService].db.sagas[&1];
         assert!(saga.end_state && saga.compensating && saga.failed, "seed={seed}: {saga:?}");
-        assert_eq!(saga.steps, vec![Done, Done, Failed, Failed, Skipped, Skipped], "seed={seed}");
+        assert_eq!(saga.steps, vec![Done, Done, CompensationFailed, Failed, Skipped, Skipped], "seed={seed}");
         assert_eq!(saga.cells()[2], r#"{"currentlyExecuting":0,"compensating":false,"endState":true,"failed":true}"#);
         assert!(!steps.iter().any(|s| s.message.as_ref().is_some_and(|m| m.kind == "RejectOrderCommand")), "seed={seed}");
     }

@@ -172,7 +172,7 @@ pub fn SagaPanel() -> impl IntoView {
                         <td>{n + 1}</td>
                         <td><span inner_html=describe(Some(def.forward))/>{role.map(|r| view! { <span class=format!("role {r}")>{r}</span> })}</td>
                         <td inner_html=describe(def.compensation)/>
-                        <td class="step-status">{status}</td>
+                        <td class="step-status">{saga.steps[n].label()}</td>
                     </tr>
                 }
             });

@@ -375,7 +375,7 @@ pub fn at_rest(world: &World) -> Vec<Violation> {
             if !saga.end_state {
                 found.push(violation("saga-not-ended", format!("{name} {} is still at step {}", saga.saga_id, saga.current + 1)));
             } else if saga.failed {
-                let step = saga.steps.iter().position(|s| *s == StepStatus::Failed).map_or(0, |i| i + 1);
+                let step = saga.steps.iter().position(|s| *s == StepStatus::CompensationFailed).map_or(0, |i| i + 1);
                 found.push(violation(
                     "saga-failed",
                     format!("{name} {} ended FAILED: the compensation of step {step} failed, and no earlier step was undone", saga.saga_id),

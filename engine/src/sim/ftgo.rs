@@ -116,9 +116,12 @@ pub fn accounting(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         "AuthorizeCommand" => {
             let card = db.table("accounts").cell(&Key::id(consumer), "card_status").map(|v| v.text().to_string());
             if card.as_deref() != Some("VALID") {
+                // FTGO's only declared authorization failure: the command
+                // handler catches AccountDisabledException and replies
+                // withFailure(new AccountDisabledReply()).
                 let why = card.map_or("no account".to_string(), |status| format!("card {status}"));
-                let text = format!("authorization for order {order} failed ({why})");
-                return Ok(Done::replying(Tx::default(), ctx.reply(command, "Failure", false), text));
+                let text = format!("authorization for order {order} failed ({why}): the account cannot pay");
+                return Ok(Done::replying(Tx::default(), ctx.reply(command, "AccountDisabledReply", false), text));
             }
             ("AUTHORIZED", format!("card of consumer {consumer} authorized for {total}"))
         }

@@ -164,10 +164,22 @@ pub enum StepStatus {
     Failed,
     Compensating,
     Compensated,
+    /// Its compensation failed: the saga ended FAILED here.
+    #[serde(rename = "compensation-failed")]
+    CompensationFailed,
     Skipped,
 }
 
 impl StepStatus {
+    /// What the saga panel prints: the name, but "undo failed" for the
+    /// long `compensation-failed`, which would not fit its column.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepStatus::CompensationFailed => "undo failed",
+            other => other.name(),
+        }
+    }
+
     /// The name used in `data-step-status`.
     pub fn name(self) -> &'static str {
         match self {
@@ -177,6 +189,7 @@ impl StepStatus {
             StepStatus::Failed => "failed",
             StepStatus::Compensating => "compensating",
             StepStatus::Compensated => "compensated",
+            StepStatus::CompensationFailed => "compensation-failed",
             StepStatus::Skipped => "skipped",
         }
     }
@@ -466,7 +479,7 @@ pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, St
             _ => {}
         }
     } else if saga.compensating {
-        saga.steps[index] = StepStatus::Failed;
+        saga.steps[index] = StepStatus::CompensationFailed;
         saga.skip_pending();
         saga.end_state = true;
         saga.failed = true;
