@@ -10,6 +10,7 @@ use common::{run_checked, scenario};
 use sagascope_engine::sim::check::{at_rest, meaning, Checker, IDS};
 use sagascope_engine::sim::db::{Key, Value, Write};
 use sagascope_engine::sim::message::{Category, Message};
+use sagascope_engine::sim::step::Written;
 use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
 
 /// The world at the end of a lesson variant (seed 1), which must be clean.
@@ -21,16 +22,28 @@ fn clean(id: &str, variant: &str) -> World {
     world
 }
 
-/// A step that shows the checker nothing about messages.
+/// A step that shows the checker nothing: no message, no row written.
 fn quiet_step(world: &World) -> Step {
-    Step { time_ms: world.now, kind: StepKind::Fault, actor: None, message: None, sent: vec![], writes: vec![], text: String::new() }
+    quiet_step_at(world.now)
 }
 
-/// The ids a checker that knew `before` reports on seeing `after`.
-fn transition_ids(before: &World, after: &World) -> Vec<&'static str> {
+fn quiet_step_at(time_ms: u64) -> Step {
+    Step { time_ms, kind: StepKind::Fault, actor: None, message: None, sent: vec![], writes: vec![], text: String::new() }
+}
+
+/// A step in which `svc` wrote the row `key` of `table`: what tells the
+/// checker which rows to read again.
+fn wrote(svc: Svc, table: &'static str, key: Key) -> Step {
+    let write = Written { table, key, columns: vec![] };
+    Step { actor: Some(svc), kind: StepKind::Commit, writes: vec![write], ..quiet_step_at(0) }
+}
+
+/// The ids a checker that knew `before` reports on seeing `after`, reached
+/// by `step`.
+fn transition_ids(before: &World, after: &World, step: &Step) -> Vec<&'static str> {
     let mut checker = Checker::knowing(before);
     assert_eq!(checker.after_step(before, &quiet_step(before)), vec![], "the world before must be clean");
-    checker.after_step(after, &quiet_step(after)).iter().map(|v| v.id).collect()
+    checker.after_step(after, step).iter().map(|v| v.id).collect()
 }
 
 fn rest_ids(world: &World) -> Vec<&'static str> {
@@ -40,8 +53,7 @@ fn rest_ids(world: &World) -> Vec<&'static str> {
 }
 
 /// Puts a row into `svc`'s table, replacing the row with the same key.
-fn put(world: &mut World, svc: Svc, table: &'static str, row: Vec<Value>) {
-    let key = Key::new(vec![row[0].clone()]);
+fn put(world: &mut World, svc: Svc, table: &'static str, key: Key, row: Vec<Value>) {
     world.services.get_mut(&svc).expect("service").db.apply(Write::Put { table, key, row });
 }
 
@@ -81,8 +93,10 @@ fn publishes(step: &Step, kind: &str) -> bool {
 fn credit_over_reserved() {
     let before = clean("choreography", "approved");
     let mut after = before.clone();
-    put(&mut after, Svc::CustomerService, "credit_reservations", vec![1.into(), 1.into(), 10_000.into()]);
-    assert_eq!(transition_ids(&before, &after), ["credit-over-reserved"]);
+    let key = Key::new(vec![1.into(), 1.into()]);
+    put(&mut after, Svc::CustomerService, "credit_reservations", key.clone(), vec![1.into(), 1.into(), 10_000.into()]);
+    let step = wrote(Svc::CustomerService, "credit_reservations", key);
+    assert_eq!(transition_ids(&before, &after, &step), ["credit-over-reserved"]);
 }
 
 #[test]
@@ -141,7 +155,7 @@ fn lost_update() {
     let before = clean("choreography", "rejected");
     let mut after = before.clone();
     set(&mut after, Svc::OrderService, "orders", 1, "state", "APPROVED".into());
-    assert_eq!(transition_ids(&before, &after), ["lost-update"]);
+    assert_eq!(transition_ids(&before, &after, &wrote(Svc::OrderService, "orders", Key::id(1))), ["lost-update"]);
 }
 
 #[test]
@@ -149,7 +163,7 @@ fn illegal_transition() {
     let before = clean("choreography", "approved");
     let mut after = before.clone();
     set(&mut after, Svc::OrderService, "orders", 1, "state", "PENDING".into());
-    assert_eq!(transition_ids(&before, &after), ["illegal-transition"]);
+    assert_eq!(transition_ids(&before, &after, &wrote(Svc::OrderService, "orders", Key::id(1))), ["illegal-transition"]);
 }
 
 #[test]

@@ -141,7 +141,7 @@ fn shown_saga(timeline: &Timeline) -> Option<&SagaInstance> {
     let sagas = &timeline.world().services.get(&Svc::OrderService)?.db.sagas;
     let written = timeline.current().and_then(|step| step.writes.iter().find(|w| w.table == SAGA_TABLE));
     written
-        .and_then(|w| sagas.get(&w.key.parse().ok()?))
+        .and_then(|w| sagas.get(&(w.key.first_int() as u64)))
         .or_else(|| sagas.values().rev().find(|s| !s.end_state))
         .or_else(|| sagas.values().next_back())
 }

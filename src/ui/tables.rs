@@ -74,7 +74,7 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
     let hidden = total.saturating_sub(limit);
     let state_column = table.columns.iter().position(|c| *c == "state").filter(|_| name == "orders");
     let rows = table.rows.into_iter().skip(hidden).map(|(key, cells)| {
-        let write = written.iter().find(|w| w.table == name && w.key == key);
+        let write = written.iter().find(|w| w.table == name && w.key.to_string() == key);
         let order_state = state_column.map(|i| cells[i].clone());
         let cells: Vec<(String, bool)> =
             shown.iter().map(|i| (cells[*i].clone(), write.is_some_and(|w| w.columns.contains(&table.columns[*i])))).collect();

@@ -21,9 +21,8 @@ pub fn available_credit(db: &Database, customer: i64) -> Option<(String, i64, i6
 /// The (order id, amount) of each reservation `customer` holds.
 pub fn reserved_by(db: &Database, customer: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
     // Keys are (customer_id, order_id): this customer's rows are one range.
-    let from = Key::new(vec![customer.into()]);
-    let to = Key::new(vec![(customer + 1).into()]);
-    db.table(RESERVATIONS).rows.range(from, to).map(|(k, row)| (k.0[1].int(), row[2].int()))
+    let (from, to) = (Key::id(customer), Key::id(customer + 1));
+    db.table(RESERVATIONS).rows.range(&from, &to).map(|(k, row)| (k.0[1].int(), row[2].int()))
 }
 
 /// The learner creates a customer: the row and `CustomerCreatedEvent`.

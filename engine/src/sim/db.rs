@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use super::chunked::ChunkedMap;
 use super::message::Message;
 use super::saga::SagaInstance;
 use super::sorted::{SortedMap, SortedSet};
@@ -98,6 +97,17 @@ impl Key {
     pub fn id(id: i64) -> Self {
         Key::new(vec![Value::Int(id)])
     }
+
+    /// The key of an outbox row: its message id.
+    pub fn message(id: u64) -> Self {
+        Key::new(vec![Value::Message(id)])
+    }
+
+    /// The first cell as an integer: the id of a single-integer key, the
+    /// customer of `credit_reservations(customer_id, order_id)`.
+    pub fn first_int(&self) -> i64 {
+        self.0.first().map_or(0, Value::int)
+    }
 }
 
 impl fmt::Display for Key {
@@ -117,13 +127,13 @@ impl fmt::Display for Key {
 pub struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
-    pub rows: ChunkedMap<Key, Rc<[Value]>>,
+    pub rows: SortedMap<Key, Rc<[Value]>>,
 }
 
 impl Table {
     /// An empty table.
     pub fn new(name: &'static str, columns: &'static [&'static str]) -> Self {
-        Table { name, columns, rows: ChunkedMap::new() }
+        Table { name, columns, rows: SortedMap::new() }
     }
 
     /// The value of `column` in the row with `key`, if both exist.
@@ -197,11 +207,10 @@ pub struct Database {
     /// [`SAGA_TABLE`], [`VIEW_TABLE`]), even while they are empty.
     pub typed: Vec<&'static str>,
     /// The outbox, by message id; rows stay after they are published.
-    pub outbox: ChunkedMap<u64, Rc<Message>>,
+    pub outbox: SortedMap<u64, Rc<Message>>,
     /// Ids of outbox rows the relay has not marked published yet.
     pub unpublished: SortedSet<u64>,
-    pub sagas: ChunkedMap<u64, SagaInstance>,
-    /// Few (one per customer), each sharing its orders in chunks.
+    pub sagas: SortedMap<u64, SagaInstance>,
     pub views: SortedMap<i64, CustomerView>,
 }
 

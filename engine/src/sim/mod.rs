@@ -5,7 +5,6 @@
 pub mod action;
 pub mod broker;
 pub mod check;
-pub mod chunked;
 pub mod customers;
 pub mod db;
 pub mod faults;

@@ -96,6 +96,13 @@ impl<K: Ord, V> SortedMap<K, V> {
         &mut self.entries[i].1
     }
 
+    /// The entries with keys in `from..to`, in order, found by binary search.
+    pub fn range(&self, from: &K, to: &K) -> impl DoubleEndedIterator<Item = (&K, &V)> {
+        let start = self.find(from).unwrap_or_else(|i| i);
+        let end = self.find(to).unwrap_or_else(|i| i).max(start);
+        self.entries[start..end].iter().map(|(k, v)| (k, v))
+    }
+
     /// Removes and returns the entries with keys `>= key`.
     pub fn split_off(&mut self, key: &K) -> Self {
         let at = self.find(key).unwrap_or_else(|i| i);
@@ -265,6 +272,7 @@ mod tests {
         }
         assert_eq!(map.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(1, "A"), (3, "c"), (5, "e")]);
         assert_eq!(map.remove(&3), Some("c"));
+        assert_eq!(map.range(&0, &5).count(), 1);
         assert_eq!(map.remove(&1), Some("A"));
         *map.get_or_insert_with(7, || "g") = "G";
         assert_eq!(map.split_off(&6).iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(7, "G")]);

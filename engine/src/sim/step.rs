@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::db::Key;
 use super::message::Category;
 use super::saga::SagaType;
 use super::service::Svc;
@@ -70,8 +71,14 @@ pub struct SagaRef {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Written {
     pub table: &'static str,
-    pub key: String,
+    /// The row's primary key, written out as the tables show it (`1`, `m3`).
+    #[serde(serialize_with = "as_text")]
+    pub key: Key,
     pub columns: Vec<&'static str>,
+}
+
+fn as_text<S: serde::Serializer>(key: &Key, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(key)
 }
 
 /// One step of the trace.

@@ -9,14 +9,22 @@ use super::sorted::SortedMap;
 use super::step::Step;
 use super::world::World;
 
-/// Steps between checkpoints: a seek replays at most this many.
-pub const CHECKPOINT_INTERVAL: usize = 64;
+/// Steps between checkpoints at first: a seek replays at most this many.
+const CHECKPOINT_INTERVAL: usize = 64;
+/// Most checkpoints kept. A longer run keeps every other one and doubles
+/// the interval, so memory grows with the world, not with the world times
+/// the run's length (a seek in a 40,000-step run replays up to 1,024 steps,
+/// about a millisecond).
+const CHECKPOINTS_MAX: usize = 64;
 
 /// A run that can be replayed to any step.
 #[derive(Clone, Debug)]
 pub struct Timeline {
-    /// `checkpoints[k]` is the world after `k * CHECKPOINT_INTERVAL` steps.
+    /// `checkpoints[k]` is the world after `k * interval` steps.
     checkpoints: Vec<World>,
+    /// Steps between checkpoints: CHECKPOINT_INTERVAL, doubled each time
+    /// the checkpoints are thinned.
+    interval: usize,
     /// Every step known so far.
     steps: Vec<Step>,
     /// Steps that a learner's action made, by index.
@@ -39,6 +47,7 @@ impl Timeline {
     pub fn new(world: World, limit: usize) -> Self {
         let mut timeline = Timeline {
             checkpoints: vec![world.clone()],
+            interval: CHECKPOINT_INTERVAL,
             steps: Vec::new(),
             acts: SortedMap::new(),
             world,
@@ -115,11 +124,11 @@ impl Timeline {
     /// Puts the world at step `target` (clamped to the known steps).
     pub fn seek(&mut self, target: usize) {
         let target = target.min(self.steps.len());
-        let nearest = target / CHECKPOINT_INTERVAL;
-        let replay_from_here = target >= self.cursor && target - self.cursor <= CHECKPOINT_INTERVAL;
+        let nearest = target / self.interval;
+        let replay_from_here = target >= self.cursor && target - self.cursor <= self.interval;
         if !replay_from_here {
             self.world = self.checkpoints[nearest].clone();
-            self.cursor = nearest * CHECKPOINT_INTERVAL;
+            self.cursor = nearest * self.interval;
         }
         while self.cursor < target {
             let step = self.replay_one();
@@ -160,7 +169,7 @@ impl Timeline {
         self.findings.rewind(&self.steps[..at], &self.world);
         self.dropped = self.steps.split_off(at);
         self.acts.split_off(&at);
-        self.checkpoints.truncate(at / CHECKPOINT_INTERVAL + 1);
+        self.checkpoints.truncate(at / self.interval + 1);
         let step = self.world.act(action.clone());
         self.acts.insert(at, action);
         self.findings.after_step(at + 1, &self.world, &step);
@@ -168,6 +177,17 @@ impl Timeline {
         self.cursor += 1;
         self.compute_ahead();
         &self.steps[at]
+    }
+
+    /// Keeps every other checkpoint (those at multiples of twice the
+    /// interval) and doubles the interval.
+    fn thin_checkpoints(&mut self) {
+        let mut index = 0;
+        self.checkpoints.retain(|_| {
+            index += 1;
+            index % 2 == 1
+        });
+        self.interval *= 2;
     }
 
     /// Runs a copy of the world from the last known step until it is quiet
@@ -184,8 +204,11 @@ impl Timeline {
         }
         while self.steps.len() < self.limit {
             let index = self.steps.len();
-            if index.is_multiple_of(CHECKPOINT_INTERVAL) && self.checkpoints.len() == index / CHECKPOINT_INTERVAL {
+            if index.is_multiple_of(self.interval) && self.checkpoints.len() == index / self.interval {
                 self.checkpoints.push(world.clone());
+                if self.checkpoints.len() > CHECKPOINTS_MAX {
+                    self.thin_checkpoints();
+                }
             }
             match world.step() {
                 Some(step) => {

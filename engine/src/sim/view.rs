@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use super::chunked::ChunkedMap;
 use super::db::{Database, Write};
 use super::handler::{Done, Outcome, Tx};
 use super::message::Message;
@@ -27,9 +26,7 @@ pub struct CustomerView {
     pub id: i64,
     pub name: Option<Rc<str>>,
     pub credit_limit: Option<i64>,
-    /// Shared in chunks, like a table: a document grows with every order
-    /// of its customer and is copied whenever one of them changes.
-    pub orders: ChunkedMap<i64, ViewOrder>,
+    pub orders: SortedMap<i64, ViewOrder>,
 }
 
 /// What a query returns, and what the truth looks like, without the
@@ -70,7 +67,7 @@ impl CustomerView {
 
     /// A document with nothing in it yet.
     pub fn empty(id: i64) -> Self {
-        CustomerView { id, name: None, credit_limit: None, orders: ChunkedMap::new() }
+        CustomerView { id, name: None, credit_limit: None, orders: SortedMap::new() }
     }
 
     /// Whether nothing has been written to it yet.

@@ -327,7 +327,6 @@ impl World {
         let mut touched: Vec<Written> = Vec::new();
         for write in writes {
             let (table, key) = write.target();
-            let key = key.to_string();
             let changed = service.db.apply(write);
             match touched.iter_mut().find(|w| w.table == table && w.key == key) {
                 Some(row) => {
@@ -345,7 +344,7 @@ impl World {
         let mut wrote_outbox = false;
         for message in messages {
             if service.outbox_enabled {
-                touched.push(Written { table: OUTBOX_TABLE, key: message.id_text(), columns: OUTBOX_COLUMNS.to_vec() });
+                touched.push(Written { table: OUTBOX_TABLE, key: Key::message(message.id), columns: OUTBOX_COLUMNS.to_vec() });
                 service.db.add_to_outbox(message);
                 wrote_outbox = true;
             } else {
@@ -401,7 +400,7 @@ impl World {
         if more {
             service.relay.poll_scheduled = true;
         }
-        let marked = Written { table: OUTBOX_TABLE, key: message.id_text(), columns: vec!["published"] };
+        let marked = Written { table: OUTBOX_TABLE, key: Key::message(message.id), columns: vec!["published"] };
         let writes = if crash { vec![] } else { vec![marked] };
         let reference = self.publish(&message);
         if more {
