@@ -283,9 +283,9 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
     };
     view! {
         <g class="tokens">
-            <For each=flights key=|(f, behind, total)| (f.key.clone(), f.deliver_at, f.waiting, *behind, *total) let((flight, behind, total))>
+            <For each=flights key=|(f, behind, total)| (f.key, f.deliver_at, f.waiting, *behind, *total) let((flight, behind, total))>
                 {
-                    let key = flight.key.clone();
+                    let key = flight.key;
                     let class = match flight.category {
                         Category::Event => "token event",
                         Category::Command => "token command",
@@ -318,18 +318,15 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                         }
                     };
                     let aria = format!("Inspect {label}");
-                    let select = {
-                        let key = key.clone();
-                        move |_| lesson.selected.set(Some(Selection::Message(key.clone())))
-                    };
+                    let select = move |_| lesson.selected.set(Some(Selection::Message(key)));
                     let select_by_key = move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" {
-                            lesson.selected.set(Some(Selection::Message(key.clone())));
+                            lesson.selected.set(Some(Selection::Message(key)));
                         }
                     };
                     view! {
                         <g class=class class:duplicate=flight.duplicate class:waiting=flight.waiting transform=position
-                            data-message=format!("m{}", flight.message_id) data-delivery=flight.key.clone()
+                            data-message=format!("m{}", flight.message_id) data-delivery=flight.key.to_string()
                             data-kind=flight.kind data-from=flight.from.id() data-to=flight.to.id()
                             on:click=select on:keydown=select_by_key role="button" tabindex="0" aria-label=aria>
                             {shape}

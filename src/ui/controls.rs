@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::sim::db::Key;
 use crate::sim::{Action, Svc};
 
 use super::state::Lesson;
@@ -125,10 +124,7 @@ fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
 /// The state of the chosen order's ticket in Kitchen Service ("" if none).
 fn ticket_state(lesson: Lesson, order: &str) -> String {
     let Ok(order) = order.parse() else { return String::new() };
-    lesson.with(|i| {
-        let kitchen = i.timeline.world().services.get(&Svc::KitchenService);
-        kitchen.and_then(|s| s.db.table("tickets").cell(&Key::id(order), "state").map(|v| v.text().to_string())).unwrap_or_default()
-    })
+    lesson.with(|i| i.timeline.world().ticket_state(order).unwrap_or_default().to_string())
 }
 
 /// A labelled select over (value, label) options, bound to a text signal.

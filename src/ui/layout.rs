@@ -171,7 +171,7 @@ mod tests {
 
     fn flight(from: Svc, to: Svc, sent_at: u64, deliver_at: u64, waiting: bool) -> Flight {
         Flight {
-            key: "d1".into(),
+            key: crate::sim::world::FlightKey::Delivery(1),
             message_id: 1,
             kind: "OrderCreatedEvent",
             category: Category::Event,

@@ -304,14 +304,7 @@ pub fn Inspector() -> impl IntoView {
             }
             Selection::Message(key) => {
                 let flight = lesson.with(|i| i.timeline.world().flights().into_iter().find(|f| f.key == key));
-                let message = lesson.with(|i| {
-                    let w = i.timeline.world();
-                    w.broker
-                        .in_flight()
-                        .find(|d| format!("d{}", d.id) == key)
-                        .map(|d| (*d.message).clone())
-                        .or_else(|| w.calls.values().find(|c| key.starts_with(&format!("c{}", c.id))).map(|c| c.message.clone()))
-                });
+                let message = lesson.with(|i| i.timeline.world().flight_message(key).cloned());
                 match (flight, message) {
                     (Some(flight), Some(message)) => {
                         let id = message.id;

@@ -20,8 +20,8 @@ const STEPS_PER_FRAME_MAX: usize = 20;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Selection {
     Service(crate::sim::Svc),
-    /// A message in flight, by its flight key.
-    Message(String),
+    /// A message in flight.
+    Message(crate::sim::world::FlightKey),
 }
 
 /// Everything about the open lesson.

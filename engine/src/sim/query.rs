@@ -55,7 +55,7 @@ impl QueryRecord {
 }
 
 /// Whether a call is on its way out or back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Leg {
     Request,

@@ -64,11 +64,31 @@ pub struct Ledger {
     pub lost: Vec<(Svc, &'static str, u64)>,
 }
 
+/// Which message is moving: one broker delivery (its delivery id, unique
+/// per copy) or one leg of an API composer's call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FlightKey {
+    Delivery(u64),
+    Call(u64, Leg),
+}
+
+/// Written `d12`, `c3q` or `c3r`: the page's `data-delivery` attribute.
+impl std::fmt::Display for FlightKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlightKey::Delivery(id) => write!(f, "d{id}"),
+            FlightKey::Call(id, Leg::Request) => write!(f, "c{id}q"),
+            FlightKey::Call(id, Leg::Response) => write!(f, "c{id}r"),
+        }
+    }
+}
+
 /// A message moving on screen: a broker delivery or an HTTP call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Flight {
     /// Unique per copy (a broker delivery or a call leg).
-    pub key: String,
+    #[serde(serialize_with = "as_text")]
+    pub key: FlightKey,
     pub message_id: u64,
     pub kind: &'static str,
     pub category: Category,
@@ -959,10 +979,25 @@ impl World {
         self.broker.in_flight_count() + self.calls.len()
     }
 
+    /// FTGO: the state of order `order`'s ticket in Kitchen Service, if it
+    /// has one (what the restaurant's buttons offer depends on it).
+    pub fn ticket_state(&self, order: i64) -> Option<&str> {
+        let kitchen = self.services.get(&Svc::KitchenService)?;
+        kitchen.db.tables.get("tickets")?.cell(&Key::id(order), "state").map(Value::text)
+    }
+
+    /// The message a flight carries, while it is still moving.
+    pub fn flight_message(&self, key: FlightKey) -> Option<&Message> {
+        match key {
+            FlightKey::Delivery(id) => self.broker.in_flight().find(|d| d.id == id).map(|d| &*d.message),
+            FlightKey::Call(id, leg) => self.calls.get(&id).filter(|c| c.leg == leg).map(|c| &c.message),
+        }
+    }
+
     /// Every message moving right now: broker deliveries and HTTP calls.
     pub fn flights(&self) -> Vec<Flight> {
         let deliveries = self.broker.in_flight().map(|d| Flight {
-            key: format!("d{}", d.id),
+            key: FlightKey::Delivery(d.id),
             message_id: d.message.id,
             kind: d.message.kind,
             category: d.message.category,
@@ -976,7 +1011,7 @@ impl World {
             waiting: d.waiting || !self.can_deliver(d.message.channel, d.to),
         });
         let calls = self.calls.values().map(|c| Flight {
-            key: format!("c{}{}", c.id, if c.leg == Leg::Request { "q" } else { "r" }),
+            key: FlightKey::Call(c.id, c.leg),
             message_id: c.message.id,
             kind: c.message.kind,
             category: c.message.category,
@@ -990,6 +1025,10 @@ impl World {
         });
         deliveries.chain(calls).collect()
     }
+}
+
+fn as_text<S: serde::Serializer>(key: &FlightKey, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(key)
 }
 
 /// Whether a saga step involves `svc` as a participant.
