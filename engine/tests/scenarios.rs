@@ -440,3 +440,39 @@ fn the_composer_answers_404_and_fails_on_the_first_error() {
         assert!(dropped_at.is_none_or(|d| d > failed_at), "seed={seed}");
     }
 }
+
+/// A command handler's exception becomes a `Failure` reply: Eventuate's
+/// `CommandDispatcher.handleException` replies `new Failure()` when no
+/// `@CommandExceptionHandler` matches (eventuate-tram-core). The saga
+/// compensates as for any failure.
+#[test]
+fn a_throwing_command_handler_replies_failure() {
+    check(
+        "orchestration",
+        "command-handler-throws",
+        &["fault@customer-service", "order-service commits", "customer-service<ReserveCreditCommand", "order-service<Failure"],
+    );
+}
+
+/// An event handler's exception stops its consumer with the offset
+/// uncommitted (eventuate-messaging-kafka): nothing commits, not even
+/// `received_messages`, the message stays first in line, and after a
+/// restart it comes again, first.
+#[test]
+fn a_throwing_event_handler_stops_its_consumer_until_a_restart() {
+    let s = scenario("choreography");
+    for seed in 1..=5 {
+        let mut timeline = sagascope_engine::sim::Timeline::new(s.world(s.variant(Some("poison-message")).unwrap(), seed), 1000);
+        let steps = timeline.steps().to_vec();
+        let threw = steps.iter().position(|s| s.text.contains("threw")).expect("the handler throws");
+        assert!(steps[threw].writes.is_empty() && steps[threw].sent.is_empty(), "seed={seed}: nothing commits");
+        let restart = steps.iter().position(|s| s.text.contains("restarted")).expect("a restart");
+        // Between the error and the restart, Customer Service handles nothing.
+        assert!(steps[threw + 1..restart].iter().all(|s| s.kind != sagascope_engine::sim::StepKind::Handle), "seed={seed}");
+        let again = &steps[restart + 1];
+        assert_eq!(again.message.as_ref().map(|m| (m.id, m.kind)), Some((1, "OrderCreatedEvent")), "seed={seed}: m1 first");
+        // While it waits, the message is still in the broker.
+        timeline.seek(threw + 1);
+        assert_eq!(timeline.world().broker.in_flight_count(), 1, "seed={seed}");
+    }
+}

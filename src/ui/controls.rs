@@ -248,6 +248,9 @@ pub fn Actions() -> impl IntoView {
                 <ServiceToggle svc=chosen is_on=|s| s.idempotent
                     make=|service, enabled| Action::SetIdempotence { service, enabled }
                     labels=("Stop checking received_messages", "Check received_messages")/>
+                <ServiceToggle svc=chosen is_on=|s| !s.handler_bug
+                    make=|service, healthy| Action::SetHandlerBug { service, enabled: !healthy }
+                    labels=("Put a bug in its handlers", "Fix its handlers")/>
                 <ServiceToggle svc=chosen is_on=|s| s.connected
                     make=|service, enabled| if enabled { Action::Reconnect { service } } else { Action::Disconnect { service } }
                     labels=("Cut it off the broker", "Reconnect it")/>

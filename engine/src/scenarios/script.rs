@@ -17,7 +17,7 @@ pub struct Scripted {
 }
 
 /// Every verb and the fields it takes (all required but `to`).
-const VERBS: [(&str, &[&str]); 20] = [
+const VERBS: [(&str, &[&str]); 21] = [
     ("place_order", &["customer", "total"]),
     ("cancel_order", &["order"]),
     ("revise_order", &["order", "total"]),
@@ -35,6 +35,7 @@ const VERBS: [(&str, &[&str]); 20] = [
     ("reconnect", &["service"]),
     ("set_outbox", &["service", "enabled"]),
     ("set_idempotence", &["service", "enabled"]),
+    ("set_handler_bug", &["service", "enabled"]),
     ("set_semantic_lock", &["enabled"]),
     ("query_view", &["customer"]),
     ("compose_query", &["customer"]),
@@ -101,6 +102,7 @@ fn decode_action(verb: &str, f: &mut Fields<'_>) -> Result<Action, String> {
         "reconnect" => Action::Reconnect { service: need_service(f)? },
         "set_outbox" => Action::SetOutbox { service: need_service(f)?, enabled: need_enabled(f)? },
         "set_idempotence" => Action::SetIdempotence { service: need_service(f)?, enabled: need_enabled(f)? },
+        "set_handler_bug" => Action::SetHandlerBug { service: need_service(f)?, enabled: need_enabled(f)? },
         "set_semantic_lock" => Action::SetSemanticLock { enabled: need_enabled(f)? },
         "query_view" => Action::QueryView { customer: need_int(f, "customer")? },
         _ => Action::ComposeQuery { customer: need_int(f, "customer")? },

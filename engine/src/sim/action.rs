@@ -76,6 +76,12 @@ pub enum Action {
         service: Svc,
         enabled: bool,
     },
+    /// On: the service's message handlers throw (a bug), so a command gets
+    /// a `Failure` reply and an event stops its consumer.
+    SetHandlerBug {
+        service: Svc,
+        enabled: bool,
+    },
     /// Off: a `PENDING` order may be cancelled (no countermeasure).
     SetSemanticLock {
         enabled: bool,
@@ -101,7 +107,8 @@ impl Action {
             | Action::Disconnect { service }
             | Action::Reconnect { service }
             | Action::SetOutbox { service, .. }
-            | Action::SetIdempotence { service, .. } => Some(*service),
+            | Action::SetIdempotence { service, .. }
+            | Action::SetHandlerBug { service, .. } => Some(*service),
             Action::PlaceOrder { .. } | Action::CancelOrder { .. } | Action::ReviseOrder { .. } => Some(Svc::OrderService),
             Action::CreateCustomer { .. } => Some(Svc::CustomerService),
             Action::AdvanceTicket { .. } => Some(Svc::KitchenService),

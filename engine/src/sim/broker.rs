@@ -32,6 +32,10 @@ pub struct Subscription {
     pub queue: VecDeque<Delivery>,
     /// A `Deliver` event for the head is in the world's queue.
     pub scheduled: bool,
+    /// The consumer stopped on a handler error with its offset uncommitted:
+    /// nothing is delivered until its service restarts, and then the same
+    /// message comes first.
+    pub stopped: bool,
 }
 
 /// Channels, who subscribes to them, and what is in flight.

@@ -198,6 +198,8 @@ pub struct Service {
     pub outbox_enabled: bool,
     /// Off: `received_messages` is not checked, so duplicates take effect.
     pub idempotent: bool,
+    /// A bug: every message handler throws.
+    pub handler_bug: bool,
     /// Dual-write messages committed but not yet published; a crash loses them.
     pub unsent: Vec<Message>,
 }
@@ -213,6 +215,7 @@ impl Service {
             relay: Relay { up: true, ..Relay::default() },
             outbox_enabled: true,
             idempotent: true,
+            handler_bug: false,
             unsent: Vec::new(),
         }
     }

@@ -518,7 +518,8 @@ impl World {
     }
 
     fn can_deliver(&self, channel: &'static str, to: Svc) -> bool {
-        !self.broker.held.contains(channel) && self.services.get(&to).is_some_and(Service::can_consume)
+        let stopped = self.broker.subscriptions.get(&(channel, to)).is_some_and(|s| s.stopped);
+        !stopped && !self.broker.held.contains(channel) && self.services.get(&to).is_some_and(Service::can_consume)
     }
 
     fn deliver(&mut self, channel: &'static str, to: Svc) -> Option<Step> {
@@ -530,7 +531,10 @@ impl World {
             return None;
         }
         let delivery = sub.queue.pop_front()?;
-        let step = self.consume(to, &delivery);
+        let step = match self.consume(to, &delivery) {
+            Ok(step) => step,
+            Err(reason) => return Some(self.stop_consumer(channel, to, delivery, &reason)),
+        };
         if self.redeliver_percent > 0 && self.faults.chance(self.redeliver_percent) {
             // The acknowledgement was lost: the broker delivers it again.
             let at = self.now + self.latency_ms(channel);
@@ -543,8 +547,9 @@ impl World {
     }
 
     /// A subscriber handles a delivery as one local transaction, unless its
-    /// `received_messages` says it already did.
-    fn consume(&mut self, svc: Svc, delivery: &Delivery) -> Step {
+    /// `received_messages` says it already did. An error when an event or
+    /// reply handler throws: nothing commits and the consumer must stop.
+    fn consume(&mut self, svc: Svc, delivery: &Delivery) -> Result<Step, String> {
         let message = &delivery.message;
         let reference = reference(message, Some(svc), delivery.duplicate);
         let service = &self.services[&svc];
@@ -555,12 +560,20 @@ impl World {
                 message.kind,
                 message.id_text()
             );
-            return self.note_about(StepKind::Drop, svc, reference, text);
+            return Ok(self.note_about(StepKind::Drop, svc, reference, text));
         }
-        let idempotent = service.idempotent;
-        let mut done = match self.handle(svc, |db, ctx| dispatch(svc, db, ctx, message)) {
+        let (idempotent, bug) = (service.idempotent, service.handler_bug);
+        let outcome = if bug { Err("a bug in the handler".into()) } else { self.handle(svc, |db, ctx| dispatch(svc, db, ctx, message)) };
+        let mut done = match outcome {
             Ok(done) => done,
-            Err(reason) => Done::nothing(format!("handler failed ({reason}); its transaction rolled back")),
+            // Eventuate's command dispatcher turns a handler's exception
+            // into a Failure reply, committed like any other.
+            Err(reason) if message.category == Category::Command => {
+                let mut tx = Tx::default();
+                tx.send(self.handle(svc, |_, ctx| ctx.reply(message, "Failure", false)));
+                Done::new(tx, format!("the handler threw ({reason}); the command dispatcher caught it and replies Failure"))
+            }
+            Err(reason) => return Err(reason),
         };
         if idempotent {
             done.tx.put(RECEIVED_TABLE, received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
@@ -574,7 +587,27 @@ impl World {
             message.channel,
             done.text
         );
-        self.commit(svc, done, StepKind::Handle, Some(reference))
+        Ok(self.commit(svc, done, StepKind::Handle, Some(reference)))
+    }
+
+    /// An event or reply handler threw: its transaction rolls back and the
+    /// consumer stops with its offset uncommitted, so the message stays
+    /// first in line and comes again when the service restarts (and stops
+    /// it again while the bug is there: a poison message).
+    fn stop_consumer(&mut self, channel: &'static str, to: Svc, mut delivery: Delivery, reason: &str) -> Step {
+        let message = Rc::clone(&delivery.message);
+        delivery.waiting = true;
+        let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription exists");
+        sub.queue.push_front(delivery);
+        sub.stopped = true;
+        let text = format!(
+            "{to}: the handler of {} {} threw ({reason}); its transaction rolled back and the consumer stopped with \
+             its offset uncommitted, so {} comes again when {to} restarts",
+            message.kind,
+            message.id_text(),
+            message.id_text()
+        );
+        self.note_about(StepKind::Handle, to, reference(&message, Some(to), false), text)
     }
 
     // ----- queries -----
@@ -839,6 +872,13 @@ impl World {
                     return self.refused(svc, format!("{svc} is already running"));
                 }
                 s.up = true;
+                // A consumer that stopped on a handler error starts again
+                // from its last committed offset: the same message first.
+                let stopped: Vec<(&'static str, Svc)> =
+                    self.broker.subscriptions.iter().filter(|((_, to), sub)| *to == svc && sub.stopped).map(|(k, _)| *k).collect();
+                for key in stopped {
+                    self.broker.subscriptions.get_mut(&key).expect("subscription exists").stopped = false;
+                }
                 self.wake();
                 format!("{svc} restarted and consumes again")
             }
@@ -904,6 +944,14 @@ impl World {
                 self.services.get_mut(&svc).expect("present").idempotent = enabled;
                 let verb = if enabled { "checks" } else { "no longer checks" };
                 format!("{svc} {verb} received_messages before handling a message")
+            }
+            Action::SetHandlerBug { service: svc, enabled } => {
+                self.services.get_mut(&svc).expect("present").handler_bug = enabled;
+                if enabled {
+                    format!("a bug: {svc}'s message handlers now throw. A command gets a Failure reply; an event stops its consumer")
+                } else {
+                    format!("{svc}'s handlers are fixed; a consumer that stopped resumes when {svc} restarts")
+                }
             }
             Action::SetSemanticLock { enabled } => {
                 self.semantic_lock = enabled;
