@@ -10,6 +10,7 @@ use common::{run_checked, scenario};
 use sagascope_engine::sim::check::{at_rest, meaning, Checker, IDS};
 use sagascope_engine::sim::db::{Key, Value, Write};
 use sagascope_engine::sim::message::{Category, Message};
+use sagascope_engine::sim::saga::SagaInstance;
 use sagascope_engine::sim::step::Written;
 use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
 
@@ -192,23 +193,25 @@ fn outbox_not_drained() {
     assert_eq!(rest_ids(&world), ["outbox-not-drained"]);
 }
 
+/// Rewrites Order Service's first `saga_instance` row with `edit`.
+fn edit_first_saga(world: &mut World, edit: impl FnOnce(&mut SagaInstance)) {
+    let db = &mut world.services.get_mut(&Svc::OrderService).unwrap().db;
+    let mut saga = db.sagas.values().next().expect("a saga").clone();
+    edit(&mut saga);
+    db.apply(Write::Saga(saga));
+}
+
 #[test]
 fn saga_not_ended() {
     let mut world = clean("orchestration", "approved");
-    let db = &mut world.services.get_mut(&Svc::OrderService).unwrap().db;
-    let mut saga = db.sagas.values().next().expect("a saga").clone();
-    saga.end_state = false;
-    db.apply(Write::Saga(saga));
+    edit_first_saga(&mut world, |saga| saga.end_state = false);
     assert_eq!(rest_ids(&world), ["saga-not-ended"]);
 }
 
 #[test]
 fn saga_failed() {
     let mut world = clean("ftgo-create-order", "authorization-fails");
-    let db = &mut world.services.get_mut(&Svc::OrderService).unwrap().db;
-    let mut saga = db.sagas.values().next().expect("a saga").clone();
-    saga.failed = true;
-    db.apply(Write::Saga(saga));
+    edit_first_saga(&mut world, |saga| saga.failed = true);
     assert_eq!(rest_ids(&world), ["saga-failed"]);
 }
 

@@ -1,0 +1,173 @@
+//! Faults and settings a learner, a script or a fault plan applies:
+//! crashes, relay crashes, duplicates, held and delayed channels,
+//! disconnections, and the outbox, idempotence, handler-bug and semantic
+//! lock switches.
+
+use super::*;
+
+impl World {
+    pub(super) fn fault(&mut self, fault: Action) -> Step {
+        let actor = fault.service();
+        if let Some(svc) = actor.filter(|s| !self.has(*s)) {
+            return self.refused(svc, format!("this scenario has no {}", svc.title()));
+        }
+        let text = match fault {
+            Action::Crash { service: svc } => {
+                let s = self.services.get_mut(&svc).expect("present");
+                if !s.up {
+                    return self.refused(svc, format!("{svc} is already down"));
+                }
+                s.up = false;
+                let lost: Vec<Message> = std::mem::take(&mut s.unsent);
+                self.ledger.lost.extend(lost.iter().map(|m| (svc, m.kind, m.id)));
+                let mut text = format!("{svc} crashed. Its database survives; messages for it wait in the broker");
+                if !lost.is_empty() {
+                    let names: Vec<String> = lost.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
+                    text.push_str(&format!(". LOST: {} was committed but never published (dual write, no outbox)", names.join(", ")));
+                }
+                text
+            }
+            Action::Restart { service: svc } => {
+                let s = self.services.get_mut(&svc).expect("present");
+                if s.up {
+                    return self.refused(svc, format!("{svc} is already running"));
+                }
+                s.up = true;
+                // A consumer that stopped on a handler error starts again
+                // from its last committed offset: the same message first.
+                let stopped: Vec<(&'static str, Svc)> =
+                    self.broker.subscriptions.iter().filter(|((_, to), sub)| *to == svc && sub.stopped).map(|(k, _)| *k).collect();
+                for key in stopped {
+                    self.broker.subscriptions.get_mut(&key).expect("subscription exists").stopped = false;
+                }
+                self.wake();
+                format!("{svc} restarted and consumes again")
+            }
+            Action::CrashRelay { service: svc } => {
+                let s = self.services.get_mut(&svc).expect("present");
+                if !svc.publishes() || !s.relay.up || s.relay.crash_armed {
+                    return self.refused(svc, format!("the relay of {svc} is not running"));
+                }
+                s.relay.crash_armed = true;
+                format!("the relay of {svc} will crash after its next publish, before it marks the row published")
+            }
+            Action::RestartRelay { service: svc } => {
+                let s = self.services.get_mut(&svc).expect("present");
+                if s.relay.up && !s.relay.crash_armed {
+                    return self.refused(svc, format!("the relay of {svc} is already running"));
+                }
+                s.relay.up = true;
+                s.relay.crash_armed = false;
+                self.kick_relay(svc);
+                format!("the relay of {svc} restarted; it publishes every row not marked published")
+            }
+            Action::Duplicate { message, to } => return self.duplicate(message, to),
+            Action::HoldChannel { channel } | Action::ReleaseChannel { channel } | Action::DelayChannel { channel, .. }
+                if self.broker.channel(&channel).is_none() =>
+            {
+                return self.refused(None, format!("there is no channel {channel}"));
+            }
+            Action::HoldChannel { channel } => {
+                let channel = self.broker.channel(&channel).expect("checked");
+                self.broker.held.insert(channel);
+                format!("the broker holds channel {channel}: nothing on it is delivered")
+            }
+            Action::ReleaseChannel { channel } => {
+                let channel = self.broker.channel(&channel).expect("checked");
+                self.broker.held.remove(channel);
+                self.wake();
+                format!("the broker released channel {channel}")
+            }
+            Action::DelayChannel { channel, ms } => {
+                let channel = self.broker.channel(&channel).expect("checked");
+                self.broker.delay_ms.insert(channel, ms);
+                format!("channel {channel} now takes {ms} ms longer")
+            }
+            Action::Disconnect { service: svc } => {
+                self.services.get_mut(&svc).expect("present").connected = false;
+                format!("{svc} and its relay are cut off from the broker")
+            }
+            Action::Reconnect { service: svc } => {
+                self.services.get_mut(&svc).expect("present").connected = true;
+                self.wake();
+                self.kick_relay(svc);
+                format!("{svc} reaches the broker again")
+            }
+            Action::SetOutbox { service: svc, enabled } => {
+                self.services.get_mut(&svc).expect("present").outbox_enabled = enabled;
+                if enabled {
+                    format!("{svc} writes messages to its outbox in the same transaction again")
+                } else {
+                    format!("{svc} turned its outbox off: it will commit, then publish separately (a dual write)")
+                }
+            }
+            Action::SetIdempotence { service: svc, enabled } => {
+                self.services.get_mut(&svc).expect("present").idempotent = enabled;
+                let verb = if enabled { "checks" } else { "no longer checks" };
+                format!("{svc} {verb} received_messages before handling a message")
+            }
+            Action::SetHandlerBug { service: svc, enabled } => {
+                self.services.get_mut(&svc).expect("present").handler_bug = enabled;
+                if enabled {
+                    format!("a bug: {svc}'s message handlers now throw. A command gets a Failure reply; an event stops its consumer")
+                } else {
+                    format!("{svc}'s handlers are fixed; a consumer that stopped resumes when {svc} restarts")
+                }
+            }
+            Action::SetSemanticLock { enabled } => {
+                self.semantic_lock = enabled;
+                match (enabled, self.style) {
+                    (true, _) => "semantic lock on: a *_PENDING state tells other transactions a saga is working on the record".into(),
+                    (false, Style::Ftgo) => {
+                        "semantic lock off: the kitchen accepts a ticket still CREATE_PENDING while its saga runs".into()
+                    }
+                    (false, _) => "semantic lock off: a PENDING order can be cancelled while its saga runs".into(),
+                }
+            }
+            // Business actions are dispatched by `act` before this match.
+            _ => unreachable!("fault() is only called with a fault"),
+        };
+        self.note(StepKind::Fault, actor, text)
+    }
+
+    /// The broker delivers a message once more (at-least-once). A copy in
+    /// flight is duplicated right behind itself; a message already delivered
+    /// is taken again from its sender's outbox, as a broker redelivers from
+    /// its log.
+    pub(super) fn duplicate(&mut self, id: u64, to: Option<Svc>) -> Step {
+        let in_flight: Vec<(&'static str, Svc, Delivery)> = self
+            .broker
+            .in_flight()
+            .filter(|d| d.message.id == id && to.is_none_or(|t| t == d.to) && !d.duplicate)
+            .map(|d| (d.message.channel, d.to, d.clone()))
+            .collect();
+        let mut copies = Vec::new();
+        if !in_flight.is_empty() {
+            for (channel, to, original) in in_flight {
+                let copy = self.broker.copy(&original.message, to, original.sent_at, original.deliver_at + 1, true);
+                let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription");
+                let at = sub.queue.iter().position(|d| d.id == original.id).expect("in queue") + 1;
+                sub.queue.insert(at, copy);
+                copies.push(to);
+            }
+        } else {
+            let published = |s: &Service| s.db.outbox.get(&id).filter(|_| !s.db.unpublished.contains(&id)).cloned();
+            let Some(message) = self.services.values().find_map(published) else {
+                return self.refused(None, format!("m{id} is neither in flight nor published from an outbox"));
+            };
+            let subscribers = self.broker.channels.get(message.channel).cloned().unwrap_or_default();
+            for sub in subscribers.into_iter().filter(|s| to.is_none_or(|t| t == *s)) {
+                let at = self.now + self.latency_ms(message.channel);
+                let copy = self.broker.copy(&message, sub, self.now, at, true);
+                self.enqueue(message.channel, sub, copy, false);
+                copies.push(sub);
+            }
+        }
+        if copies.is_empty() {
+            return self.refused(None, format!("m{id} has no subscriber to deliver it again"));
+        }
+        let names: Vec<&str> = copies.iter().map(|s| s.id()).collect();
+        let text = format!("the broker will deliver m{id} again to {} (at-least-once delivery)", names.join(", "));
+        self.note(StepKind::Fault, None, text)
+    }
+}
