@@ -59,11 +59,12 @@ fn script_line(rng: &mut Rng, services: &[&str]) -> String {
         4 => Some("customer-service"),
         18 => Some("order-history-service"),
         19 => Some("api-composer"),
+        21 => Some("order-history-service"),
         _ => None,
     };
-    let mut verb = rng.range(0, 20);
+    let mut verb = rng.range(0, 21);
     while needs(verb).is_some_and(|s| !services.contains(&s)) && rng.chance(95) {
-        verb = rng.range(0, 20);
+        verb = rng.range(0, 21);
     }
     let body = match verb {
         0 => format!(r#""do":"place_order","customer":{a},"total":{}"#, rng.range(1, 90)),
@@ -85,6 +86,7 @@ fn script_line(rng: &mut Rng, services: &[&str]) -> String {
         16 => format!(r#""do":"set_idempotence","service":"{service}","enabled":{}"#, rng.chance(50)),
         17 => format!(r#""do":"set_semantic_lock","enabled":{}"#, rng.chance(50)),
         20 => format!(r#""do":"set_handler_bug","service":"{service}","enabled":{}"#, rng.chance(50)),
+        21 => format!(r#""do":"set_view_dedup","enabled":{}"#, rng.chance(50)),
         18 => format!(r#""do":"query_view","customer":{a}"#),
         _ => format!(r#""do":"compose_query","customer":{a}"#),
     };
@@ -162,8 +164,9 @@ fn mutated(rng: &mut Rng) -> Vec<u8> {
 fn learner_action(rng: &mut Rng) -> Action {
     let service = Svc::ALL[rng.range(0, Svc::ALL.len() as u64 - 1) as usize];
     let n = rng.range(0, 4) as i64;
-    match rng.range(0, 10) {
+    match rng.range(0, 11) {
         10 => Action::SetHandlerBug { service, enabled: rng.chance(50) },
+        11 => Action::SetViewDedup { enabled: rng.chance(50) },
         0 => Action::PlaceOrder { customer: n, total: rng.range(1, 120) as i64 },
         1 => Action::CancelOrder { order: n },
         2 => Action::ReviseOrder { order: n, total: rng.range(1, 120) as i64 },

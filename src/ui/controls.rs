@@ -209,8 +209,14 @@ pub fn Actions() -> impl IntoView {
                 <Picker label="customer" value=customer options=customers/>
                 <label>"total " <input type="number" min="1" prop:value=move || total.get().to_string() on:change=move |ev| total.set(number(ev))/></label>
                 <button on:click=move |_| act(Action::PlaceOrder { customer: int(customer), total: total.get_untracked() })>"Place order"</button>
-                {move || has(Svc::OrderHistoryService).then(|| view! {
-                    <button on:click=move |_| act(Action::QueryView { customer: int(customer) })>"Query the view"</button>
+                {move || has(Svc::OrderHistoryService).then(|| {
+                    let dedup = move || lesson.with(|i| i.timeline.world().services.get(&Svc::OrderHistoryService).is_some_and(|s| s.view_dedup));
+                    view! {
+                        <button on:click=move |_| act(Action::QueryView { customer: int(customer) })>"Query the view"</button>
+                        <button on:click=move |_| act(Action::SetViewDedup { enabled: !dedup() })>
+                            {move || if dedup() { "View: upsert every event" } else { "View: skip events not newer" }}
+                        </button>
+                    }
                 })}
                 {move || has(Svc::ApiComposer).then(|| view! {
                     <button on:click=move |_| act(Action::ComposeQuery { customer: int(customer) })>"Query by composition"</button>

@@ -17,7 +17,7 @@ pub struct Scripted {
 }
 
 /// Every verb and the fields it takes (all required but `to`).
-const VERBS: [(&str, &[&str]); 21] = [
+const VERBS: [(&str, &[&str]); 22] = [
     ("place_order", &["customer", "total"]),
     ("cancel_order", &["order"]),
     ("revise_order", &["order", "total"]),
@@ -37,6 +37,7 @@ const VERBS: [(&str, &[&str]); 21] = [
     ("set_idempotence", &["service", "enabled"]),
     ("set_handler_bug", &["service", "enabled"]),
     ("set_semantic_lock", &["enabled"]),
+    ("set_view_dedup", &["enabled"]),
     ("query_view", &["customer"]),
     ("compose_query", &["customer"]),
 ];
@@ -104,6 +105,7 @@ fn decode_action(verb: &str, f: &mut Fields<'_>) -> Result<Action, String> {
         "set_idempotence" => Action::SetIdempotence { service: need_service(f)?, enabled: need_enabled(f)? },
         "set_handler_bug" => Action::SetHandlerBug { service: need_service(f)?, enabled: need_enabled(f)? },
         "set_semantic_lock" => Action::SetSemanticLock { enabled: need_enabled(f)? },
+        "set_view_dedup" => Action::SetViewDedup { enabled: need_enabled(f)? },
         "query_view" => Action::QueryView { customer: need_int(f, "customer")? },
         _ => Action::ComposeQuery { customer: need_int(f, "customer")? },
     })

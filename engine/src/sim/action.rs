@@ -82,6 +82,11 @@ pub enum Action {
         service: Svc,
         enabled: bool,
     },
+    /// On: Order History Service skips an event not newer than the last one
+    /// applied to its order (FTGO's view); off, it upserts what comes.
+    SetViewDedup {
+        enabled: bool,
+    },
     /// Off: a `PENDING` order may be cancelled (no countermeasure).
     SetSemanticLock {
         enabled: bool,
@@ -112,7 +117,7 @@ impl Action {
             Action::PlaceOrder { .. } | Action::CancelOrder { .. } | Action::ReviseOrder { .. } => Some(Svc::OrderService),
             Action::CreateCustomer { .. } => Some(Svc::CustomerService),
             Action::AdvanceTicket { .. } => Some(Svc::KitchenService),
-            Action::QueryView { .. } => Some(Svc::OrderHistoryService),
+            Action::QueryView { .. } | Action::SetViewDedup { .. } => Some(Svc::OrderHistoryService),
             Action::ComposeQuery { .. } => Some(Svc::ApiComposer),
             _ => None,
         }

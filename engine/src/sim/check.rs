@@ -310,9 +310,10 @@ fn check_credit(world: &World, step: &Step, found: &mut Vec<Violation>) {
 }
 
 /// Whether a handled message changed anything besides recording itself
-/// in `received_messages`.
+/// in `received_messages`: a cell, or a message sent. Writing a row again
+/// with the same values (an upsert of the same event) changes nothing.
 fn took_effect(step: &Step) -> bool {
-    !step.sent.is_empty() || step.writes.iter().any(|w| w.table != RECEIVED_TABLE)
+    !step.sent.is_empty() || step.writes.iter().any(|w| w.table != RECEIVED_TABLE && !w.columns.is_empty())
 }
 
 /// Step indexes as a learner counts them: "3, 1", or "none".

@@ -237,8 +237,9 @@ impl Database {
     }
 
     /// Applies one write of a committed transaction and returns the columns
-    /// whose value it changed: every column of a new row, none of a deleted
-    /// one. What the UI highlights cell by cell.
+    /// whose value it changed: every column of a new or a deleted row, none
+    /// of a row written again with the same values. What the UI highlights
+    /// cell by cell, and how the checker tells an effect from a no-op.
     pub fn apply(&mut self, write: Write) -> Vec<&'static str> {
         // The columns whose values differ, position by position.
         fn differing<T: PartialEq>(columns: &[&'static str], old: &[T], new: &[T]) -> Vec<&'static str> {
@@ -254,11 +255,14 @@ impl Database {
                     None => table.columns.to_vec(),
                 }
             }
+            // A deleted row changed in every column (it is gone); none if
+            // there was no such row.
             Write::Delete { table, key } => {
-                if let Some(table) = self.tables.get_mut(table) {
-                    table.rows.remove(&key);
+                let Some(table) = self.tables.get_mut(table) else { return Vec::new() };
+                match table.rows.remove(&key) {
+                    Some(_) => table.columns.to_vec(),
+                    None => Vec::new(),
                 }
-                Vec::new()
             }
             Write::Saga(saga) => {
                 let cells = saga.cells();

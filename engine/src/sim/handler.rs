@@ -12,6 +12,10 @@ pub struct Ctx<'a> {
     pub style: Style,
     /// Off: cancelling a `PENDING` order is allowed (the isolation anomaly).
     pub semantic_lock: bool,
+    /// Order History Service skips an event not newer than the last one
+    /// applied to its order (FTGO's view); off, it upserts whatever comes
+    /// (the customers-and-orders example's view).
+    pub view_dedup: bool,
     pub me: Svc,
     pub(crate) next_message_id: &'a mut u64,
 }

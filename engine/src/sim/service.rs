@@ -200,6 +200,9 @@ pub struct Service {
     pub idempotent: bool,
     /// A bug: every message handler throws.
     pub handler_bug: bool,
+    /// Order History Service: skip an event not newer than the last one
+    /// applied to its order, as FTGO's view does.
+    pub view_dedup: bool,
     /// Dual-write messages committed but not yet published; a crash loses them.
     pub unsent: Vec<Message>,
 }
@@ -214,8 +217,10 @@ impl Service {
             db: schema(id, style),
             relay: Relay { up: true, ..Relay::default() },
             outbox_enabled: true,
-            idempotent: true,
+            // The example's history view uses a no-op duplicate detector.
+            idempotent: id != Svc::OrderHistoryService,
             handler_bug: false,
+            view_dedup: false,
             unsent: Vec::new(),
         }
     }

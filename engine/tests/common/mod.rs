@@ -75,6 +75,13 @@ pub fn random_world_with(seed: u64, orders: u64) -> World {
         })
         .collect();
     let mut world = World::new(seed, &Setup { style, services, people });
+    // The view built to survive duplicates: received_messages and FTGO's
+    // skip-what-is-not-newer check (the example's view has neither, and a
+    // redelivered old event makes it wrong, as a lesson shows).
+    if let Some(history) = world.services.get_mut(&Svc::OrderHistoryService) {
+        history.idempotent = true;
+        history.view_dedup = true;
+    }
     let mut load = faults::random_load(seed, 3, orders, 1500, true);
     if style == Style::Ftgo {
         load.extend(ftgo_work(seed, orders, 1500));

@@ -172,7 +172,7 @@ fn dispatch(svc: Svc, db: &crate::sim::db::Database, ctx: &mut Ctx, message: &Me
         (Svc::OrderService, _) => orders::on_customer_event(db, ctx, message),
         (Svc::CustomerService, Category::Command) => customers::on_command(db, ctx, message),
         (Svc::CustomerService, _) => customers::on_order_event(db, ctx, message),
-        (Svc::OrderHistoryService, _) => view::on_event(db, message),
+        (Svc::OrderHistoryService, _) => view::on_event(db, message, ctx.view_dedup),
         (Svc::ConsumerService, _) => ftgo::consumer(db, ctx, message),
         (Svc::KitchenService, _) => ftgo::kitchen(db, ctx, message),
         (Svc::AccountingService, _) => ftgo::accounting(db, ctx, message),

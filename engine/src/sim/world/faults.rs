@@ -114,6 +114,14 @@ impl World {
                     format!("{svc}'s handlers are fixed; a consumer that stopped resumes when {svc} restarts")
                 }
             }
+            Action::SetViewDedup { enabled } => {
+                self.services.get_mut(&Svc::OrderHistoryService).expect("present").view_dedup = enabled;
+                if enabled {
+                    "Order History Service now skips an event not newer than the last one applied to its order (FTGO's view)".into()
+                } else {
+                    "Order History Service upserts every event it gets, as the example's view does".into()
+                }
+            }
             Action::SetSemanticLock { enabled } => {
                 self.semantic_lock = enabled;
                 match (enabled, self.style) {

@@ -321,6 +321,7 @@ impl World {
             now: self.now,
             style: self.style,
             semantic_lock: self.semantic_lock,
+            view_dedup: self.services[&svc].view_dedup,
             me: svc,
             next_message_id: &mut self.next_message_id,
         };

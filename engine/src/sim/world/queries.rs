@@ -60,14 +60,13 @@ impl World {
             outstanding: 0,
             not_found: false,
         };
-        let verdict = if record.stale() {
-            let events = if behind == 1 { "event" } else { "events" };
-            format!(
-                "STALE, {behind} {events} behind; the owning services say {}",
-                record.truth.as_deref().map(History::summary).unwrap_or_default()
-            )
-        } else {
-            "fresh: it matches the owning services".to_string()
+        let truth = record.truth.as_deref().map(History::summary).unwrap_or_default();
+        let verdict = match (record.stale(), behind) {
+            (false, _) => "fresh: it matches the owning services".to_string(),
+            // Nothing on its way will fix it: the view is wrong, not late.
+            (true, 0) => format!("WRONG, and no event is on its way to fix it; the owning services say {truth}"),
+            (true, 1) => format!("STALE, 1 event behind; the owning services say {truth}"),
+            (true, _) => format!("STALE, {behind} events behind; the owning services say {truth}"),
         };
         let text = format!("{svc} answered query {} from its view in one local read: {}. {verdict}", record.id, record.answer.summary());
         self.queries.push(record);
