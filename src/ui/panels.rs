@@ -251,6 +251,8 @@ pub fn QueryPanel() -> impl IntoView {
                 let verdict = match (&q.error, q.finished_ms, q.stale()) {
                     (Some(error), _, _) => format!("failed: {error}"),
                     (None, None, _) => format!("waiting for {} call(s)", q.outstanding),
+                    (None, Some(_), _) if q.not_found => "404 Not Found: no such customer".to_string(),
+                    (None, Some(_), true) if q.events_behind == 0 => "WRONG: no event is on its way to fix it".to_string(),
                     (None, Some(_), true) => format!("STALE: {} event(s) behind", q.events_behind),
                     (None, Some(_), false) => "fresh".to_string(),
                 };
