@@ -49,6 +49,16 @@ impl SagaType {
         }
     }
 
+    /// The subscriber id of its reply channel's consumer (Eventuate: type +
+    /// "-consumer"), the `consumer_id` of its replies in `received_messages`.
+    pub fn consumer_id(self) -> &'static str {
+        match self {
+            SagaType::CreateOrderSaga => "CreateOrderSaga-consumer",
+            SagaType::CancelOrderSaga => "CancelOrderSaga-consumer",
+            SagaType::ReviseOrderSaga => "ReviseOrderSaga-consumer",
+        }
+    }
+
     /// The saga types a style runs.
     pub fn of_style(style: Style) -> &'static [SagaType] {
         match style {

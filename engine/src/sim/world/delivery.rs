@@ -106,7 +106,10 @@ impl World {
         let message = &delivery.message;
         let reference = reference(message, Some(svc), delivery.duplicate);
         let service = &self.services[&svc];
-        let received = Key::new(vec![Value::Static(svc.id()), Value::Message(message.id)]);
+        // received_messages is keyed by the subscriber id, as in Eventuate:
+        // a service with several subscribers dedupes each on its own.
+        let consumer = Value::Static(subscriber_id(svc, message));
+        let received = Key::new(vec![consumer.clone(), Value::Message(message.id)]);
         if service.idempotent && service.db.table(RECEIVED_TABLE).rows.contains_key(&received) {
             let text = format!(
                 "{svc} dropped {} {}: received_messages already has it, so this duplicate changes nothing",
@@ -129,7 +132,7 @@ impl World {
             Err(reason) => return Err(reason),
         };
         if idempotent {
-            done.tx.put(RECEIVED_TABLE, received, vec![Value::Static(svc.id()), Value::Message(message.id)]);
+            done.tx.put(RECEIVED_TABLE, received, vec![consumer, Value::Message(message.id)]);
         }
         let copy = if delivery.duplicate { " (a duplicate)" } else { "" };
         done.text = format!(
@@ -161,6 +164,24 @@ impl World {
             message.id_text()
         );
         self.note_about(StepKind::Handle, to, reference(&message, Some(to), false), text)
+    }
+}
+
+/// The subscriber id a service consumes `message` under, as the example
+/// applications name them (`@EventuateDomainEventHandler(subscriberId = ...)`,
+/// `CommandDispatcherFactory.make(...)`, a saga type's `-consumer`).
+fn subscriber_id(svc: Svc, message: &Message) -> &'static str {
+    match (svc, message.category) {
+        (Svc::OrderService, Category::Reply) => message.saga().map_or("saga-consumer", |s| s.saga_type.consumer_id()),
+        (Svc::OrderService, Category::Command) => "orderService",
+        (Svc::OrderService, _) => "customerServiceEvents",
+        (Svc::CustomerService, Category::Command) => "customerCommandDispatcher",
+        (Svc::CustomerService, _) => "OrderEventConsumer",
+        (Svc::OrderHistoryService, _) => "customerHistoryServiceEvents",
+        (Svc::ConsumerService, _) => "consumerServiceDispatcher",
+        (Svc::KitchenService, _) => "kitchenServiceCommands",
+        (Svc::AccountingService, _) => "accountCommandDispatcher",
+        (Svc::ApiComposer, _) => "apiComposer",
     }
 }
 
