@@ -49,6 +49,17 @@ impl SagaType {
         }
     }
 
+    /// The class of its saga data, as `saga_data_type` names it: FTGO's
+    /// Create Order saga keeps a `CreateOrderSagaState`, the others data.
+    pub fn data_type(self, style: Style) -> &'static str {
+        match (self, style) {
+            (SagaType::CreateOrderSaga, Style::Ftgo) => "CreateOrderSagaState",
+            (SagaType::CreateOrderSaga, _) => "CreateOrderSagaData",
+            (SagaType::CancelOrderSaga, _) => "CancelOrderSagaData",
+            (SagaType::ReviseOrderSaga, _) => "ReviseOrderSagaData",
+        }
+    }
+
     /// The subscriber id of its reply channel's consumer (Eventuate: type +
     /// "-consumer"), the `consumer_id` of its replies in `received_messages`.
     pub fn consumer_id(self) -> &'static str {
@@ -206,7 +217,7 @@ impl StepStatus {
 }
 
 /// What a saga knows about its order (Eventuate serializes it into the
-/// `saga_data` column).
+/// `saga_data_json` column, naming its class in `saga_data_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SagaData {
     pub order_id: i64,
@@ -285,8 +296,17 @@ impl SagaInstance {
     }
 
     /// Eventuate's `saga_instance` columns.
-    pub const COLUMNS: [&'static str; 8] =
-        ["saga_type", "saga_id", "state_name", "last_request_id", "end_state", "compensating", "failed", "saga_data"];
+    pub const COLUMNS: [&'static str; 9] = [
+        "saga_type",
+        "saga_id",
+        "state_name",
+        "last_request_id",
+        "end_state",
+        "compensating",
+        "failed",
+        "saga_data_type",
+        "saga_data_json",
+    ];
 
     /// Whether the step at `current` is being compensated, as `state_name`
     /// says: an end state is encoded as step 0, not compensating.
@@ -323,6 +343,7 @@ impl SagaInstance {
             u8::from(self.end_state).to_string(),
             u8::from(self.compensating).to_string(),
             u8::from(self.failed).to_string(),
+            self.saga_type.data_type(self.style).to_string(),
             data,
         ]
     }
