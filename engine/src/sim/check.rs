@@ -369,7 +369,8 @@ pub fn at_rest(world: &World) -> Vec<Violation> {
         let table = orders.db.table("orders");
         for (key, row) in &table.rows {
             let state = table.get(row, "state").text();
-            if state.ends_with("PENDING") {
+            // Every state a saga or a lock leaves an order in meanwhile.
+            if matches!(state, "PENDING" | "APPROVAL_PENDING" | "CANCEL_PENDING" | "REVISION_PENDING") {
                 found.push(violation("order-stuck-pending", format!("order {key} is still {state}")));
             }
         }

@@ -137,8 +137,13 @@ pub const CUSTOMER_TOPIC: &str = "Customer";
 pub fn handles_event(svc: Svc, kind: &str) -> bool {
     match svc {
         Svc::CustomerService => matches!(kind, "OrderCreatedEvent" | "OrderCancelledEvent"),
-        Svc::OrderService => kind.starts_with("Customer") && kind != "CustomerCreatedEvent",
-        Svc::OrderHistoryService => kind != "CustomerCreditReservedEvent" && !kind.contains("Failed"),
+        Svc::OrderService => {
+            matches!(kind, "CustomerCreditReservedEvent" | "CustomerCreditReservationFailedEvent" | "CustomerValidationFailedEvent")
+        }
+        Svc::OrderHistoryService => matches!(
+            kind,
+            "CustomerCreatedEvent" | "OrderCreatedEvent" | "OrderApprovedEvent" | "OrderRejectedEvent" | "OrderCancelledEvent"
+        ),
         _ => false,
     }
 }
