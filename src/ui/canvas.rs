@@ -64,13 +64,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                 .map(|(channel, y)| {
                     let held = broker.held.contains(channel);
                     let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
-                    let kind = if channel.ends_with("-reply") {
-                        "reply channel"
-                    } else if channel.chars().next().is_some_and(char::is_uppercase) {
-                        "event topic"
-                    } else {
-                        "command channel"
-                    };
+                    let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
                     let title = format!("{channel} ({kind}) → {}", if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") });
                     view! {
                         <g class="lane" class:held=held data-channel=*channel>

@@ -38,11 +38,35 @@ pub struct Subscription {
     pub stopped: bool,
 }
 
+/// What a channel carries (Eventuate's three kinds of channel).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChannelKind {
+    /// An aggregate's domain events, for any subscriber.
+    EventTopic,
+    /// One participant's commands.
+    CommandChannel,
+    /// A saga type's replies, for its orchestrator.
+    ReplyChannel,
+}
+
+impl ChannelKind {
+    /// The words the broker's lanes show.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelKind::EventTopic => "event topic",
+            ChannelKind::CommandChannel => "command channel",
+            ChannelKind::ReplyChannel => "reply channel",
+        }
+    }
+}
+
 /// Channels, who subscribes to them, and what is in flight.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Broker {
     /// Every channel this world has, with its subscribers.
     pub channels: SortedMap<&'static str, Vec<Svc>>,
+    /// What each channel carries.
+    pub kinds: SortedMap<&'static str, ChannelKind>,
     pub subscriptions: SortedMap<(&'static str, Svc), Subscription>,
     /// Channels that deliver nothing until released.
     pub held: SortedSet<&'static str>,
@@ -52,8 +76,9 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// Declares a channel and its subscribers.
-    pub fn add_channel(&mut self, channel: &'static str, subscribers: &[Svc]) {
+    /// Declares a channel, what it carries and its subscribers.
+    pub fn add_channel(&mut self, channel: &'static str, kind: ChannelKind, subscribers: &[Svc]) {
+        self.kinds.insert(channel, kind);
         self.channels.get_or_insert_with(channel, Vec::new).extend_from_slice(subscribers);
         for svc in subscribers {
             self.subscriptions.get_or_insert_with((channel, *svc), Subscription::default);

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::action::Action;
-use super::broker::{Broker, Delivery};
+use super::broker::{Broker, ChannelKind, Delivery};
 use super::db::{Key, Value, Write, OUTBOX_COLUMNS, OUTBOX_TABLE, RECEIVED_TABLE};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
@@ -187,19 +187,20 @@ impl World {
             }
             _ => (present(&[Svc::OrderHistoryService]), present(&[Svc::OrderHistoryService])),
         };
-        let mut channels = vec![(ORDER_TOPIC, order_topic), (CUSTOMER_TOPIC, customer_topic)];
+        let mut channels =
+            vec![(ORDER_TOPIC, ChannelKind::EventTopic, order_topic), (CUSTOMER_TOPIC, ChannelKind::EventTopic, customer_topic)];
         let sagas = saga::SagaType::of_style(self.style);
         for svc in [Svc::OrderService, Svc::CustomerService, Svc::ConsumerService, Svc::KitchenService, Svc::AccountingService] {
             let participates = sagas.iter().any(|t| saga::definition(*t, self.style).iter().any(|s| involves(s, svc)));
             if self.has(svc) && participates {
-                channels.push((svc.command_channel(), vec![svc]));
+                channels.push((svc.command_channel(), ChannelKind::CommandChannel, vec![svc]));
             }
         }
         for saga_type in sagas {
-            channels.push((saga_type.reply_channel(), present(&[Svc::OrderService])));
+            channels.push((saga_type.reply_channel(), ChannelKind::ReplyChannel, present(&[Svc::OrderService])));
         }
-        for (channel, subscribers) in channels {
-            self.broker.add_channel(channel, &subscribers);
+        for (channel, kind, subscribers) in channels {
+            self.broker.add_channel(channel, kind, &subscribers);
         }
     }
 
