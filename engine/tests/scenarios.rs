@@ -382,13 +382,18 @@ fn a_duplicated_reply_runs_an_ended_saga_again() {
 /// and `AuthorizeCommand` goes out before the ticket exists.
 #[test]
 fn a_reply_is_applied_to_the_current_step_whatever_it_answers() {
+    use sagascope_engine::sim::{Action, StepKind, Svc};
     let s = scenario("ftgo-create-order");
-    let mut world = s.world(s.variant(Some("approved")).unwrap(), 1);
-    world.schedule_action(
-        0,
-        sagascope_engine::sim::Action::SetIdempotence { service: sagascope_engine::sim::Svc::OrderService, enabled: false },
-    );
-    world.schedule_action(130, sagascope_engine::sim::Action::Duplicate { message: 2, to: Some(sagascope_engine::sim::Svc::OrderService) });
+    let variant = s.variant(Some("approved")).unwrap();
+    // When Consumer Service's Success reply reaches the broker, and its id.
+    let mut reference = s.world(variant, 1);
+    let published = std::iter::from_fn(|| reference.step())
+        .find(|step| step.kind == StepKind::Publish && step.message.as_ref().is_some_and(|m| m.kind == "Success"))
+        .expect("the reply is published");
+    let success = published.message.expect("a message").id;
+    let mut world = s.world(variant, 1);
+    world.schedule_action(0, Action::SetIdempotence { service: Svc::OrderService, enabled: false });
+    world.schedule_action(published.time_ms + 1, Action::Duplicate { message: success, to: Some(Svc::OrderService) });
     let (_, steps, violations) = run_checked(world, 1000);
     let got: Vec<String> = steps.iter().filter_map(signature).collect();
     let authorize = got.iter().position(|s| s == "accounting-service<AuthorizeCommand").expect("AuthorizeCommand sent");

@@ -3,6 +3,7 @@
 use super::db::{Database, Key, Value};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::Message;
+use super::service::TICKET_TOPIC;
 
 /// Consumer Service: `ValidateOrderByConsumer`.
 pub fn consumer(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
@@ -26,8 +27,10 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let mut tx = Tx::default();
     if command.kind == "CreateTicket" {
         tx.put(TICKETS, Key::id(order), ticket_row(order, "CREATE_PENDING".into(), Value::Null));
+        tx.send(ctx.event("TicketCreatedEvent", TICKET_TOPIC, order).field("orderId", order));
         let reply = ctx.reply(command, "CreateTicketReply", true).field("ticketId", order);
-        return Ok(Done::replying(tx, reply, format!("ticket {order} created as CREATE_PENDING")));
+        let text = format!("ticket {order} created as CREATE_PENDING; publishes TicketCreatedEvent");
+        return Ok(Done::replying(tx, reply, text));
     }
     let Some((state, previous)) = ticket(db, order) else {
         return Err(format!("there is no ticket {order}"));
@@ -53,8 +56,18 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         Next::Lock(lock) => (Value::from(lock), Value::from(state.as_str())),
         Next::Unlock => (previous, Value::Null),
     };
-    let text = format!("ticket {order}: {state} -> {to}");
+    let mut text = format!("ticket {order}: {state} -> {to}");
     tx.put(TICKETS, Key::id(order), ticket_row(order, to, previous));
+    // The domain events FTGO's Ticket returns for these transitions.
+    let event = match command.kind {
+        "ConfirmCancelTicketCommand" => Some("TicketCancelled"),
+        "ConfirmReviseTicketCommand" => Some("TicketRevised"),
+        _ => None,
+    };
+    if let Some(kind) = event {
+        tx.send(ctx.event(kind, TICKET_TOPIC, order).field("orderId", order));
+        text.push_str(&format!("; publishes {kind}"));
+    }
     Ok(Done::replying(tx, ctx.reply(command, "Success", true), text))
 }
 

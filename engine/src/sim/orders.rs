@@ -56,9 +56,13 @@ pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome
             Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING; {text}")))
         }
         Style::Ftgo => {
+            // FTGO's createOrder publishes the Order's events and creates
+            // the saga in one transaction.
             tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), "APPROVAL_PENDING".into()]);
+            tx.send(ctx.event("OrderCreatedEvent", ORDER_TOPIC, id).field("consumerId", customer).field("orderTotal", total));
             let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, SagaData::new(id, customer, total));
-            Ok(Done::new(tx, format!("order {id} for consumer {customer} ({total}) saved as APPROVAL_PENDING; {text}")))
+            let saved = format!("order {id} for consumer {customer} ({total}) saved as APPROVAL_PENDING with OrderCreatedEvent");
+            Ok(Done::new(tx, format!("{saved}; {text}")))
         }
     }
 }
@@ -173,5 +177,21 @@ pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     };
     let mut tx = Tx::default();
     tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), to.into()]);
+    // The domain events FTGO's Order returns for these transitions.
+    let event = match command.kind {
+        "ApproveOrderCommand" => Some("OrderAuthorized"),
+        "RejectOrderCommand" => Some("OrderRejected"),
+        "ConfirmCancelOrderCommand" => Some("OrderCancelled"),
+        "BeginReviseOrderCommand" => Some("OrderRevisionProposed"),
+        "ConfirmReviseOrderCommand" => Some("OrderRevised"),
+        _ => None,
+    };
+    let text = match event {
+        Some(kind) => {
+            tx.send(ctx.event(kind, ORDER_TOPIC, id).field("orderTotal", total));
+            format!("{text}; publishes {kind}")
+        }
+        None => text,
+    };
     Ok(Done::replying(tx, reply, text))
 }

@@ -130,6 +130,8 @@ impl Style {
 pub const ORDER_TOPIC: &str = "Order";
 /// Topic of Customer aggregate events.
 pub const CUSTOMER_TOPIC: &str = "Customer";
+/// FTGO: topic of Ticket aggregate events.
+pub const TICKET_TOPIC: &str = "Ticket";
 
 /// Whether `svc` has a handler for messages of `kind` on an event topic.
 /// Eventuate consumers dispatch by event type and skip types they have no

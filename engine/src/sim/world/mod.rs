@@ -13,7 +13,7 @@ use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
-use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC};
+use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC, TICKET_TOPIC};
 use super::sorted::{MinQueue, SortedMap};
 use super::step::{MessageRef, Step, StepKind, Written};
 use super::view::History;
@@ -198,6 +198,11 @@ impl World {
         }
         for saga_type in sagas {
             channels.push((saga_type.reply_channel(), ChannelKind::ReplyChannel, present(&[Svc::OrderService])));
+        }
+        if self.style == Style::Ftgo {
+            // FTGO's Ticket events; their subscribers (the order history
+            // view, delivery) are not modelled.
+            channels.push((TICKET_TOPIC, ChannelKind::EventTopic, Vec::new()));
         }
         for (channel, kind, subscribers) in channels {
             self.broker.add_channel(channel, kind, &subscribers);
