@@ -22,18 +22,23 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// A new message from this service, numbered now (Eventuate assigns the
-    /// id when the message is written, before the transaction commits).
+    /// id when the message is written, before the transaction commits), with
+    /// the headers Eventuate's producer adds to every message.
     pub fn message(&mut self, kind: &'static str, category: Category, channel: &'static str) -> Message {
         *self.next_message_id += 1;
         let mut message = Message::new(kind, category, self.me, channel);
         message.id = *self.next_message_id;
         message.created_at = self.now;
-        message
+        let id = Value::Message(message.id);
+        message.header("ID", id).static_header("DESTINATION", channel).header("DATE", self.now as i64)
     }
 
     /// A domain event about aggregate `aggregate` with id `id`.
     pub fn event(&mut self, kind: &'static str, topic: &'static str, id: i64) -> Message {
+        // Events are partitioned by aggregate, so one aggregate's events
+        // keep their order; commands and replies get no partition key.
         self.message(kind, Category::Event, topic)
+            .header("PARTITION_ID", id)
             .static_header("event-aggregate-type", topic)
             .header("event-aggregate-id", id)
             .static_header("event-type", kind)
