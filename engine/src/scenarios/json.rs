@@ -301,7 +301,7 @@ impl<'j> At<'j> {
     pub fn int(&self) -> Result<i64, String> {
         match self.value {
             Json::Int(n) if n.unsigned_abs() <= MAGNITUDE_MAX => Ok(*n),
-            Json::Int(_) => Err(self.error("numbers must lie between -1000000000000 and 1000000000000")),
+            Json::Int(_) => Err(self.error(&format!("numbers must lie between -{MAGNITUDE_MAX} and {MAGNITUDE_MAX}"))),
             _ => Err(self.wrong("a whole number")),
         }
     }

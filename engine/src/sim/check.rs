@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::db::{Key, Value, RECEIVED_TABLE};
 use super::message::Category;
-use super::saga::{definition, Invoke, StepStatus};
+use super::saga::{definition, Invoke, SagaInstance, StepStatus};
 use super::service::{Style, Svc};
 use super::sorted::{SortedMap, SortedSet};
 use super::step::{SagaRef, Step, StepKind};
@@ -324,17 +324,10 @@ fn one_based(indexes: &[usize]) -> String {
     indexes.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
 }
 
-/// The `saga_instance` columns the checker reads, from Order Service's table.
-struct SagaRow {
-    end_state: bool,
-    compensating: bool,
-    failed: bool,
-}
-
-fn saga_row(world: &World, saga: SagaRef) -> Option<SagaRow> {
+/// The `saga_instance` row of `saga`, from Order Service's table.
+fn saga_row(world: &World, saga: SagaRef) -> Option<&SagaInstance> {
     let orders = world.services.get(&Svc::OrderService)?;
-    let instance = orders.db.sagas.get(&saga.saga_id).filter(|s| s.saga_type == saga.saga_type)?;
-    Some(SagaRow { end_state: instance.end_state, compensating: instance.compensating, failed: instance.failed })
+    orders.db.sagas.get(&saga.saga_id).filter(|s| s.saga_type == saga.saga_type)
 }
 
 /// Liveness: what must hold once faults have stopped and the world is quiet.

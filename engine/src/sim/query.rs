@@ -62,6 +62,29 @@ pub enum Leg {
     Response,
 }
 
+/// What an owning service answered a call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// Its part of the answer.
+    Found(History),
+    /// Customer Service knows no such customer.
+    NotFound,
+    /// The service is down.
+    Unavailable,
+}
+
+impl Answer {
+    /// The HTTP status line the response carries (its message kind).
+    pub fn status(&self) -> &'static str {
+        match self {
+            Answer::Found(_) => "200 OK",
+            Answer::NotFound => "404 Not Found",
+            Answer::Unavailable => "503 Service Unavailable",
+        }
+    }
+}
+
 /// One synchronous call of the API composer to an owning service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Call {
@@ -73,6 +96,6 @@ pub struct Call {
     pub message: Message,
     pub sent_at: u64,
     pub deliver_at: u64,
-    /// The target's part of the answer, once it has answered.
-    pub part: Option<History>,
+    /// What the target answered, once it has.
+    pub answer: Option<Answer>,
 }

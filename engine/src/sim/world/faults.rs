@@ -35,10 +35,8 @@ impl World {
                 s.up = true;
                 // A consumer that stopped on a handler error starts again
                 // from its last committed offset: the same message first.
-                let stopped: Vec<(&'static str, Svc)> =
-                    self.broker.subscriptions.iter().filter(|((_, to), sub)| *to == svc && sub.stopped).map(|(k, _)| *k).collect();
-                for key in stopped {
-                    self.broker.subscriptions.get_mut(&key).expect("subscription exists").stopped = false;
+                for ((_, to), sub) in self.broker.subscriptions.iter_mut() {
+                    sub.stopped &= *to != svc;
                 }
                 self.wake();
                 format!("{svc} restarted and consumes again")

@@ -2,6 +2,7 @@
 //! calls to the owning services, joined in memory.
 
 use super::*;
+use crate::sim::query::Answer;
 
 impl World {
     /// The truth for `customer`, as the owning services hold it now.
@@ -99,7 +100,7 @@ impl World {
                 message,
                 sent_at: self.now,
                 deliver_at: at,
-                part: None,
+                answer: None,
             };
             self.calls.insert(call.id, call);
             self.schedule(at, Event::CallArrive(self.next_call_id));
@@ -129,17 +130,21 @@ impl World {
                 let target = call.target;
                 let up = self.services.get(&target).is_some_and(|s| s.up);
                 let path = call.message.header_text("path").to_string();
-                let (status, body) = match (up, self.answer_call(&call)) {
-                    (false, _) => ("503 Service Unavailable", String::new()),
-                    (true, None) => ("404 Not Found", String::new()),
-                    (true, Some((body, part))) => {
-                        call.part = Some(part);
-                        ("200 OK", body)
-                    }
+                let (answer, body) = match (up, self.answer_call(&call)) {
+                    (false, _) => (Answer::Unavailable, String::new()),
+                    (true, None) => (Answer::NotFound, String::new()),
+                    (true, Some((body, part))) => (Answer::Found(part), body),
+                };
+                let text = match answer {
+                    Answer::Found(_) => format!("{target} answered {path}: {body}"),
+                    Answer::NotFound => format!("{target} answered {path}: 404 Not Found, no such customer"),
+                    Answer::Unavailable => format!("{target} is down: {path} gets 503 Service Unavailable"),
                 };
                 self.next_message_id += 1;
-                let mut response =
-                    Message::new(status, Category::Response, target, "http").header("path", path.as_str()).field("body", body.as_str());
+                let mut response = Message::new(answer.status(), Category::Response, target, "http")
+                    .header("path", path.as_str())
+                    .field("body", body.as_str());
+                call.answer = Some(answer);
                 response.id = self.next_message_id;
                 response.created_at = self.now;
                 let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
@@ -149,11 +154,6 @@ impl World {
                 call.deliver_at = at;
                 self.calls.insert(id, call);
                 self.schedule(at, Event::CallArrive(id));
-                let text = match status {
-                    "200 OK" => format!("{target} answered {path}: {body}"),
-                    "404 Not Found" => format!("{target} answered {path}: 404 Not Found, no such customer"),
-                    _ => format!("{target} is down: {path} gets 503 Service Unavailable"),
-                };
                 Some(self.note_about(StepKind::Query, target, reference(&request, Some(target), false), text))
             }
             Leg::Response => Some(self.composer_receives(call)),
@@ -200,17 +200,17 @@ impl World {
             let text = format!("api-composer got {status} from {target} after query {} had already failed; dropped", record.id);
             return self.note_about(StepKind::Query, Svc::ApiComposer, reference, text);
         }
-        match (status, call.part) {
-            ("503 Service Unavailable", _) => record.error = Some(format!("{target} is down")),
-            ("404 Not Found", _) => record.not_found = true,
+        match call.answer {
+            Some(Answer::Unavailable) => record.error = Some(format!("{target} is down")),
+            Some(Answer::NotFound) => record.not_found = true,
             // Join in memory: each service contributes its own part.
-            (_, Some(part)) if target == Svc::CustomerService => {
+            Some(Answer::Found(part)) if target == Svc::CustomerService => {
                 let answer = Rc::make_mut(&mut record.answer);
                 answer.name = part.name;
                 answer.credit_limit = part.credit_limit;
             }
-            (_, Some(part)) => Rc::make_mut(&mut record.answer).orders = part.orders,
-            (_, None) => {}
+            Some(Answer::Found(part)) => Rc::make_mut(&mut record.answer).orders = part.orders,
+            None => {}
         }
         let text = if record.outstanding > 0 && record.error.is_none() {
             let body = if body.is_empty() { String::new() } else { format!(" ({body})") };
