@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::sim::message::Category;
 use crate::sim::query::QuerySource;
-use crate::sim::service::Service;
+use crate::sim::service::{RelayMode, Service};
 use crate::sim::{Action, Svc, World};
 
 use super::layout::{layout, Layout, Rect, WIDTH};
@@ -111,8 +111,10 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
                 Some(("relay ✗", "relay-down", "The message relay is down: outbox rows wait unpublished"))
             } else if s.relay.crash_armed {
                 Some(("relay !", "relay-armed", "The relay will crash after its next publish"))
+            } else if s.relay.mode == RelayMode::Polling {
+                Some(("relay", "relay-up", "The polling relay selects outbox rows with published = 0 every 500 ms and publishes them"))
             } else {
-                Some(("relay", "relay-up", "The message relay publishes outbox rows to the broker"))
+                Some(("relay", "relay-up", "The CDC tails the transaction log and publishes each new outbox row"))
             }
         })
     };

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc};
 
 use super::state::Lesson;
@@ -248,6 +249,9 @@ pub fn Actions() -> impl IntoView {
                 <Picker label="service" value=service options=services/>
                 <button on:click=move |_| act(Action::CrashRelay { service: chosen.get_untracked() })>"Crash its relay"</button>
                 <button on:click=move |_| act(Action::RestartRelay { service: chosen.get_untracked() })>"Restart its relay"</button>
+                <ServiceToggle svc=chosen is_on=|s| s.relay.mode == RelayMode::LogTailing
+                    make=|_, tailing| Action::SetRelayMode { mode: if tailing { RelayMode::LogTailing } else { RelayMode::Polling } }
+                    labels=("Use a polling relay", "Use a log-tailing relay")/>
                 <ServiceToggle svc=chosen is_on=|s| s.outbox_enabled
                     make=|service, enabled| Action::SetOutbox { service, enabled }
                     labels=("Turn its outbox off", "Turn its outbox on")/>

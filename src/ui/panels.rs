@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::sim::check::meaning;
 use crate::sim::db::SAGA_TABLE;
 use crate::sim::saga::{Invoke, Role, SagaInstance};
+use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc, Timeline};
 
 use super::state::{Lesson, Selection};
@@ -287,10 +288,12 @@ pub fn Inspector() -> impl IntoView {
                         if svc.publishes() {
                             parts.push(if !s.outbox_enabled {
                                 "outbox OFF (dual write)"
-                            } else if s.relay.up {
-                                "relay up"
-                            } else {
+                            } else if !s.relay.up {
                                 "relay DOWN"
+                            } else if s.relay.mode == RelayMode::Polling {
+                                "relay polls published = 0 rows"
+                            } else {
+                                "relay tails the transaction log"
                             });
                         }
                         parts.push(if s.idempotent { "checks received_messages" } else { "does NOT check received_messages" });

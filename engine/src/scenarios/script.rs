@@ -5,6 +5,7 @@
 //! error messages say exactly what is missing or misplaced.
 
 use super::json::{At, Fields};
+use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc};
 
 /// An action at a virtual time.
@@ -17,7 +18,7 @@ pub struct Scripted {
 }
 
 /// Every verb and the fields it takes (all required but `to`).
-const VERBS: [(&str, &[&str]); 22] = [
+const VERBS: [(&str, &[&str]); 23] = [
     ("place_order", &["customer", "total"]),
     ("cancel_order", &["order"]),
     ("revise_order", &["order", "total"]),
@@ -33,6 +34,7 @@ const VERBS: [(&str, &[&str]); 22] = [
     ("delay_channel", &["channel", "ms"]),
     ("disconnect", &["service"]),
     ("reconnect", &["service"]),
+    ("set_relay", &["mode"]),
     ("set_outbox", &["service", "enabled"]),
     ("set_idempotence", &["service", "enabled"]),
     ("set_handler_bug", &["service", "enabled"]),
@@ -49,6 +51,12 @@ pub fn service(value: At<'_>) -> Result<Svc, String> {
         let known: Vec<&str> = Svc::ALL.iter().map(|s| s.id()).collect();
         value.error(&format!("unknown service \"{id}\"; use one of {}", known.join(", ")))
     })
+}
+
+/// A relay mode named by its id (`log-tailing`, `polling`).
+fn relay_mode(value: At<'_>) -> Result<RelayMode, String> {
+    let id = value.text()?;
+    RelayMode::parse(id).ok_or_else(|| value.error(&format!("unknown relay mode \"{id}\"; use log-tailing or polling")))
 }
 
 impl Scripted {
@@ -101,6 +109,7 @@ fn decode_action(verb: &str, f: &mut Fields<'_>) -> Result<Action, String> {
         "delay_channel" => Action::DelayChannel { channel: need_channel(f)?, ms: f.required("ms", |v| v.count())? },
         "disconnect" => Action::Disconnect { service: need_service(f)? },
         "reconnect" => Action::Reconnect { service: need_service(f)? },
+        "set_relay" => Action::SetRelayMode { mode: f.required("mode", relay_mode)? },
         "set_outbox" => Action::SetOutbox { service: need_service(f)?, enabled: need_enabled(f)? },
         "set_idempotence" => Action::SetIdempotence { service: need_service(f)?, enabled: need_enabled(f)? },
         "set_handler_bug" => Action::SetHandlerBug { service: need_service(f)?, enabled: need_enabled(f)? },

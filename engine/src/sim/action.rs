@@ -1,6 +1,6 @@
 //! What a learner, a script or a random fault plan can do to the world.
 
-use super::service::Svc;
+use super::service::{RelayMode, Svc};
 
 /// A user action or a fault. Scenario files spell them
 /// `{"do": "place_order", "customer": 1, "total": 60}` (see
@@ -35,7 +35,8 @@ pub enum Action {
     Restart {
         service: Svc,
     },
-    /// The relay crashes after its next publish, before marking the row.
+    /// The relay crashes after its next publish, before it saves its log
+    /// position (or marks its batch published).
     CrashRelay {
         service: Svc,
     },
@@ -70,6 +71,10 @@ pub enum Action {
     SetOutbox {
         service: Svc,
         enabled: bool,
+    },
+    /// How every relay reads its outbox; only before the first message.
+    SetRelayMode {
+        mode: RelayMode,
     },
     /// Off: the service stops checking `received_messages`.
     SetIdempotence {

@@ -341,9 +341,9 @@ pub fn at_rest(world: &World) -> Vec<Violation> {
         found.push(violation("messages-in-flight", format!("{in_flight} messages still in flight")));
     }
     for service in world.services.values() {
-        let unpublished = service.db.unpublished.len();
-        if unpublished > 0 {
-            found.push(violation("outbox-not-drained", format!("{} has {unpublished} unpublished outbox rows", service.id)));
+        let backlog = service.relay_backlog().count();
+        if backlog > 0 {
+            found.push(violation("outbox-not-drained", format!("{} has {backlog} outbox rows its relay never published", service.id)));
         }
     }
     if let Some(orders) = world.services.get(&Svc::OrderService) {

@@ -208,7 +208,8 @@ pub struct Database {
     pub typed: Vec<&'static str>,
     /// The outbox, by message id; rows stay after they are published.
     pub outbox: SortedMap<u64, Rc<Message>>,
-    /// Ids of outbox rows the relay has not marked published yet.
+    /// Ids of outbox rows whose `published` is 0 (only a polling relay
+    /// ever sets it).
     pub unpublished: SortedSet<u64>,
     pub sagas: SortedMap<u64, SagaInstance>,
     pub views: SortedMap<i64, CustomerView>,
@@ -306,11 +307,6 @@ impl Database {
     pub fn add_to_outbox(&mut self, message: Message) {
         self.unpublished.insert(message.id);
         self.outbox.insert(message.id, Rc::new(message));
-    }
-
-    /// The oldest outbox row the relay has not marked published.
-    pub fn next_unpublished(&self) -> Option<&Rc<Message>> {
-        self.unpublished.first().map(|id| &self.outbox[id])
     }
 
     /// Each table [`Database::render`] shows, with its number of rows,

@@ -2,6 +2,7 @@
 //! process state (up or down, relay, outbox on or off).
 
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -180,15 +181,57 @@ pub fn schema(svc: Svc, style: Style) -> Database {
     db
 }
 
+/// How a relay reads the outbox: eventuate-cdc's two kinds of reader.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RelayMode {
+    /// The CDC tails the database's transaction log (MySQL binlog,
+    /// Postgres WAL) and saves its position in the log; it never updates a
+    /// row's `published`. Eventuate's default.
+    #[default]
+    LogTailing,
+    /// The polling publisher: every 500 ms `SELECT ... WHERE published = 0
+    /// ORDER BY id LIMIT 1000`, publish that batch, then `UPDATE ... SET
+    /// published = 1`.
+    Polling,
+}
+
+impl RelayMode {
+    /// The name scenario files use.
+    pub fn id(self) -> &'static str {
+        match self {
+            RelayMode::LogTailing => "log-tailing",
+            RelayMode::Polling => "polling",
+        }
+    }
+
+    /// The mode whose name is `id`.
+    pub fn parse(id: &str) -> Option<RelayMode> {
+        [RelayMode::LogTailing, RelayMode::Polling].into_iter().find(|m| m.id() == id)
+    }
+}
+
 /// A service's message relay (Eventuate's CDC service for this database).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Relay {
+    pub mode: RelayMode,
     pub up: bool,
-    /// The relay will crash after its next publish, before marking the row
-    /// published, so that row is published again after the restart.
+    /// The relay will crash right after its next publish, before it saves
+    /// its log position (or marks its batch published), so what it
+    /// published is published again after the restart.
     pub crash_armed: bool,
     /// A poll is already in the event queue.
     pub poll_scheduled: bool,
+    /// Log tailing: the last outbox row whose log position the CDC saved;
+    /// it reads on from the row after it.
+    pub position: u64,
+    /// Polling: the rows the last poll found, and how many of them are
+    /// published; the batch is marked published when all of them are.
+    pub batch: Vec<u64>,
+    pub batch_published: usize,
+    /// The highest message id it ever published: a broker keeps those in
+    /// its log and can deliver them again.
+    pub published_up_to: u64,
 }
 
 /// A running (or crashed) service and its database.
@@ -230,6 +273,17 @@ impl Service {
             view_dedup: false,
             unsent: Vec::new(),
         }
+    }
+
+    /// The outbox rows its relay has still to publish: those after its
+    /// saved log position (log tailing), or those not marked published
+    /// (polling).
+    pub fn relay_backlog(&self) -> impl Iterator<Item = &Rc<Message>> {
+        let (tailing, polling) = match self.relay.mode {
+            RelayMode::LogTailing => (Some(self.db.outbox.range(&(self.relay.position + 1), &u64::MAX).map(|(_, m)| m)), None),
+            RelayMode::Polling => (None, Some(self.db.unpublished.iter().map(|id| &self.db.outbox[id]))),
+        };
+        tailing.into_iter().flatten().chain(polling.into_iter().flatten())
     }
 
     /// Whether it can take a message from the broker right now.

@@ -84,14 +84,14 @@ pub fn random_world_with(seed: u64, orders: u64) -> World {
     }
     let mut load = faults::random_load(seed, 3, orders, 1500, true);
     if style == Style::Ftgo {
-        load.extend(ftgo_work(seed, orders, 1500));
+        load.extend(ftgo_work(seed, orders, 4000));
     }
     let plan = faults::random_plan(seed, &world, 1500, 6);
     faults::apply(&mut world, &plan, &load);
     world
 }
 
-/// FTGO: revisions of some orders, and a restaurant that accepts some
+/// FTGO: revisions and late cancels of some orders, and a restaurant that accepts some
 /// tickets and starts preparing some, so that some cancels and revisions
 /// meet a ticket that can no longer change and their saga compensates.
 fn ftgo_work(seed: u64, orders: u64, horizon_ms: u64) -> Vec<(u64, Action)> {
@@ -103,6 +103,9 @@ fn ftgo_work(seed: u64, orders: u64, horizon_ms: u64) -> Vec<(u64, Action)> {
         }
         if rng.chance(30) {
             out.push((rng.range(0, horizon_ms), Action::ReviseOrder { order, total: rng.range(5, 80) as i64 }));
+        }
+        if rng.chance(20) {
+            out.push((rng.range(0, horizon_ms), Action::CancelOrder { order }));
         }
     }
     out

@@ -4,6 +4,7 @@
 //! lock switches.
 
 use super::*;
+use crate::sim::service::RelayMode;
 
 impl World {
     pub(super) fn fault(&mut self, fault: Action) -> Step {
@@ -47,7 +48,11 @@ impl World {
                     return self.refused(svc, format!("the relay of {svc} is not running"));
                 }
                 s.relay.crash_armed = true;
-                format!("the relay of {svc} will crash after its next publish, before it marks the row published")
+                let before = match s.relay.mode {
+                    RelayMode::LogTailing => "it saves its log position",
+                    RelayMode::Polling => "it sets published = 1",
+                };
+                format!("the relay of {svc} will crash after its next publish, before {before}")
             }
             Action::RestartRelay { service: svc } => {
                 let s = self.services.get_mut(&svc).expect("present");
@@ -56,8 +61,12 @@ impl World {
                 }
                 s.relay.up = true;
                 s.relay.crash_armed = false;
+                let from = match s.relay.mode {
+                    RelayMode::LogTailing => format!("reads the log again after its saved position (m{})", s.relay.position),
+                    RelayMode::Polling => "polls every row still published = 0".to_string(),
+                };
                 self.kick_relay(svc);
-                format!("the relay of {svc} restarted; it publishes every row not marked published")
+                format!("the relay of {svc} restarted; it {from}")
             }
             Action::Duplicate { message, to } => return self.duplicate(message, to),
             Action::HoldChannel { channel } | Action::ReleaseChannel { channel } | Action::DelayChannel { channel, .. }
@@ -97,6 +106,19 @@ impl World {
                     format!("{svc} writes messages to its outbox in the same transaction again")
                 } else {
                     format!("{svc} turned its outbox off: it will commit, then publish separately (a dual write)")
+                }
+            }
+            Action::SetRelayMode { mode } => {
+                if self.services.values().any(|s| !s.db.outbox.is_empty()) {
+                    return self
+                        .refused(None, "choose the relay before the first message: a new reader would publish the outbox again".into());
+                }
+                for (_, service) in self.services.iter_mut() {
+                    service.relay.mode = mode;
+                }
+                match mode {
+                    RelayMode::LogTailing => "the relays tail each database's transaction log (CDC, Eventuate's default)".into(),
+                    RelayMode::Polling => "the relays poll each outbox every 500 ms for rows with published = 0".into(),
                 }
             }
             Action::SetIdempotence { service: svc, enabled } => {
@@ -157,7 +179,7 @@ impl World {
                 copies.push(to);
             }
         } else {
-            let published = |s: &Service| s.db.outbox.get(&id).filter(|_| !s.db.unpublished.contains(&id)).cloned();
+            let published = |s: &Service| s.db.outbox.get(&id).filter(|_| id <= s.relay.published_up_to).cloned();
             let Some(message) = self.services.values().find_map(published) else {
                 return self.refused(None, format!("m{id} is neither in flight nor published from an outbox"));
             };

@@ -37,7 +37,7 @@ pub struct Setup {
     pub people: Vec<Person>,
 }
 
-/// Relay polling lag after a commit, in ms.
+/// How long after a commit a log-tailing relay reads it, in ms.
 const RELAY_LAG_MS: (u64, u64) = (10, 40);
 /// Broker latency per delivery, in ms.
 const BROKER_LATENCY_MS: (u64, u64) = (30, 90);
@@ -384,11 +384,8 @@ impl World {
                 service.unsent.push(message);
             }
         }
-        let relay_idle = service.relay.up && !service.relay.poll_scheduled;
-        if wrote_outbox && relay_idle {
-            service.relay.poll_scheduled = true;
-            let at = now + self.latency.range(RELAY_LAG_MS.0, RELAY_LAG_MS.1);
-            self.schedule(at, Event::RelayPoll(svc));
+        if wrote_outbox {
+            self.kick_relay(svc);
         }
         if dual_write {
             let at = now + self.latency.range(DUAL_WRITE_LAG_MS.0, DUAL_WRITE_LAG_MS.1);

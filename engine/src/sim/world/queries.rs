@@ -15,7 +15,8 @@ impl World {
         Some(view::project_one(&customers.db, &orders.db, customer))
     }
 
-    /// Events the view has not applied yet: unpublished outbox rows on the
+    /// Events the view has not applied yet: outbox rows the relay has still
+    /// to publish on the
     /// topics it reads, plus deliveries queued for it.
     pub fn events_behind(&self) -> usize {
         if !self.has(Svc::OrderHistoryService) {
@@ -31,7 +32,7 @@ impl World {
         let unpublished: usize = self
             .services
             .values()
-            .flat_map(|s| s.db.unpublished.iter().map(|id| &*s.db.outbox[id]).chain(s.unsent.iter()))
+            .flat_map(|s| s.relay_backlog().map(|m| &**m).chain(s.unsent.iter()))
             .filter(|m| m.channel == ORDER_TOPIC || m.channel == CUSTOMER_TOPIC)
             .count();
         queued + unpublished
