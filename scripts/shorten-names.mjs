@@ -1,0 +1,62 @@
+// Gives the wasm module's imports and exports one- or two-letter names and
+// rewrites the JS glue to match (run by scripts/minify, before esbuild).
+// wasm-bindgen names them like `__wbg_classList_97e966c261669b85`; across
+// ~150 of them that is about 4 KB gzip of the first load.
+//
+// usage: node shorten-names.mjs <wasm-opt> <file_bg.wasm> <glue.js>
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+
+const [wasmOpt, wasmFile, glueFile] = process.argv.slice(2);
+const shortened = `${wasmFile}.short`;
+// What rustc's wasm32 target emits (the module no longer says: its
+// target_features section is stripped). --all-features would let binaryen
+// write encodings browsers do not read yet.
+const FEATURES = [
+  '--enable-bulk-memory',
+  '--enable-multivalue',
+  '--enable-mutable-globals',
+  '--enable-nontrapping-float-to-int',
+  '--enable-reference-types',
+  '--enable-sign-ext',
+];
+// binaryen prints the old-to-new mapping as JSON on stdout.
+const mapping = JSON.parse(
+  execFileSync(wasmOpt, [wasmFile, ...FEATURES, '--minify-imports-and-exports-and-modules', '-o', shortened], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  }),
+);
+
+const before = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmFile)));
+const after = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(shortened)));
+const oldModules = new Set(before.map((i) => i.module));
+const newModules = new Set(after.map((i) => i.module));
+if (oldModules.size !== 1 || newModules.size !== 1) {
+  throw new Error(`expected one import module, found ${[...oldModules]} -> ${[...newModules]}`);
+}
+const [oldModule] = oldModules;
+const [newModule] = newModules;
+
+let glue = readFileSync(glueFile, 'utf8');
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const replaceAll = (pattern, replacement, what) => {
+  const next = glue.replace(pattern, replacement);
+  if (next === glue) throw new Error(`the glue has no ${what}`);
+  glue = next;
+};
+
+replaceAll(new RegExp(`"${escape(oldModule)}"\\s*:`, 'g'), `"${newModule}":`, `import module "${oldModule}"`);
+// An import is a key of the glue's imports object: `name: function(...)`.
+for (const [, name, short] of mapping.imports) {
+  replaceAll(new RegExp(`(^|[\\s{,])${escape(name)}(\\s*:)`, 'gm'), `$1"${short}"$2`, `import ${name}`);
+}
+// An export is read as `wasm.name`; some exports are never read by the glue.
+for (const [name, short] of mapping.exports) {
+  glue = glue.replace(new RegExp(`\\bwasm\\.${escape(name)}\\b`, 'g'), `wasm.${short}`);
+}
+const leftover = mapping.exports.find(([name]) => new RegExp(`\\bwasm\\.${escape(name)}\\b`).test(glue));
+if (leftover) throw new Error(`wasm.${leftover[0]} is still read by the glue`);
+
+writeFileSync(glueFile, glue);
+renameSync(shortened, wasmFile);
