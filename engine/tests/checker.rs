@@ -180,7 +180,7 @@ fn messages_in_flight() {
     let mut message = Message::new("OrderCreatedEvent", Category::Event, Svc::OrderService, "Order");
     message.id = 99;
     let delivery = world.broker.copy(&Rc::new(message), Svc::CustomerService, 0, 0, true);
-    world.broker.subscriptions.get_mut(&("Order", Svc::CustomerService)).expect("subscription").queue.push_back(delivery);
+    world.broker.subscriptions.get_mut(&delivery.lane()).expect("subscription").queue.push_back(delivery);
     assert_eq!(rest_ids(&world), ["messages-in-flight"]);
 }
 

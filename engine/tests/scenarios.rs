@@ -202,6 +202,17 @@ fn idempotent_consumer_traces() {
             "order-service<CustomerCreditReservationFailedEvent",
         ],
     );
+    check(
+        "idempotent-consumer",
+        "rebalance",
+        &[
+            "order-service commits",
+            "customer-service<OrderCreatedEvent",
+            "fault@customer-service",
+            "customer-service drops OrderCreatedEvent",
+            "order-service<CustomerCreditReservedEvent",
+        ],
+    );
 }
 
 #[test]

@@ -249,6 +249,8 @@ pub fn Actions() -> impl IntoView {
                 <Picker label="service" value=service options=services/>
                 <button on:click=move |_| act(Action::CrashRelay { service: chosen.get_untracked() })>"Crash its relay"</button>
                 <button on:click=move |_| act(Action::RestartRelay { service: chosen.get_untracked() })>"Restart its relay"</button>
+                <button on:click=move |_| act(Action::Rebalance { service: chosen.get_untracked() })
+                    title="Its consumer group rebalances: each partition restarts from its last committed offset">"Rebalance its consumers"</button>
                 <ServiceToggle svc=chosen is_on=|s| s.relay.mode == RelayMode::LogTailing
                     make=|_, tailing| Action::SetRelayMode { mode: if tailing { RelayMode::LogTailing } else { RelayMode::Polling } }
                     labels=("Use a polling relay", "Use a log-tailing relay")/>

@@ -66,8 +66,10 @@ test('Play runs the lesson to its end by itself, then stops', async () => {
   await withPage('#/orchestration?variant=approved', async (page) => {
     await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.25×' });
     await page.getByRole('button', { name: 'Play' }).click();
-    assert.equal(await attr(page, 'data-playing'), 'true');
-    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 10000 });
+    const playing = (expected) => document.querySelector('[data-testid="sagascope"]').dataset.playing === expected;
+    await page.waitForFunction(playing, 'true', { timeout: 5000 });
+    assert.ok((await step(page)) < (await steps(page)), 'Play started before the end');
+    await page.waitForFunction(playing, 'false', { timeout: 10000 });
     assert.equal(await step(page), await steps(page));
     assert.equal(await orderState(page, 1), 'APPROVED');
   });

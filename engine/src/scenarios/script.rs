@@ -18,7 +18,7 @@ pub struct Scripted {
 }
 
 /// Every verb and the fields it takes (all required but `to`).
-const VERBS: [(&str, &[&str]); 23] = [
+const VERBS: [(&str, &[&str]); 24] = [
     ("place_order", &["customer", "total"]),
     ("cancel_order", &["order"]),
     ("revise_order", &["order", "total"]),
@@ -29,6 +29,7 @@ const VERBS: [(&str, &[&str]); 23] = [
     ("crash_relay", &["service"]),
     ("restart_relay", &["service"]),
     ("duplicate", &["message", "to"]),
+    ("rebalance", &["service"]),
     ("hold_channel", &["channel"]),
     ("release_channel", &["channel"]),
     ("delay_channel", &["channel", "ms"]),
@@ -104,6 +105,7 @@ fn decode_action(verb: &str, f: &mut Fields<'_>) -> Result<Action, String> {
         "crash_relay" => Action::CrashRelay { service: need_service(f)? },
         "restart_relay" => Action::RestartRelay { service: need_service(f)? },
         "duplicate" => Action::Duplicate { message: f.required("message", |v| v.count())?, to: f.optional("to", service)? },
+        "rebalance" => Action::Rebalance { service: need_service(f)? },
         "hold_channel" => Action::HoldChannel { channel: need_channel(f)? },
         "release_channel" => Action::ReleaseChannel { channel: need_channel(f)? },
         "delay_channel" => Action::DelayChannel { channel: need_channel(f)?, ms: f.required("ms", |v| v.count())? },

@@ -49,6 +49,11 @@ pub enum Action {
         message: u64,
         to: Option<Svc>,
     },
+    /// The consumer group of `service` rebalances: every partition it reads
+    /// restarts from its last committed offset.
+    Rebalance {
+        service: Svc,
+    },
     HoldChannel {
         channel: String,
     },
@@ -114,6 +119,7 @@ impl Action {
             | Action::Restart { service }
             | Action::CrashRelay { service }
             | Action::RestartRelay { service }
+            | Action::Rebalance { service }
             | Action::Disconnect { service }
             | Action::Reconnect { service }
             | Action::SetOutbox { service, .. }

@@ -1,5 +1,6 @@
-//! The message broker: channels, one ordered queue per (channel, subscriber),
-//! at-least-once delivery.
+//! The message broker: channels of partitions, one ordered queue per
+//! (channel, subscriber, partition), at-least-once delivery and the
+//! consumer offsets that make it so.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -7,8 +8,25 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::message::Message;
+use super::rng::Rng;
 use super::service::Svc;
 use super::sorted::{SortedMap, SortedSet};
+
+/// Partitions per channel. Kafka keeps order only within a partition, so
+/// two are enough to let messages of different aggregates overtake each
+/// other, as they do in production.
+pub const PARTITIONS: u8 = 2;
+
+/// One subscriber's partition of a channel: what a consumer reads in order.
+pub type Lane = (&'static str, Svc, u8);
+
+/// The partition a message goes to: the hash of its key, which is the
+/// `PARTITION_ID` header (the aggregate id, on events) or else the message
+/// id (commands and replies), as Eventuate's producer keys its records.
+pub fn partition_of(message: &Message) -> u8 {
+    let key = message.header_value("PARTITION_ID").map_or(message.id, |id| id.int() as u64);
+    (Rng::new(key).next_u64() % u64::from(PARTITIONS)) as u8
+}
 
 /// One copy of a message on its way to one subscriber.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -18,6 +36,7 @@ pub struct Delivery {
     /// Shared with the sender's outbox row and any other copy.
     pub message: Rc<Message>,
     pub to: Svc,
+    pub partition: u8,
     pub sent_at: u64,
     pub deliver_at: u64,
     /// A second (or later) copy of a message already delivered or queued.
@@ -26,12 +45,26 @@ pub struct Delivery {
     pub waiting: bool,
 }
 
-/// A subscriber's ordered queue on one channel (a partition, in Kafka terms).
+impl Delivery {
+    /// The queue it travels in.
+    pub fn lane(&self) -> Lane {
+        (self.message.channel, self.to, self.partition)
+    }
+}
+
+/// A subscriber's ordered queue on one partition of a channel, and its
+/// consumer offset.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Subscription {
     pub queue: VecDeque<Delivery>,
     /// A `Deliver` event for the head is in the world's queue.
     pub scheduled: bool,
+    /// Handled, but the offset after them is not committed yet (the
+    /// consumer commits at its next poll): a restart or a rebalance
+    /// delivers all of them again.
+    pub uncommitted: Vec<Delivery>,
+    /// A `CommitOffsets` event for this lane is in the world's queue.
+    pub commit_scheduled: bool,
     /// The consumer stopped on a handler error with its offset uncommitted:
     /// nothing is delivered until its service restarts, and then the same
     /// message comes first.
@@ -67,7 +100,7 @@ pub struct Broker {
     pub channels: SortedMap<&'static str, Vec<Svc>>,
     /// What each channel carries.
     pub kinds: SortedMap<&'static str, ChannelKind>,
-    pub subscriptions: SortedMap<(&'static str, Svc), Subscription>,
+    pub subscriptions: SortedMap<Lane, Subscription>,
     /// Channels that deliver nothing until released.
     pub held: SortedSet<&'static str>,
     /// Extra latency per channel, in ms.
@@ -81,7 +114,9 @@ impl Broker {
         self.kinds.insert(channel, kind);
         self.channels.get_or_insert_with(channel, Vec::new).extend_from_slice(subscribers);
         for svc in subscribers {
-            self.subscriptions.get_or_insert_with((channel, *svc), Subscription::default);
+            for partition in 0..PARTITIONS {
+                self.subscriptions.get_or_insert_with((channel, *svc, partition), Subscription::default);
+            }
         }
     }
 
@@ -90,13 +125,14 @@ impl Broker {
         self.channels.keys().copied().find(|c| *c == name)
     }
 
-    /// A new delivery of `message` to `to`, not yet queued.
+    /// A new delivery of `message` to `to` on its partition, not yet queued.
     pub fn copy(&mut self, message: &Rc<Message>, to: Svc, sent_at: u64, deliver_at: u64, duplicate: bool) -> Delivery {
         self.next_delivery_id += 1;
-        Delivery { id: self.next_delivery_id, message: Rc::clone(message), to, sent_at, deliver_at, duplicate, waiting: false }
+        let partition = partition_of(message);
+        Delivery { id: self.next_delivery_id, message: Rc::clone(message), to, partition, sent_at, deliver_at, duplicate, waiting: false }
     }
 
-    /// Every delivery in flight, in (channel, subscriber, queue) order.
+    /// Every delivery in flight, in (channel, subscriber, partition, queue) order.
     pub fn in_flight(&self) -> impl Iterator<Item = &Delivery> {
         self.subscriptions.values().flat_map(|s| s.queue.iter())
     }

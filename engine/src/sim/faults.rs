@@ -10,8 +10,9 @@ use super::world::World;
 /// A random fault schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FaultPlan {
-    /// Chance in percent that an acknowledgement is lost (a redelivery).
-    pub redeliver_percent: u64,
+    /// Chance in percent that a consumer group rebalances after a handler
+    /// ran, before its offset was committed (a redelivery).
+    pub rebalance_percent: u64,
     pub actions: Vec<(u64, Action)>,
     /// How the relays read their outboxes (both modes are tried).
     pub relay_mode: RelayMode,
@@ -44,9 +45,9 @@ pub fn random_plan(seed: u64, world: &World, horizon_ms: u64, faults_max: u64) -
         actions.push((start, begin));
         actions.push((end, heal));
     }
-    let redeliver_percent = rng.range(0, 15);
+    let rebalance_percent = rng.range(0, 15);
     let relay_mode = if rng.chance(25) { RelayMode::Polling } else { RelayMode::LogTailing };
-    FaultPlan { redeliver_percent, actions, relay_mode, heal_by_ms }
+    FaultPlan { rebalance_percent, actions, relay_mode, heal_by_ms }
 }
 
 /// Random business: `orders` orders and a few cancels (and, with
@@ -72,7 +73,7 @@ pub fn random_load(seed: u64, customers: i64, orders: u64, horizon_ms: u64, quer
 
 /// Schedules a plan and a load on a world.
 pub fn apply(world: &mut World, plan: &FaultPlan, load: &[(u64, Action)]) {
-    world.redeliver_percent = plan.redeliver_percent;
+    world.rebalance_percent = plan.rebalance_percent;
     // First in the script, so that it comes before any message.
     world.schedule_action(0, Action::SetRelayMode { mode: plan.relay_mode });
     for (at, action) in plan.actions.iter().chain(load) {

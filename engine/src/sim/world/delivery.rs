@@ -1,15 +1,22 @@
 //! The broker's side of the world: publishing to channels, delivering
-//! to subscribers in order, and a subscriber handling a delivery as one
-//! local transaction (or stopping on a handler error).
+//! to subscribers in order within a partition, committing their offsets,
+//! redelivering after a restart or a rebalance, and a subscriber handling
+//! a delivery as one local transaction (or stopping on a handler error).
 
 use super::*;
+
+/// How long a handled message waits for its offset to be committed: the
+/// consumer commits at its next poll (Eventuate's Kafka consumer polls
+/// every 100 ms), so a crash or a rebalance in between delivers it again.
+const OFFSET_COMMIT_MS: u64 = 100;
 
 impl World {
     pub(super) fn latency_ms(&mut self, channel: &'static str) -> u64 {
         self.latency.range(BROKER_LATENCY_MS.0, BROKER_LATENCY_MS.1) + self.broker.delay_ms.get(channel).copied().unwrap_or(0)
     }
 
-    /// Puts a message on its channel: one delivery per subscriber, in order.
+    /// Puts a message on its channel's partition: one delivery per
+    /// subscriber, behind what that subscriber has queued on the partition.
     pub(super) fn publish(&mut self, message: &Rc<Message>) -> MessageRef {
         let subscribers = self.broker.channels.get(message.channel).map_or(0, Vec::len);
         for index in 0..subscribers {
@@ -18,85 +25,134 @@ impl World {
                 continue;
             }
             let latency = self.latency_ms(message.channel);
-            let last = self.broker.subscriptions[&(message.channel, to)].queue.back().map_or(0, |d| d.deliver_at);
-            let deliver_at = (self.now + latency).max(last);
-            let delivery = self.broker.copy(message, to, self.now, deliver_at, false);
-            self.enqueue(message.channel, to, delivery, false);
+            let delivery = self.broker.copy(message, to, self.now, self.now + latency, false);
+            let last = self.broker.subscriptions[&delivery.lane()].queue.back().map_or(0, |d| d.deliver_at);
+            let delivery = Delivery { deliver_at: delivery.deliver_at.max(last), ..delivery };
+            self.enqueue(delivery, false);
         }
         reference(message, None, false)
     }
 
-    /// Adds a delivery to a subscription (at the back, or right behind the
-    /// head for a redelivery) and makes sure the head is scheduled.
-    pub(super) fn enqueue(&mut self, channel: &'static str, to: Svc, delivery: Delivery, front: bool) {
-        let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription exists");
+    /// Adds a delivery to its lane (at the back, or at the front for a
+    /// redelivery) and makes sure the head is scheduled.
+    pub(super) fn enqueue(&mut self, delivery: Delivery, front: bool) {
+        let lane = delivery.lane();
+        let sub = self.broker.subscriptions.get_mut(&lane).expect("subscription exists");
         if front {
             sub.queue.push_front(delivery);
         } else {
             sub.queue.push_back(delivery);
         }
-        self.schedule_head(channel, to);
+        self.schedule_head(lane);
     }
 
-    fn schedule_head(&mut self, channel: &'static str, to: Svc) {
+    fn schedule_head(&mut self, lane: Lane) {
         let now = self.now;
-        let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription exists");
+        let ready = self.can_deliver(lane);
+        let sub = self.broker.subscriptions.get_mut(&lane).expect("subscription exists");
         if sub.scheduled {
             return;
         }
         let Some(head) = sub.queue.front_mut() else { return };
-        if head.waiting {
+        if head.waiting && !ready {
             return;
         }
+        // A delivery parked behind redeliveries travels once they are through.
+        head.waiting = false;
         head.deliver_at = head.deliver_at.max(now);
         let at = head.deliver_at;
         sub.scheduled = true;
-        self.schedule(at, Event::Deliver(channel, to));
+        self.schedule(at, Event::Deliver(lane));
     }
 
     /// After a restart, reconnect or release: parked heads travel again.
     pub(super) fn wake(&mut self) {
-        let parked: Vec<(&'static str, Svc)> =
+        let parked: Vec<Lane> =
             self.broker.subscriptions.iter().filter(|(_, s)| s.queue.front().is_some_and(|d| d.waiting)).map(|(k, _)| *k).collect();
-        for (channel, to) in parked {
-            if !self.can_deliver(channel, to) {
+        for lane in parked {
+            if !self.can_deliver(lane) {
                 continue;
             }
-            let at = self.now + self.latency_ms(channel);
-            let head = self.broker.subscriptions.get_mut(&(channel, to)).and_then(|s| s.queue.front_mut()).expect("parked head");
+            let at = self.now + self.latency_ms(lane.0);
+            let head = self.broker.subscriptions.get_mut(&lane).and_then(|s| s.queue.front_mut()).expect("parked head");
             head.waiting = false;
             head.deliver_at = at;
-            self.schedule_head(channel, to);
+            self.schedule_head(lane);
         }
     }
 
-    pub(super) fn can_deliver(&self, channel: &'static str, to: Svc) -> bool {
-        let stopped = self.broker.subscriptions.get(&(channel, to)).is_some_and(|s| s.stopped);
+    pub(super) fn can_deliver(&self, (channel, to, partition): Lane) -> bool {
+        let stopped = self.broker.subscriptions.get(&(channel, to, partition)).is_some_and(|s| s.stopped);
         !stopped && !self.broker.held.contains(channel) && self.services.get(&to).is_some_and(Service::can_consume)
     }
 
-    pub(super) fn deliver(&mut self, channel: &'static str, to: Svc) -> Option<Step> {
-        let available = self.can_deliver(channel, to);
-        let sub = self.broker.subscriptions.get_mut(&(channel, to))?;
+    pub(super) fn deliver(&mut self, lane: Lane) -> Option<Step> {
+        let available = self.can_deliver(lane);
+        let sub = self.broker.subscriptions.get_mut(&lane)?;
         sub.scheduled = false;
         if !available {
             sub.queue.front_mut()?.waiting = true;
             return None;
         }
         let delivery = sub.queue.pop_front()?;
-        let step = match self.consume(to, &delivery) {
+        let step = match self.consume(lane.1, &delivery) {
             Ok(step) => step,
-            Err(reason) => return Some(self.stop_consumer(channel, to, delivery, &reason)),
+            Err(reason) => return Some(self.stop_consumer(delivery, &reason)),
         };
-        if self.redeliver_percent > 0 && self.faults.chance(self.redeliver_percent) {
-            // The acknowledgement was lost: the broker delivers it again.
-            let at = self.now + self.latency_ms(channel);
-            let again = self.broker.copy(&delivery.message, to, self.now, at, true);
-            self.enqueue(channel, to, again, true);
+        self.broker.subscriptions.get_mut(&lane).expect("subscription exists").uncommitted.push(delivery);
+        if self.rebalance_percent > 0 && self.faults.chance(self.rebalance_percent) {
+            // The consumer group rebalanced before this offset was committed.
+            self.redeliver_uncommitted(lane.1);
         } else {
-            self.schedule_head(channel, to);
+            self.schedule_commit(lane);
         }
+        self.schedule_head(lane);
         Some(step)
+    }
+
+    /// Commits the lane's offset at the consumer's next poll.
+    pub(super) fn schedule_commit(&mut self, lane: Lane) {
+        let sub = self.broker.subscriptions.get_mut(&lane).expect("subscription exists");
+        if !sub.commit_scheduled && !sub.uncommitted.is_empty() {
+            sub.commit_scheduled = true;
+            let at = self.now + OFFSET_COMMIT_MS;
+            self.schedule(at, Event::CommitOffsets(lane));
+        }
+    }
+
+    /// The consumer commits the offset after what it handled, unless it is
+    /// down, cut off or stopped: then what it handled stays uncommitted.
+    /// Not a step: nothing a learner sees changes.
+    pub(super) fn commit_offsets(&mut self, lane: Lane) -> Option<Step> {
+        let running = self.services.get(&lane.1).is_some_and(Service::can_consume);
+        let sub = self.broker.subscriptions.get_mut(&lane)?;
+        sub.commit_scheduled = false;
+        if running && !sub.stopped {
+            sub.uncommitted.clear();
+        }
+        None
+    }
+
+    /// Every lane of `svc` starts again from its last committed offset (a
+    /// restart, or its consumer group rebalancing): what it handled since
+    /// comes again, first and in order. Returns those message ids.
+    pub(super) fn redeliver_uncommitted(&mut self, svc: Svc) -> Vec<u64> {
+        let lanes: Vec<Lane> = self.broker.subscriptions.keys().copied().filter(|(_, to, _)| *to == svc).collect();
+        let mut again = Vec::new();
+        for lane in lanes {
+            let handled = std::mem::take(&mut self.broker.subscriptions.get_mut(&lane).expect("lane").uncommitted);
+            if handled.is_empty() {
+                continue;
+            }
+            let at = self.now + self.latency_ms(lane.0);
+            for old in handled.iter().rev() {
+                let id = old.message.id;
+                again.insert(again.partition_point(|x| *x < id), id);
+                let copy = self.broker.copy(&old.message, svc, self.now, at, true);
+                self.enqueue(copy, true);
+            }
+        }
+        again
     }
 
     /// A subscriber handles a delivery as one local transaction, unless its
@@ -150,10 +206,10 @@ impl World {
     /// consumer stops with its offset uncommitted, so the message stays
     /// first in line and comes again when the service restarts (and stops
     /// it again while the bug is there: a poison message).
-    fn stop_consumer(&mut self, channel: &'static str, to: Svc, mut delivery: Delivery, reason: &str) -> Step {
-        let message = Rc::clone(&delivery.message);
+    fn stop_consumer(&mut self, mut delivery: Delivery, reason: &str) -> Step {
+        let (message, to) = (Rc::clone(&delivery.message), delivery.to);
         delivery.waiting = true;
-        let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription exists");
+        let sub = self.broker.subscriptions.get_mut(&delivery.lane()).expect("subscription exists");
         sub.queue.push_front(delivery);
         sub.stopped = true;
         let text = format!(

@@ -34,13 +34,19 @@ impl World {
                     return self.refused(svc, format!("{svc} is already running"));
                 }
                 s.up = true;
-                // A consumer that stopped on a handler error starts again
-                // from its last committed offset: the same message first.
-                for ((_, to), sub) in self.broker.subscriptions.iter_mut() {
+                // Its consumers start again from their last committed
+                // offsets: what they handled since comes again, and a
+                // consumer stopped on a handler error gets the same message.
+                for ((_, to, _), sub) in self.broker.subscriptions.iter_mut() {
                     sub.stopped &= *to != svc;
                 }
+                let again = self.redeliver_uncommitted(svc);
                 self.wake();
-                format!("{svc} restarted and consumes again")
+                let mut text = format!("{svc} restarted and consumes again from its last committed offsets");
+                if !again.is_empty() {
+                    text.push_str(&format!(": {} handled before the crash, offset not yet committed, will come again", ids(&again)));
+                }
+                text
             }
             Action::CrashRelay { service: svc } => {
                 let s = self.services.get_mut(&svc).expect("present");
@@ -69,6 +75,18 @@ impl World {
                 format!("the relay of {svc} restarted; it {from}")
             }
             Action::Duplicate { message, to } => return self.duplicate(message, to),
+            Action::Rebalance { service: svc } => {
+                if !self.broker.subscriptions.keys().any(|(_, to, _)| *to == svc) {
+                    return self.refused(svc, format!("{svc} consumes from no channel"));
+                }
+                let again = self.redeliver_uncommitted(svc);
+                let what = if again.is_empty() {
+                    "every offset was committed, so nothing comes again".to_string()
+                } else {
+                    format!("{} will come again", ids(&again))
+                };
+                format!("the consumer group of {svc} rebalanced: each partition restarts from its last committed offset; {what}")
+            }
             Action::HoldChannel { channel } | Action::ReleaseChannel { channel } | Action::DelayChannel { channel, .. }
                 if self.broker.channel(&channel).is_none() =>
             {
@@ -96,6 +114,10 @@ impl World {
             }
             Action::Reconnect { service: svc } => {
                 self.services.get_mut(&svc).expect("present").connected = true;
+                let lanes: Vec<Lane> = self.broker.subscriptions.keys().copied().filter(|(_, to, _)| *to == svc).collect();
+                for lane in lanes {
+                    self.schedule_commit(lane);
+                }
                 self.wake();
                 self.kick_relay(svc);
                 format!("{svc} reaches the broker again")
@@ -163,20 +185,16 @@ impl World {
     /// is taken again from its sender's outbox, as a broker redelivers from
     /// its log.
     pub(super) fn duplicate(&mut self, id: u64, to: Option<Svc>) -> Step {
-        let in_flight: Vec<(&'static str, Svc, Delivery)> = self
-            .broker
-            .in_flight()
-            .filter(|d| d.message.id == id && to.is_none_or(|t| t == d.to) && !d.duplicate)
-            .map(|d| (d.message.channel, d.to, d.clone()))
-            .collect();
+        let in_flight: Vec<Delivery> =
+            self.broker.in_flight().filter(|d| d.message.id == id && to.is_none_or(|t| t == d.to) && !d.duplicate).cloned().collect();
         let mut copies = Vec::new();
         if !in_flight.is_empty() {
-            for (channel, to, original) in in_flight {
-                let copy = self.broker.copy(&original.message, to, original.sent_at, original.deliver_at + 1, true);
-                let sub = self.broker.subscriptions.get_mut(&(channel, to)).expect("subscription");
+            for original in in_flight {
+                let copy = self.broker.copy(&original.message, original.to, original.sent_at, original.deliver_at + 1, true);
+                let sub = self.broker.subscriptions.get_mut(&original.lane()).expect("subscription");
                 let at = sub.queue.iter().position(|d| d.id == original.id).expect("in queue") + 1;
                 sub.queue.insert(at, copy);
-                copies.push(to);
+                copies.push(original.to);
             }
         } else {
             let published = |s: &Service| s.db.outbox.get(&id).filter(|_| id <= s.relay.published_up_to).cloned();
@@ -187,7 +205,7 @@ impl World {
             for sub in subscribers.into_iter().filter(|s| to.is_none_or(|t| t == *s)) {
                 let at = self.now + self.latency_ms(message.channel);
                 let copy = self.broker.copy(&message, sub, self.now, at, true);
-                self.enqueue(message.channel, sub, copy, false);
+                self.enqueue(copy, false);
                 copies.push(sub);
             }
         }
@@ -198,4 +216,9 @@ impl World {
         let text = format!("the broker will deliver m{id} again to {} (at-least-once delivery)", names.join(", "));
         self.note(StepKind::Fault, None, text)
     }
+}
+
+/// Message ids as a learner reads them: `m3, m4`.
+pub(super) fn ids(ids: &[u64]) -> String {
+    ids.iter().map(|id| format!("m{id}")).collect::<Vec<_>>().join(", ")
 }

@@ -38,7 +38,7 @@ impl World {
             deliver_at: d.deliver_at,
             duplicate: d.duplicate,
             // Parked already, or will be: its receiver or channel is blocked.
-            waiting: d.waiting || !self.can_deliver(d.message.channel, d.to),
+            waiting: d.waiting || !self.can_deliver(d.lane()),
         });
         let calls = self.calls.values().map(|c| Flight {
             key: FlightKey::Call(c.id, c.leg),

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::action::Action;
-use super::broker::{Broker, ChannelKind, Delivery};
+use super::broker::{Broker, ChannelKind, Delivery, Lane};
 use super::db::{Key, Value, Write, OUTBOX_COLUMNS, OUTBOX_TABLE, RECEIVED_TABLE};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
@@ -52,7 +52,8 @@ enum Event {
     Act(Action),
     RelayPoll(Svc),
     DualWrite(Svc),
-    Deliver(&'static str, Svc),
+    Deliver(Lane),
+    CommitOffsets(Lane),
     CallArrive(u64),
 }
 
@@ -116,9 +117,10 @@ pub struct World {
     pub queries: Vec<QueryRecord>,
     /// On: only an `APPROVED` order can be cancelled.
     pub semantic_lock: bool,
-    /// Chance in percent that the broker redelivers a message after its
-    /// handler ran (the acknowledgement was lost). Drawn by fault plans.
-    pub redeliver_percent: u64,
+    /// Chance in percent that a subscriber's consumer group rebalances right
+    /// after a handler ran, before the offset was committed, so what it
+    /// handled since the last commit comes again. Drawn by fault plans.
+    pub rebalance_percent: u64,
     pub ledger: Ledger,
     queue: MinQueue<(u64, u64), Event>,
     /// Scripted actions not yet run, by the same (time, sequence) keys as
@@ -156,7 +158,7 @@ impl World {
             calls: SortedMap::new(),
             queries: Vec::new(),
             semantic_lock: true,
-            redeliver_percent: 0,
+            rebalance_percent: 0,
             ledger: Ledger::default(),
             queue: MinQueue::default(),
             script: Rc::default(),
@@ -274,7 +276,8 @@ impl World {
                 Event::Act(action) => Some(self.act(action)),
                 Event::RelayPoll(svc) => self.relay_poll(svc),
                 Event::DualWrite(svc) => self.dual_write(svc),
-                Event::Deliver(channel, to) => self.deliver(channel, to),
+                Event::Deliver(lane) => self.deliver(lane),
+                Event::CommitOffsets(lane) => self.commit_offsets(lane),
                 Event::CallArrive(id) => self.call_arrive(id),
             };
             if step.is_some() {

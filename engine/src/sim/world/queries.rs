@@ -26,7 +26,7 @@ impl World {
             .broker
             .subscriptions
             .iter()
-            .filter(|((_, to), _)| *to == Svc::OrderHistoryService)
+            .filter(|((_, to, _), _)| *to == Svc::OrderHistoryService)
             .map(|(_, s)| s.queue.iter().filter(|d| !d.duplicate).count())
             .sum();
         let unpublished: usize = self

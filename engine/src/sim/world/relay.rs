@@ -1,6 +1,7 @@
 //! The message relay (the outbox's publisher) in its two modes, and the
 //! dual write that publishes straight from memory when the outbox is off.
 
+use super::faults::ids;
 use super::*;
 use crate::sim::service::RelayMode;
 
@@ -132,9 +133,4 @@ impl World {
         };
         self.schedule(at, Event::RelayPoll(svc));
     }
-}
-
-/// Message ids as a learner reads them: `m3, m4`.
-fn ids(ids: &[u64]) -> String {
-    ids.iter().map(|id| format!("m{id}")).collect::<Vec<_>>().join(", ")
 }
