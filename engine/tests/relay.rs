@@ -33,7 +33,7 @@ fn publishes(steps: &[Step]) -> Vec<&Step> {
 /// The `published` column of Order Service's outbox rows, in id order.
 fn published_column(world: &World) -> Vec<String> {
     let tables = world.services[&Svc::OrderService].db.render();
-    let outbox = tables.iter().find(|t| t.name == "outbox").expect("an outbox");
+    let outbox = tables.iter().find(|t| t.name == "message").expect("an outbox");
     let column = outbox.columns.iter().position(|c| *c == "published").unwrap();
     outbox.rows.iter().map(|(_, cells)| cells[column].clone()).collect()
 }

@@ -350,7 +350,7 @@ fn steps_name_the_cells_they_changed() {
     };
     let created = &steps[0];
     assert_eq!(changed(created, "orders"), ["id", "customer_id", "order_total", "state", "rejection_reason"]);
-    assert_eq!(changed(created, "outbox").len(), 6, "a new outbox row is new in every column");
+    assert_eq!(changed(created, "message").len(), 7, "a new outbox row is new in every column");
     let published = steps.iter().find(|s| s.kind == sagascope_engine::sim::StepKind::Publish).expect("a publish");
     assert!(published.writes.is_empty(), "a log-tailing relay writes nothing: {:?}", published.writes);
     let approved = steps

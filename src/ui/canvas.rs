@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::sim::broker::PARTITIONS;
 use crate::sim::message::Category;
+use crate::sim::names::qualified;
 use crate::sim::query::QuerySource;
 use crate::sim::service::{RelayMode, Service};
 use crate::sim::{Action, Svc, World};
@@ -58,14 +60,19 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     let lanes = move || {
         let g = geometry.get();
         lesson.with(|i| {
-            let broker = &i.timeline.world().broker;
+            let world = i.timeline.world();
+            let broker = &world.broker;
             g.lanes
                 .iter()
                 .map(|(channel, y)| {
                     let held = broker.held.contains(channel);
                     let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
                     let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
-                    let title = format!("{channel} ({kind}) → {}", if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") });
+                    let title = format!(
+                        "{} ({kind}, {PARTITIONS} partitions) → {}",
+                        qualified(world.style, channel),
+                        if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") }
+                    );
                     view! {
                         <g class="lane" class:held=held data-channel=*channel>
                             <title>{title}</title>
@@ -86,7 +93,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                 <rect x=b.x y="0" width=b.w height=b.h rx="10"></rect>
                 <text x=middle y="24" class="box-title" text-anchor="middle">"Message broker"</text>
                 <text x=middle y="40" class="box-note" text-anchor="middle">"at least once,"</text>
-                <text x=middle y="52" class="box-note" text-anchor="middle">"in order per channel"</text>
+                <text x=middle y="52" class="box-note" text-anchor="middle">"in order per partition"</text>
                 {lanes}
             </g>
         }

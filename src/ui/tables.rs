@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::sim::db::{TableView, RECEIVED_TABLE};
+use crate::sim::db::{TableView, OUTBOX_TABLE, RECEIVED_TABLE};
+use crate::sim::names::short;
 use crate::sim::step::Written;
 use crate::sim::Svc;
 
@@ -55,7 +56,11 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
     let total = table.rows.len();
     if compact && one_line(name, total) {
         let touched = written.iter().any(|w| w.table == name);
-        let text = if name == RECEIVED_TABLE { format!(": {total} message id(s), each handled once") } else { " (empty)".into() };
+        let text = match name {
+            RECEIVED_TABLE => format!(": {total} message id(s), each handled once"),
+            OUTBOX_TABLE => " (the outbox, empty)".into(),
+            _ => " (empty)".into(),
+        };
         return view! {
             <div class="table-count" class:changed=touched data-table=format!("{svc}/{name}")>
                 <code>{name}</code>{text}
@@ -65,7 +70,7 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
     }
     // In a service box, wide tables keep only the columns that tell the story.
     let keep: &[&str] = match (compact, name) {
-        (true, "outbox") => &["id", "destination", "payload", "published"],
+        (true, OUTBOX_TABLE) => &["id", "destination", "payload", "published"],
         (true, "saga_instance") => &["saga_type", "saga_id", "end_state", "compensating", "failed"],
         _ => &[],
     };
@@ -76,11 +81,19 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
     let rows = table.rows.into_iter().skip(hidden).map(|(key, cells)| {
         let write = written.iter().find(|w| w.table == name && w.key.to_string() == key);
         let order_state = state_column.map(|i| cells[i].clone());
-        let cells: Vec<(String, bool)> =
-            shown.iter().map(|i| (cells[*i].clone(), write.is_some_and(|w| w.columns.contains(&table.columns[*i])))).collect();
+        // On the stage a class name is its last part; the inspector and
+        // the tooltip show it whole, as Eventuate writes it.
+        let cells: Vec<(String, String, bool)> = shown
+            .iter()
+            .map(|i| {
+                let full = cells[*i].clone();
+                let text = if compact && !full.contains([' ', '{']) { short(&full).to_string() } else { full.clone() };
+                (text, full, write.is_some_and(|w| w.columns.contains(&table.columns[*i])))
+            })
+            .collect();
         view! {
             <tr data-row=key class:changed=write.is_some() data-order-state=order_state>
-                {cells.into_iter().map(|(c, changed)| { let title = c.clone(); view! { <td title=title class:cell-changed=changed>{c}</td> } }).collect_view()}
+                {cells.into_iter().map(|(c, title, changed)| view! { <td title=title class:cell-changed=changed>{c}</td> }).collect_view()}
             </tr>
         }
     });
@@ -88,6 +101,7 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
         <table data-table=format!("{svc}/{name}")>
             <caption>
                 <code>{name}</code>
+                {(name == OUTBOX_TABLE).then_some(" (the outbox)")}
                 {(hidden > 0).then(|| format!(" (newest {limit} of {total})"))}
                 {(total == 0).then_some(" (empty)")}
             </caption>

@@ -63,13 +63,15 @@ test('every lesson and variant plays to its end with the order states and broken
 });
 
 test('Play runs the lesson to its end by itself, then stops', async () => {
+  // At 0.1× the lesson's 195 ms take about two seconds, so that a slow
+  // first frame cannot play all of it at once.
   await withPage('#/orchestration?variant=approved', async (page) => {
-    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.25×' });
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.1×' });
     await page.getByRole('button', { name: 'Play' }).click();
     const playing = (expected) => document.querySelector('[data-testid="sagascope"]').dataset.playing === expected;
     await page.waitForFunction(playing, 'true', { timeout: 5000 });
     assert.ok((await step(page)) < (await steps(page)), 'Play started before the end');
-    await page.waitForFunction(playing, 'false', { timeout: 10000 });
+    await page.waitForFunction(playing, 'false', { timeout: 15000 });
     assert.equal(await step(page), await steps(page));
     assert.equal(await orderState(page, 1), 'APPROVED');
   });
@@ -167,7 +169,7 @@ test('a written row is highlighted and, in it, only the cells that changed', asy
   await withPage('#/outbox?variant=polling-relay-crash&step=9&seed=1', async (page) => {
     await page.keyboard.press('ArrowRight');
     for (const id of ['m1', 'm2']) {
-      const outbox = page.locator(`[data-table="order-service/outbox"] tr[data-row="${id}"]`);
+      const outbox = page.locator(`[data-table="order-service/message"] tr[data-row="${id}"]`);
       await outbox.locator('td.cell-changed').first().waitFor();
       assert.deepEqual(await outbox.locator('td.cell-changed').allTextContents(), ['1']);
     }

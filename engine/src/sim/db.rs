@@ -187,10 +187,10 @@ impl Write {
 
 /// The idempotent consumer's table of handled message ids.
 pub const RECEIVED_TABLE: &str = "received_messages";
-/// The outbox table's name (Eventuate calls it `message`).
-pub const OUTBOX_TABLE: &str = "outbox";
-/// The outbox's columns, as Eventuate's `message` table names them.
-pub const OUTBOX_COLUMNS: [&str; 6] = ["id", "destination", "headers", "payload", "published", "creation_time"];
+/// The outbox table, as Eventuate names it.
+pub const OUTBOX_TABLE: &str = "message";
+/// The outbox's columns, as Eventuate's `message` table has them.
+pub const OUTBOX_COLUMNS: [&str; 7] = ["id", "destination", "headers", "payload", "published", "message_partition", "creation_time"];
 /// The orchestrator's table of saga progress.
 pub const SAGA_TABLE: &str = "saga_instance";
 /// The CQRS view's documents.

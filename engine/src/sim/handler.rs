@@ -3,6 +3,7 @@
 
 use super::db::{Database, Key, Value, Write};
 use super::message::{Category, Message};
+use super::names::{qualified, short};
 use super::saga::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::service::{Style, Svc};
 
@@ -30,7 +31,7 @@ impl Ctx<'_> {
         message.id = *self.next_message_id;
         message.created_at = self.now;
         let id = Value::Message(message.id);
-        message.header("ID", id).static_header("DESTINATION", channel).header("DATE", self.now as i64)
+        message.header("ID", id).static_header("DESTINATION", qualified(self.style, channel)).header("DATE", self.now as i64)
     }
 
     /// A domain event about aggregate `aggregate` with id `id`.
@@ -48,12 +49,12 @@ impl Ctx<'_> {
     /// names, with the saga's correlation headers copied from it.
     pub fn reply(&mut self, command: &Message, kind: &'static str, success: bool) -> Message {
         let reply_to = command.header_text("command_reply_to");
-        let saga_type = SagaType::ALL.into_iter().find(|t| t.reply_channel() == reply_to).unwrap_or(SagaType::CreateOrderSaga);
+        let saga_type = SagaType::ALL.into_iter().find(|t| short(reply_to) == t.reply_channel()).unwrap_or(SagaType::CreateOrderSaga);
         self.message(kind, Category::Reply, saga_type.reply_channel())
             .static_header("reply_type", kind)
             .static_header("reply_outcome-type", if success { "SUCCESS" } else { "FAILURE" })
             .header("reply_to_message_id", Value::Message(command.id))
-            .static_header(REPLY_SAGA_TYPE, saga_type.name())
+            .static_header(REPLY_SAGA_TYPE, qualified(self.style, saga_type.name()))
             .header(REPLY_SAGA_ID, command.header_int("command_saga_id"))
     }
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::db::Value;
+use super::names::short;
 use super::saga::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::service::Svc;
 use super::step::SagaRef;
@@ -96,7 +97,7 @@ impl Message {
             Category::Reply => (REPLY_SAGA_TYPE, REPLY_SAGA_ID),
             _ => return None,
         };
-        let name = self.header_text(type_header);
+        let name = short(self.header_text(type_header));
         let saga_type = SagaType::ALL.into_iter().find(|t| t.name() == name)?;
         Some(SagaRef { saga_type, saga_id: self.header_int(id_header) as u64 })
     }
@@ -131,10 +132,12 @@ impl Message {
     pub fn outbox_cells(&self, published: bool) -> Vec<String> {
         vec![
             self.id_text(),
-            self.channel.to_string(),
+            self.header_text("DESTINATION").to_string(),
             self.headers_text(),
             self.payload_json(),
             u8::from(published).to_string(),
+            // Eventuate leaves it null unless the outbox is partitioned.
+            "null".to_string(),
             self.created_at.to_string(),
         ]
     }

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod ftgo;
 pub mod handler;
 pub mod message;
+pub mod names;
 pub mod orders;
 pub mod query;
 pub mod rng;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::db::{Database, Value, Write};
 use super::handler::{Ctx, Tx};
 use super::message::{Category, Message};
+use super::names::qualified;
 use super::orders;
 use super::service::{Style, Svc};
 
@@ -336,14 +337,14 @@ impl SagaInstance {
         }
         data.push('}');
         vec![
-            self.saga_type.name().to_string(),
+            qualified(self.style, self.saga_type.name()).to_string(),
             self.saga_id.to_string(),
             state,
             if self.last_request_id == 0 { "null".into() } else { format!("m{}", self.last_request_id) },
             u8::from(self.end_state).to_string(),
             u8::from(self.compensating).to_string(),
             u8::from(self.failed).to_string(),
-            self.saga_type.data_type(self.style).to_string(),
+            qualified(self.style, self.saga_type.data_type(self.style)).to_string(),
             data,
         ]
     }
@@ -440,8 +441,8 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
     let message = ctx
         .message(command, Category::Command, participant.command_channel())
         .static_header("command_type", command)
-        .static_header("command_reply_to", saga.saga_type.reply_channel())
-        .static_header("command_saga_type", saga.saga_type.name())
+        .static_header("command_reply_to", qualified(saga.style, saga.saga_type.reply_channel()))
+        .static_header("command_saga_type", qualified(saga.style, saga.saga_type.name()))
         .header("command_saga_id", saga.saga_id as i64)
         .field("orderId", saga.data.order_id);
     // Commands about money carry who pays and how much, the revision's
@@ -469,7 +470,7 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
 /// compensation, or, while compensating, ends the saga as failed.
 pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, String), String> {
     let saga_id = reply.header_int(REPLY_SAGA_ID) as u64;
-    let Some(saga) = db.sagas.get(&saga_id).filter(|s| s.saga_type.name() == reply.header_text(REPLY_SAGA_TYPE)) else {
+    let Some(saga) = db.sagas.get(&saga_id).filter(|s| reply.saga().is_some_and(|r| r.saga_type == s.saga_type)) else {
         return Err(format!("no {} {saga_id}", reply.header_text(REPLY_SAGA_TYPE)));
     };
     let name = saga.saga_type.name();

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::db::Key;
 use super::message::Category;
+use super::names::short;
 use super::saga::SagaType;
 use super::service::Svc;
 
@@ -51,6 +52,8 @@ pub struct MessageRef {
     pub category: Category,
     pub from: Svc,
     pub channel: &'static str,
+    /// The channel as Eventuate names it (its `DESTINATION` header).
+    pub destination: &'static str,
     /// The receiving service, for a delivery.
     pub to: Option<Svc>,
     pub duplicate: bool,
@@ -106,7 +109,8 @@ impl Step {
         if self.writes.is_empty() || self.kind == StepKind::Publish {
             return self.text.clone();
         }
-        let rows: Vec<String> = self.writes.iter().map(|w| format!("{} {}", w.table, w.key)).collect();
+        // A key holding a class name reads by its last part here.
+        let rows: Vec<String> = self.writes.iter().map(|w| format!("{} {}", w.table, short(&w.key.to_string()))).collect();
         format!("{}. One local transaction wrote {}", self.text, rows.join(", "))
     }
 }

@@ -4,6 +4,7 @@
 //! a delivery as one local transaction (or stopping on a handler error).
 
 use super::*;
+use crate::sim::names::qualified;
 
 /// How long a handled message waits for its offset to be committed: the
 /// consumer commits at its next poll (Eventuate's Kafka consumer polls
@@ -164,7 +165,7 @@ impl World {
         let service = &self.services[&svc];
         // received_messages is keyed by the subscriber id, as in Eventuate:
         // a service with several subscribers dedupes each on its own.
-        let consumer = Value::Static(subscriber_id(svc, message));
+        let consumer = Value::Static(subscriber_id(svc, message, self.style));
         let received = Key::new(vec![consumer.clone(), Value::Message(message.id)]);
         if service.idempotent && service.db.table(RECEIVED_TABLE).rows.contains_key(&received) {
             let text = format!(
@@ -226,9 +227,9 @@ impl World {
 /// The subscriber id a service consumes `message` under, as the example
 /// applications name them (`@EventuateDomainEventHandler(subscriberId = ...)`,
 /// `CommandDispatcherFactory.make(...)`, a saga type's `-consumer`).
-fn subscriber_id(svc: Svc, message: &Message) -> &'static str {
+fn subscriber_id(svc: Svc, message: &Message, style: Style) -> &'static str {
     match (svc, message.category) {
-        (Svc::OrderService, Category::Reply) => message.saga().map_or("saga-consumer", |s| s.saga_type.consumer_id()),
+        (Svc::OrderService, Category::Reply) => message.saga().map_or("saga-consumer", |s| qualified(style, s.saga_type.consumer_id())),
         (Svc::OrderService, Category::Command) => "orderService",
         (Svc::OrderService, _) => "customerServiceEvents",
         (Svc::CustomerService, Category::Command) => "customerCommandDispatcher",

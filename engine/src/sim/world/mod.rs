@@ -419,6 +419,10 @@ fn reference(message: &Message, to: Option<Svc>, duplicate: bool) -> MessageRef 
         category: message.category,
         from: message.from,
         channel: message.channel,
+        destination: match message.header_value("DESTINATION") {
+            Some(Value::Static(name)) => name,
+            _ => message.channel,
+        },
         to,
         duplicate,
         saga: message.saga(),

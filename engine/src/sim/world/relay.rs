@@ -45,7 +45,7 @@ impl World {
             relay.position = message.id;
             format!(
                 "the CDC of {svc} read {kind} {id} from the transaction log, published it to {channel} and saved its log \
-                 position; log tailing leaves the row's published column at 0"
+                 position"
             )
         };
         let reference = self.publish(&message);
