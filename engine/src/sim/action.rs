@@ -1,6 +1,7 @@
 //! What a learner, a script or a random fault plan can do to the world.
 
-use super::service::{RelayMode, Svc};
+use super::service::RelayMode;
+use super::topology::Svc;
 
 /// A user action or a fault. Scenario files spell them
 /// `{"do": "place_order", "customer": 1, "total": 60}` (see

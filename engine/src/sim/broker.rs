@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::message::Message;
 use super::rng::Rng;
-use super::service::Svc;
 use super::sorted::{SortedMap, SortedSet};
+use super::topology::Svc;
 
 /// Partitions per channel. Kafka keeps order only within a partition, so
 /// two are enough to let messages of different aggregates overtake each

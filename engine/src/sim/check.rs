@@ -4,12 +4,13 @@
 
 use serde::Serialize;
 
+use super::correlation::SagaRef;
 use super::db::{Key, Value, RECEIVED_TABLE};
 use super::message::Category;
 use super::saga::{definition, Invoke, SagaInstance, StepStatus};
-use super::service::{Style, Svc};
 use super::sorted::{SortedMap, SortedSet};
-use super::step::{SagaRef, Step, StepKind};
+use super::step::{Step, StepKind};
+use super::topology::{Style, Svc};
 use super::world::World;
 
 /// A broken invariant: a stable id (scenario files name the ones a lesson

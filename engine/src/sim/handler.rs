@@ -1,11 +1,11 @@
 //! What every handler works with: a context that numbers new messages, and
 //! the write set of one local transaction.
 
+use super::correlation::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::db::{Database, Key, Value, Write};
 use super::message::{Category, Message};
 use super::names::{qualified, short};
-use super::saga::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
-use super::service::{Style, Svc};
+use super::topology::{Style, Svc};
 
 /// The world as a handler may see it: no other service's data.
 pub struct Ctx<'a> {

@@ -3,11 +3,10 @@
 
 use serde::Serialize;
 
-use super::db::Value;
+use super::correlation::{SagaRef, SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::names::short;
-use super::saga::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
-use super::service::Svc;
-use super::step::SagaRef;
+use super::topology::Svc;
+use super::value::Value;
 
 /// What a message is for; the UI draws each differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

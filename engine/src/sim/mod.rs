@@ -5,6 +5,7 @@
 pub mod action;
 pub mod broker;
 pub mod check;
+pub mod correlation;
 pub mod customers;
 pub mod db;
 pub mod faults;
@@ -20,11 +21,13 @@ pub mod service;
 pub mod sorted;
 pub mod step;
 pub mod timeline;
+pub mod topology;
+pub mod value;
 pub mod view;
 pub mod world;
 
 pub use action::Action;
-pub use service::{Style, Svc};
 pub use step::{Step, StepKind};
 pub use timeline::Timeline;
+pub use topology::{Style, Svc};
 pub use world::{Setup, World};

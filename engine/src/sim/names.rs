@@ -4,7 +4,7 @@
 //! qualified, and that is what the `message` table, the headers,
 //! `saga_instance` and `received_messages` hold here too.
 
-use super::service::Style;
+use super::topology::Style;
 
 /// The name Eventuate writes for the channel, saga type, saga-data class or
 /// reply consumer `short` of an application of `style`. Command channels

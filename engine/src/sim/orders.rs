@@ -5,7 +5,8 @@ use super::db::{Database, Key, Value};
 use super::handler::{next_id, Ctx, Done, Outcome, Tx};
 use super::message::Message;
 use super::saga::{self, SagaData, SagaType};
-use super::service::{Style, ORDER_TOPIC};
+use super::service::ORDER_TOPIC;
+use super::topology::Style;
 
 const ORDERS: &str = "orders";
 

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::message::Message;
-use super::service::Svc;
+use super::topology::Svc;
 use super::view::History;
 
 /// Who answered a query.

@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use super::db::Key;
+use super::correlation::SagaRef;
 use super::message::Category;
 use super::names::short;
-use super::saga::SagaType;
-use super::service::Svc;
+use super::topology::Svc;
+use super::value::Key;
 
 /// What kind of event a step is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -60,13 +60,6 @@ pub struct MessageRef {
     /// The saga a command or a reply belongs to, from its correlation
     /// headers (`command_saga_*`, `commandreply_saga_*`).
     pub saga: Option<SagaRef>,
-}
-
-/// A saga instance as messages name it: its type and id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct SagaRef {
-    pub saga_type: SagaType,
-    pub saga_id: u64,
 }
 
 /// A row a step wrote in its actor's database, and the columns whose

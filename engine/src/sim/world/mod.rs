@@ -13,9 +13,10 @@ use super::handler::{Ctx, Done, Outcome, Tx};
 use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
-use super::service::{Service, Style, Svc, CUSTOMER_TOPIC, ORDER_TOPIC, TICKET_TOPIC};
+use super::service::{Service, CUSTOMER_TOPIC, ORDER_TOPIC, TICKET_TOPIC};
 use super::sorted::{MinQueue, SortedMap};
 use super::step::{MessageRef, Step, StepKind, Written};
+use super::topology::{Style, Svc};
 use super::view::History;
 use super::{customers, ftgo, orders, saga, view};
 
