@@ -30,6 +30,14 @@ fn required_scenarios_exist_with_variants() {
     }
 }
 
+/// The web app's list of lessons (it fetches each file when opened) is the
+/// catalogue's, in the same order, with the same titles.
+#[test]
+fn the_lesson_index_matches_the_files() {
+    let files: Vec<(&str, &str)> = scenarios::catalogue().iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
+    assert_eq!(files, scenarios::LESSONS);
+}
+
 /// The app's own JSON reader against serde_json, on every built-in file
 /// and on strings with every kind of escape.
 #[test]

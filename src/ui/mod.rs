@@ -11,6 +11,7 @@ mod canvas;
 mod controls;
 pub mod hash;
 pub mod layout;
+mod lessons;
 mod panels;
 mod sequence;
 mod state;
@@ -59,11 +60,23 @@ fn LessonRoot(lesson: Lesson, class: &'static str, children: Children) -> impl I
     }
 }
 
-/// One lesson with every panel.
+/// Opens the lesson the URL names: a line saying so while its file loads,
+/// a message if it cannot be loaded, never a blank page.
 #[component]
 fn Single() -> impl IntoView {
-    let lesson = Lesson::from_hash(&location_hash());
-    provide_context(lesson);
+    let opened = RwSignal::new(None::<Result<Lesson, String>>);
+    Lesson::open_hash(&location_hash(), move |lesson| opened.set(Some(lesson)));
+    move || match opened.get() {
+        None => view! { <p class="loading">"Loading the lesson…"</p> }.into_any(),
+        Some(Err(error)) => view! { <p class="notice" role="alert">{error}</p> }.into_any(),
+        Some(Ok(lesson)) => view! { <Provider value=lesson><LessonPage/></Provider> }.into_any(),
+    }
+}
+
+/// One lesson with every panel.
+#[component]
+fn LessonPage() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
     keyboard(lesson);
     sync_hash(lesson);
     let diagram = RwSignal::new(false);
@@ -104,8 +117,18 @@ fn Single() -> impl IntoView {
 /// the left, orchestration on the right. The keys drive both.
 #[component]
 fn Compare() -> impl IntoView {
-    let left = Lesson::from_hash("#/choreography?variant=approved");
-    let right = Lesson::from_hash("#/orchestration?variant=approved");
+    let left = RwSignal::new(None::<Result<Lesson, String>>);
+    let right = RwSignal::new(None::<Result<Lesson, String>>);
+    Lesson::open_hash("#/choreography?variant=approved", move |lesson| left.set(Some(lesson)));
+    Lesson::open_hash("#/orchestration?variant=approved", move |lesson| right.set(Some(lesson)));
+    let pane = move |side: RwSignal<Option<Result<Lesson, String>>>| {
+        move || match side.get() {
+            None => view! { <p class="loading">"Loading the lesson…"</p> }.into_any(),
+            Some(Err(error)) => view! { <p class="notice" role="alert">{error}</p> }.into_any(),
+            // Each pane gets its own lesson through its own context scope.
+            Some(Ok(lesson)) => view! { <Provider value=lesson><Pane/></Provider> }.into_any(),
+        }
+    };
     view! {
         <div class="compare">
             <header>
@@ -113,10 +136,9 @@ fn Compare() -> impl IntoView {
                 <span class="summary">"One order, two ways: services reacting to each other's events (left) or a saga orchestrator sending commands (right). Space, ← and → drive both."</span>
                 <a href="#/choreography">"Back to the lessons"</a>
             </header>
-            // Each pane gets its own lesson through its own context scope.
             <div class="panes">
-                <Provider value=left><Pane/></Provider>
-                <Provider value=right><Pane/></Provider>
+                {pane(left)}
+                {pane(right)}
             </div>
         </div>
     }
@@ -166,14 +188,16 @@ fn VariantPicker() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let catalogue = scenarios::catalogue();
     let pick_scenario = move |ev: ev::Event| {
         let id = event_target_value(&ev);
         if id == "compare" {
             let _ = window().location().set_hash(&format!("#/{}", hash::COMPARE));
-        } else if let Some(scenario) = catalogue.iter().find(|s| s.id == id) {
+        } else if lessons::is_built_in(&id) {
             let seed = lesson.with_untracked(|i| i.seed);
-            lesson.open(scenario.clone(), 0, seed);
+            lessons::load(&id, move |loaded| match loaded {
+                Ok(scenario) => lesson.open(scenario, 0, seed),
+                Err(error) => lesson.notice.set(Some(error)),
+            });
         }
     };
     let pick_seed = move |ev: ev::Event| match event_target_value(&ev).parse::<u64>() {
@@ -189,13 +213,12 @@ fn Header() -> impl IntoView {
             <h1>"SagaScope"</h1>
             <label>"Lesson "
                 <select aria-label="Lesson" on:change=pick_scenario>
-                    {catalogue.iter().map(|s| {
-                        let id = s.id.clone();
-                        view! { <option value=s.id.clone() selected=move || lesson.with(|i| i.scenario.id == id)>{s.title.clone()}</option> }
+                    {scenarios::LESSONS.iter().map(|(id, title)| {
+                        view! { <option value=*id selected=move || lesson.with(|i| i.scenario.id == *id)>{*title}</option> }
                     }).collect_view()}
                     {move || {
                         let (id, title) = lesson.with(|i| (i.scenario.id.clone(), i.scenario.title.clone()));
-                        (!catalogue.iter().any(|s| s.id == id)).then(|| view! { <option value=id selected=true>{title}</option> })
+                        (!lessons::is_built_in(&id)).then(|| view! { <option value=id selected=true>{title}</option> })
                     }}
                     <option value="compare">"Side by side: choreography vs orchestration"</option>
                 </select>
@@ -306,11 +329,16 @@ fn sync_hash(lesson: Lesson) {
     let handle = window_event_listener(ev::hashchange, move |_| {
         let hash = location_hash();
         if hash != lesson.hash_untracked() && hash::page(&hash) != hash::COMPARE {
-            let fresh = Lesson::from_hash(&hash);
-            let (scenario, variant, seed, step) = fresh.with_untracked(|i| (i.scenario.clone(), i.variant, i.seed, i.timeline.cursor()));
-            lesson.open(scenario, variant, seed);
-            lesson.seek(step);
-            lesson.notice.set(fresh.notice.get_untracked());
+            Lesson::open_hash(&hash, move |fresh| match fresh {
+                Ok(fresh) => {
+                    let (scenario, variant, seed, step) =
+                        fresh.with_untracked(|i| (i.scenario.clone(), i.variant, i.seed, i.timeline.cursor()));
+                    lesson.open(scenario, variant, seed);
+                    lesson.seek(step);
+                    lesson.notice.set(fresh.notice.get_untracked());
+                }
+                Err(error) => lesson.notice.set(Some(error)),
+            });
         }
     });
     on_cleanup(move || handle.remove());

@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::scenarios::{self, Scenario};
+use crate::scenarios::Scenario;
 use crate::sim::{Action, Timeline};
 
-use super::hash;
+use super::{hash, lessons};
 
 /// Most steps computed ahead of the cursor.
 const STEP_LIMIT: usize = 20_000;
@@ -49,25 +49,31 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    /// Opens the lesson a URL hash names, or the first one; a bad hash
-    /// becomes a notice, never a blank page.
-    pub fn from_hash(hash_text: &str) -> Self {
+    /// Opens the lesson a URL hash names, or the first one, once its file
+    /// is loaded; a bad hash becomes a notice, never a blank page. `done`
+    /// gets an error only when no lesson file could be loaded.
+    pub fn open_hash(hash_text: &str, done: impl FnOnce(Result<Lesson, String>) + 'static) {
         let (location, mut problem) = match hash::parse(hash_text) {
             Ok(location) => (location, None),
             Err(error) => (hash::Location::default(), Some(error)),
         };
-        let catalogue = scenarios::catalogue();
-        let scenario = match &location.scenario {
-            Some(id) => catalogue.iter().find(|s| &s.id == id).cloned().unwrap_or_else(|| {
+        let id = match location.scenario.as_deref() {
+            Some(id) if lessons::is_built_in(id) => id.to_string(),
+            Some(id) => {
                 problem = Some(format!("There is no lesson called {id:?}; here is the first one."));
-                catalogue[0].clone()
-            }),
-            None => catalogue[0].clone(),
+                lessons::first().to_string()
+            }
+            None => lessons::first().to_string(),
         };
+        lessons::load(&id, move |loaded| done(loaded.map(|scenario| Lesson::new(scenario, &location, problem))));
+    }
+
+    /// A lesson of `scenario` at the variant, seed and step `location` names.
+    fn new(scenario: Scenario, location: &hash::Location, mut problem: Option<String>) -> Self {
         let variant = match location.variant.as_deref().map(|v| scenario.variants.iter().position(|x| x.id == v)) {
             Some(Some(i)) => i,
             Some(None) => {
-                problem = Some(format!("Lesson {} has no variant {:?}.", scenario.id, location.variant.unwrap_or_default()));
+                problem = Some(format!("Lesson {} has no variant {:?}.", scenario.id, location.variant.as_deref().unwrap_or_default()));
                 0
             }
             None => 0,

@@ -176,6 +176,31 @@ test('a written row is highlighted and, in it, only the cells that changed', asy
   });
 });
 
+test('lessons are fetched when first opened; a lesson file that cannot be loaded gets a message', async () => {
+  // Opening one lesson fetches its file and no other; switching fetches the next.
+  {
+    const { page, problems, close } = await openPage(browser, server.url);
+    const fetched = [];
+    page.on('request', (req) => { if (req.url().includes('/lessons/')) fetched.push(req.url().replace(/.*\/lessons\//, '')); });
+    await page.goto(server.url + '#/outbox?variant=dual-write');
+    await root(page).waitFor();
+    assert.deepEqual(fetched, ['outbox.json']);
+    await page.getByRole('combobox', { name: 'Lesson' }).selectOption('isolation');
+    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.scenario === 'isolation');
+    assert.deepEqual(fetched, ['outbox.json', 'isolation.json']);
+    assert.deepEqual(problems, []);
+    await close();
+  }
+  // A missing file: a message in place of the lesson, not a blank page.
+  {
+    const { page, close } = await openPage(browser, server.url);
+    await page.route('**/lessons/*.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await page.goto(server.url + '#/outbox');
+    await page.getByRole('alert').getByText('The lesson file lessons/outbox.json could not be loaded: the server answered 404.').waitFor();
+    await close();
+  }
+});
+
 test('the URL opens a lesson at a step; a bad URL gets a message, not a blank page', async () => {
   await withPage('#/outbox?variant=relay-crash&step=3&seed=7', async (page) => {
     assert.equal(await attr(page, 'data-scenario'), 'outbox');

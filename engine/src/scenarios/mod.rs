@@ -2,6 +2,7 @@
 //! services, starting rows, scripted actions and faults per variant, the
 //! outcome it expects, and narration for its key steps.
 
+#[cfg(feature = "catalogue")]
 use std::sync::OnceLock;
 
 use crate::sim::sorted::SortedMap;
@@ -127,7 +128,27 @@ fn decode_person(value: At<'_>) -> Result<Person, String> {
     Ok(person)
 }
 
-/// The built-in scenario files, in teaching order.
+/// The built-in lessons, in teaching order: (id, title). The web app
+/// fetches each file (`lessons/<id>.json`) when it is first opened, so the
+/// lessons stay out of the first download; a test checks this list
+/// against the files.
+pub const LESSONS: [(&str, &str); 11] = [
+    ("choreography", "Choreography: customers and orders"),
+    ("orchestration", "Orchestration: the same order as a saga"),
+    ("ftgo-create-order", "FTGO: the Create Order saga"),
+    ("ftgo-cancel-order", "FTGO: the Cancel Order saga"),
+    ("ftgo-revise-order", "FTGO: the Revise Order saga"),
+    ("outbox", "The transactional outbox"),
+    ("idempotent-consumer", "The idempotent consumer"),
+    ("cqrs-view", "CQRS: the order history view"),
+    ("api-composition", "API composition"),
+    ("isolation", "Lack of isolation: the semantic lock"),
+    ("sandbox", "Sandbox"),
+];
+
+/// The built-in scenario files, in teaching order (native builds: the CLI,
+/// the tests and the benchmark).
+#[cfg(feature = "catalogue")]
 const BUILT_IN: [&str; 11] = [
     include_str!("catalogue/choreography.json"),
     include_str!("catalogue/orchestration.json"),
@@ -144,12 +165,14 @@ const BUILT_IN: [&str; 11] = [
 
 /// Every built-in scenario, parsed once. The files are checked by the
 /// tests, so a parse failure here is a build defect, not user input.
+#[cfg(feature = "catalogue")]
 pub fn catalogue() -> &'static [Scenario] {
     static CATALOGUE: OnceLock<Vec<Scenario>> = OnceLock::new();
     CATALOGUE.get_or_init(|| BUILT_IN.iter().map(|text| from_json(text).expect("built-in scenario is valid")).collect())
 }
 
 /// The built-in scenario with this id.
+#[cfg(feature = "catalogue")]
 pub fn find(id: &str) -> Option<Scenario> {
     catalogue().iter().find(|s| s.id == id).cloned()
 }
