@@ -73,10 +73,15 @@ pub fn Playback() -> impl IntoView {
             </button>
             <button on:click=move |_| pause_then(&|| { lesson.forward(); }) aria-label="Step forward" title="Step forward (→)">{icon("M4 2v12l8-6z")}</button>
             <button on:click=move |_| pause_then(&|| lesson.seek(usize::MAX)) aria-label="Go to end" title="Go to the end (End)">{icon("M2 2v12l8-6zM11 2h2v12h-2z")}</button>
-            <input type="range" class="scrub" min="0" max=len prop:value=move || cursor().to_string()
+            <input type="range" class="scrub" min="0" max=move || lesson.shown_steps() prop:value=move || cursor().to_string()
                 aria-label="Timeline"
                 on:input=move |ev| { lesson.playing.set(false); lesson.seek(event_target_value(&ev).parse().unwrap_or(0)); }/>
-            <span class="counter">{move || format!("step {} / {} · {} ms", cursor(), len(), lesson.clock.get().round() as u64)}</span>
+            // The number of steps would tell how the run goes on: shown
+            // with the whole run only.
+            <span class="counter">{move || {
+                let total = if lesson.whole_run.get() { format!(" / {}", len()) } else if cursor() == len() { " (the end)".into() } else { String::new() };
+                format!("step {}{total} · {} ms", cursor(), lesson.clock.get().round() as u64)
+            }}</span>
             <label class="speed">"speed "
                 // Options carry their index: parsing a float would pull
                 // Rust's float parser into the download.

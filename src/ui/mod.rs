@@ -105,6 +105,11 @@ fn LessonPage() -> impl IntoView {
                     <div class="tabs" role="tablist">
                         <button role="tab" aria-selected=move || (!diagram.get()).to_string() on:click=move |_| diagram.set(false)>"Steps"</button>
                         <button role="tab" aria-selected=move || diagram.get().to_string() on:click=move |_| diagram.set(true)>"Sequence diagram"</button>
+                        <label class="whole-run" title="Also list the steps not reached yet">
+                            <input type="checkbox" prop:checked=move || lesson.whole_run.get()
+                                on:change=move |ev| lesson.whole_run.set(event_target_checked(&ev))/>
+                            "whole run"
+                        </label>
                     </div>
                     {move || if diagram.get() { view! { <Sequence/> }.into_any() } else { view! { <Log/> }.into_any() }}
                 </aside>

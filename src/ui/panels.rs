@@ -74,11 +74,13 @@ pub fn Violations() -> impl IntoView {
 pub fn Log() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let lines = move || {
+        let shown = lesson.shown_steps();
         lesson.with(|i| {
             let t = &i.timeline;
             let cursor = t.cursor();
             let broke: Vec<usize> = t.violations().into_iter().filter_map(|(at, _)| at).collect();
             t.window(LOG_BEFORE, LOG_AFTER)
+                .filter(|n| *n < shown)
                 .map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor, broke.contains(&(n + 1))))
                 .collect::<Vec<_>>()
         })
@@ -107,9 +109,13 @@ pub fn Log() -> impl IntoView {
                     <ol>{texts.into_iter().map(|t| view! { <li><s>{t}</s></li> }).collect_view()}</ol>
                 </details>
             })}
-            {move || lesson.with(|i| i.timeline.is_empty()).then(|| view! {
-                <p class="hint">"No steps yet: act on the system below (place an order, create a customer) and they appear here."</p>
-            })}
+            {move || if lesson.with(|i| i.timeline.is_empty()) {
+                Some(view! { <p class="hint">"No steps yet: act on the system below (place an order, create a customer) and they appear here."</p> })
+            } else if lesson.shown_steps() == 0 {
+                Some(view! { <p class="hint">"Step forward (→) or press Play: each step is listed here once it has happened."</p> })
+            } else {
+                None
+            }}
             <ol node_ref=list>
                 {move || lines().into_iter().map(|(n, text, current, future, broke)| view! {
                     <li class:current=current class:future=future class:broke=broke value=n>

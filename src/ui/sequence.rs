@@ -34,6 +34,7 @@ struct Row {
 pub fn Sequence() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let model = move || {
+        let shown = lesson.shown_steps();
         lesson.with(|i| {
             let t = &i.timeline;
             let services: Vec<Svc> = t.world().services.keys().copied().collect();
@@ -43,6 +44,7 @@ pub fn Sequence() -> impl IntoView {
             let cursor = t.cursor();
             let rows: Vec<Row> = t
                 .window(ROWS_BEFORE, ROWS_AFTER)
+                .filter(|n| *n < shown)
                 .filter_map(|n| {
                     let step = &t.steps()[n];
                     let actor = step.actor?;

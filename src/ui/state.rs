@@ -46,6 +46,12 @@ pub struct Lesson {
     /// A message for the learner (bad URL, refused action, dropped future).
     pub notice: RwSignal<Option<String>>,
     pub selected: RwSignal<Option<Selection>>,
+    /// The furthest step the learner has reached in this run: the log,
+    /// the sequence diagram and the timeline show no step beyond it.
+    reached: RwSignal<usize>,
+    /// Show every step of the run, reached or not (on in the sandbox,
+    /// where nothing is scripted).
+    pub whole_run: RwSignal<bool>,
 }
 
 impl Lesson {
@@ -80,6 +86,7 @@ impl Lesson {
         };
         let seed = location.seed.unwrap_or(1);
         let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
+        let unscripted = scenario.variants.iter().all(|v| v.script.is_empty());
         let lesson = Lesson {
             inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline }),
             version: RwSignal::new(0),
@@ -88,6 +95,8 @@ impl Lesson {
             clock: RwSignal::new(0.0),
             notice: RwSignal::new(problem),
             selected: RwSignal::new(None),
+            reached: RwSignal::new(0),
+            whole_run: RwSignal::new(unscripted),
         };
         if let Some(step) = location.step {
             lesson.seek(step);
@@ -107,9 +116,30 @@ impl Lesson {
     }
 
     fn changed(&self) {
-        let now = self.inner.with_value(|i| i.timeline.world().now) as f64;
-        self.clock.set(now);
+        let now = self.inner.with_value(|i| i.timeline.world().now);
+        self.clock.set(now as f64);
+        self.moved();
+    }
+
+    /// The timeline moved: remember how far the learner got, and re-run
+    /// what reads the lesson.
+    fn moved(&self) {
+        let cursor = self.inner.with_value(|i| i.timeline.cursor());
+        if cursor > self.reached.get_untracked() {
+            self.reached.set(cursor);
+        }
         self.version.update(|v| *v += 1);
+    }
+
+    /// How many steps the log, the sequence diagram and the timeline may
+    /// show: those reached so far, or all of them with the whole run on.
+    pub fn shown_steps(&self) -> usize {
+        let len = self.with(|i| i.timeline.len());
+        if self.whole_run.get() {
+            len
+        } else {
+            self.reached.get().min(len)
+        }
     }
 
     /// Opens another lesson (or variant, or seed) at step 0.
@@ -119,6 +149,7 @@ impl Lesson {
         self.playing.set(false);
         self.selected.set(None);
         self.notice.set(None);
+        self.reached.set(0);
         self.changed();
     }
 
@@ -159,6 +190,8 @@ impl Lesson {
             (None, n) => Some(format!("You acted in the past: the {n} steps that followed were dropped and the run was recomputed.")),
         };
         self.notice.set(notice);
+        // The recomputed future is new: nothing after the cursor is reached.
+        self.reached.set(0);
         self.changed();
     }
 
@@ -190,7 +223,7 @@ impl Lesson {
             }
         }
         if taken > 0 {
-            self.version.update(|v| *v += 1);
+            self.moved();
             // Never show a time before the step just taken.
             let now = self.inner.with_value(|i| i.timeline.world().now) as f64;
             clock = clock.max(now);

@@ -81,16 +81,49 @@ test('N steps forward then N back gives the same screen', async () => {
   // FTGO compensating; isolation, where invariants break on the way.
   for (const [hash, from, n] of [['#/ftgo-create-order?variant=authorization-fails', 4, 9], ['#/isolation?variant=no-countermeasure', 5, 5]]) {
     await withPage(hash, async (page) => {
+      // The stage, but for how far the timeline reaches: the log and the
+      // timeline keep the steps the learner has seen.
+      const screen = () => page.locator('.stage').evaluate((stage) => {
+        const copy = stage.cloneNode(true);
+        copy.querySelector('input.scrub').removeAttribute('max');
+        return copy.innerHTML;
+      });
       for (let i = 0; i < from; i++) await page.keyboard.press('ArrowRight');
-      const before = await page.locator('main').innerHTML();
+      const before = await screen();
       for (let i = 0; i < n; i++) await page.keyboard.press('ArrowRight');
       assert.equal(await step(page), from + n);
-      assert.notEqual(await page.locator('main').innerHTML(), before);
+      assert.notEqual(await screen(), before);
       for (let i = 0; i < n; i++) await page.keyboard.press('ArrowLeft');
       assert.equal(await step(page), from);
-      assert.equal(await page.locator('main').innerHTML(), before, hash);
+      assert.equal(await screen(), before, hash);
     });
   }
+});
+
+test('no spoilers: the log, the sequence diagram and the timeline hold only the steps reached', async () => {
+  await withPage('#/ftgo-create-order?variant=authorization-fails', async (page) => {
+    const logged = () => page.locator('.log li').evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))));
+    const told = () => page.locator('.log').innerText();
+    assert.deepEqual(await logged(), []);
+    assert.equal(await page.getByRole('slider', { name: 'Timeline' }).getAttribute('max'), '0');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await logged(), [1, 2, 3]);
+    // (The saga panel lists the definition, compensations included: that is
+    // the saga's code, not what this run will do.)
+    assert.doesNotMatch(await told(), /CancelCreateTicket|Failure/, 'the compensation is not told before it happens');
+    assert.doesNotMatch(await page.locator('.counter').innerText(), /\//, 'the counter does not tell how long the run is');
+    // Back is not forgetting: what was reached stays listed.
+    await page.keyboard.press('Home');
+    assert.deepEqual(await logged(), [1, 2, 3]);
+    await page.getByRole('tab', { name: 'Sequence diagram' }).click();
+    const rows = await page.locator('[data-seq-step]').evaluateAll((els) => els.map((e) => Number(e.dataset.seqStep)));
+    assert.ok(rows.length > 0 && rows.every((n) => n <= 3), `sequence rows ${rows}`);
+    // The switch shows the whole run.
+    await page.getByRole('checkbox', { name: 'whole run' }).check();
+    const all = await page.locator('[data-seq-step]').evaluateAll((els) => els.map((e) => Number(e.dataset.seqStep)));
+    assert.ok(Math.max(...all) > 3, `whole run shows later steps: ${all}`);
+    assert.match(await page.locator('.counter').innerText(), new RegExp(`/ ${await steps(page)}`));
+  });
 });
 
 test('keys: Right, Left, Home, End and Space', async () => {
