@@ -101,7 +101,7 @@ pub fn cancel(db: &Database, ctx: &mut Ctx, id: i64) -> Outcome {
 /// Choreography: Customer Service's answer moves a `PENDING` order on.
 pub fn on_customer_event(db: &Database, ctx: &mut Ctx, message: &Message) -> Outcome {
     let id = message.int("orderId");
-    let Some((customer, total, state)) = order(db, id) else {
+    let Some((customer, total, _)) = order(db, id) else {
         return Ok(Done::nothing(format!("no order {id}; nothing to do")));
     };
     let (new_state, reason, event) = match message.kind {
@@ -110,12 +110,11 @@ pub fn on_customer_event(db: &Database, ctx: &mut Ctx, message: &Message) -> Out
         "CustomerValidationFailedEvent" => ("REJECTED", "UNKNOWN_CUSTOMER", "OrderRejectedEvent"),
         _ => return Ok(Done::nothing(format!("{} is not for Order Service", message.kind))),
     };
-    // Without the semantic lock nothing marks the order as "a saga is still
-    // working on this", so the saga's last step overwrites whatever another
-    // transaction did meanwhile: a lost update.
-    if state != "PENDING" && ctx.semantic_lock {
-        return Ok(Done::nothing(format!("order {id} is already {state}; {} changes nothing", message.kind)));
-    }
+    // As the example's `Order.noteCreditReserved` and
+    // `noteCreditReservationFailed` do: the state is set, whatever it was.
+    // Only the semantic lock (a PENDING order cannot be cancelled) and
+    // received_messages (a duplicate is dropped) keep a late or repeated
+    // event from overwriting a decision.
     let mut tx = Tx::default();
     set_state(db, &mut tx, id, new_state, reason);
     tx.send(order_event(ctx, event, id, customer, total));
