@@ -13,6 +13,7 @@ pub mod ftgo;
 pub mod handler;
 pub mod message;
 pub mod names;
+pub mod order_table;
 pub mod orders;
 pub mod query;
 pub mod rng;

@@ -9,7 +9,7 @@ use super::db::{Database, Value, Write};
 use super::handler::{Ctx, Tx};
 use super::message::{Category, Message};
 use super::names::qualified;
-use super::orders;
+use super::order_table;
 use super::topology::{Style, Svc};
 
 /// What a step does, forward or as its compensation.
@@ -362,8 +362,8 @@ fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance, f
 /// Applies a local step to the orchestrator's own `orders` table.
 fn run_local(db: &Database, tx: &mut Tx, saga: &SagaInstance, name: &str) {
     match name {
-        "approve order" => orders::set_state(db, tx, saga.data.order_id, "APPROVED", ""),
-        "reject order" => orders::set_state(db, tx, saga.data.order_id, "REJECTED", saga.data.rejection_reason.unwrap_or("")),
+        "approve order" => order_table::set_state(db, tx, saga.data.order_id, "APPROVED", ""),
+        "reject order" => order_table::set_state(db, tx, saga.data.order_id, "REJECTED", saga.data.rejection_reason.unwrap_or("")),
         _ => {} // "create order" is the insert that started the saga
     }
 }
