@@ -128,22 +128,90 @@ fn files_too_large_or_not_utf8_are_refused() {
 fn narration_matches_message_kinds_and_step_kinds() {
     let scenario = scenarios::find("ftgo-create-order").unwrap();
     let timeline = sagascope_engine::sim::Timeline::new(scenario.world(scenario.variant(Some("authorization-fails")).unwrap(), 1), 1000);
-    let notes: Vec<&str> = timeline.steps().iter().filter_map(|s| scenario.narration_for(s)).collect();
+    let variant = scenario.variant(Some("authorization-fails")).unwrap();
+    let notes: Vec<&str> = timeline.steps().iter().filter_map(|s| scenario.caption(variant, s)).collect();
     assert!(notes.iter().any(|n| n.contains("Compensation runs backwards")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("APPROVAL_PENDING in the same transaction")), "{notes:?}");
 }
 
-/// Every teaching note of every scenario is shown by at least one of its
-/// variants: a note whose `on` matches nothing is a typo.
+/// Every caption rule of every scenario is shown by at least one of its
+/// variants (a variant's own rules by that variant): a rule whose `on`
+/// matches nothing is a typo. A rule for a whole step kind (`handle`,
+/// `commit@kitchen-service`, ...) is exempt: it is there for what a
+/// learner does with the action buttons, which no script may do.
 #[test]
-fn every_narration_note_is_reachable() {
+fn every_caption_rule_is_reachable() {
+    const STEP_KINDS: [&str; 7] = ["commit", "refused", "publish", "handle", "drop", "fault", "query"];
     for scenario in scenarios::catalogue() {
-        for note in &scenario.narration {
-            let shown = scenario.variants.iter().any(|variant| {
-                let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, 1), 1000);
-                timeline.steps().iter().any(|step| scenario.narration_for(step) == Some(note.text.as_str()))
-            });
-            assert!(shown, "{}: the note on {:?} is never shown", scenario.id, note.on);
+        let shown = |variant: &scenarios::Variant, text: &str| {
+            let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, 1), 1000);
+            timeline.steps().iter().any(|step| scenario.caption(variant, step) == Some(text))
+        };
+        let fallback = |on: &str| STEP_KINDS.contains(&on.split('@').next().unwrap_or(on));
+        // A rule after another with the same `on`, or after the bare step
+        // kind it narrows (`commit` before `commit@kitchen-service`), is
+        // never reached either.
+        let rules: Vec<&str> = scenario.narration.iter().map(|n| n.on.as_str()).collect();
+        for (i, on) in rules.iter().enumerate() {
+            let kind = on.split('@').next().unwrap_or(on);
+            let hidden = rules[..i].iter().any(|earlier| earlier == on || (kind != *on && earlier == &kind));
+            assert!(!hidden, "{}: the caption on {on:?} is hidden by an earlier rule", scenario.id);
+        }
+        for note in scenario.narration.iter().filter(|n| !fallback(&n.on)) {
+            let any = scenario.variants.iter().any(|variant| shown(variant, &note.text));
+            assert!(any, "{}: the caption on {:?} is never shown", scenario.id, note.on);
+        }
+        for variant in &scenario.variants {
+            for note in &variant.narration {
+                assert!(shown(variant, &note.text), "{}/{}: the caption on {:?} is never shown", scenario.id, variant.id, note.on);
+            }
         }
     }
+}
+
+/// Every step of every lesson variant, at a few seeds, has a caption: the
+/// learner always reads what happened and why, not only the log line.
+#[test]
+fn every_step_of_every_lesson_has_a_caption() {
+    let mut missing = Vec::new();
+    for scenario in scenarios::catalogue() {
+        for variant in &scenario.variants {
+            for seed in 1..=3 {
+                let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, seed), 1000);
+                for (n, step) in timeline.steps().iter().enumerate() {
+                    if scenario.caption(variant, step).is_none() {
+                        missing.push(format!("{}/{} seed {seed} step {}: {}", scenario.id, variant.id, n + 1, step.text));
+                    }
+                }
+            }
+        }
+    }
+    missing.dedup();
+    assert!(missing.is_empty(), "{} steps without a caption, e.g.\n{}", missing.len(), missing[..missing.len().min(40)].join("\n"));
+}
+
+/// A caption can be narrowed to the service that acts; an unknown service
+/// is refused when the file is read.
+#[test]
+fn a_caption_names_the_acting_service() {
+    let file = |on: &str| {
+        format!(
+            r#"{{"id": "t", "title": "t", "summary": "a lesson to check captions by the service that acts",
+            "setup": {{"style": "choreography", "services": ["order-service", "customer-service"], "people": [{{"id": 1, "name": "A", "credit_limit": 100}}]}},
+            "variants": [{{"id": "v", "title": "v", "summary": "s", "script": [{{"at": 0, "do": "place_order", "customer": 1, "total": 10}}],
+              "narration": [{{"on": "{on}", "text": "only there"}}]}}]}}"#
+        )
+    };
+    let s = from_json(&file("handle@customer-service")).expect("valid");
+    let variant = &s.variants[0];
+    let timeline = sagascope_engine::sim::Timeline::new(s.world(variant, 1), 100);
+    let captioned: Vec<String> = timeline
+        .steps()
+        .iter()
+        .filter(|step| s.caption(variant, step).is_some())
+        .map(|step| format!("{:?} {:?}", step.kind, step.actor))
+        .collect();
+    assert_eq!(captioned, ["Handle Some(CustomerService)"]);
+    let error = from_json(&file("handle@kitchen")).unwrap_err();
+    assert!(error.contains("names no service \"kitchen\""), "{error}");
 }

@@ -64,12 +64,18 @@ fn LessonRoot(lesson: Lesson, class: &'static str, children: Children) -> impl I
 /// a message if it cannot be loaded, never a blank page.
 #[component]
 fn Single() -> impl IntoView {
+    opening(&location_hash(), || view! { <LessonPage/> }.into_any())
+}
+
+/// Opens the lesson `hash` names: a line while its file loads, a message if
+/// it cannot be loaded, else `page` with the lesson in its context.
+fn opening(hash: &str, page: fn() -> AnyView) -> impl IntoView {
     let opened = RwSignal::new(None::<Result<Lesson, String>>);
-    Lesson::open_hash(&location_hash(), move |lesson| opened.set(Some(lesson)));
+    Lesson::open_hash(hash, move |lesson| opened.set(Some(lesson)));
     move || match opened.get() {
         None => view! { <p class="loading">"Loading the lesson…"</p> }.into_any(),
         Some(Err(error)) => view! { <p class="notice" role="alert">{error}</p> }.into_any(),
-        Some(Ok(lesson)) => view! { <Provider value=lesson><LessonPage/></Provider> }.into_any(),
+        Some(Ok(lesson)) => view! { <Provider value=lesson>{page()}</Provider> }.into_any(),
     }
 }
 
@@ -122,18 +128,8 @@ fn LessonPage() -> impl IntoView {
 /// the left, orchestration on the right. The keys drive both.
 #[component]
 fn Compare() -> impl IntoView {
-    let left = RwSignal::new(None::<Result<Lesson, String>>);
-    let right = RwSignal::new(None::<Result<Lesson, String>>);
-    Lesson::open_hash("#/choreography?variant=approved", move |lesson| left.set(Some(lesson)));
-    Lesson::open_hash("#/orchestration?variant=approved", move |lesson| right.set(Some(lesson)));
-    let pane = move |side: RwSignal<Option<Result<Lesson, String>>>| {
-        move || match side.get() {
-            None => view! { <p class="loading">"Loading the lesson…"</p> }.into_any(),
-            Some(Err(error)) => view! { <p class="notice" role="alert">{error}</p> }.into_any(),
-            // Each pane gets its own lesson through its own context scope.
-            Some(Ok(lesson)) => view! { <Provider value=lesson><Pane/></Provider> }.into_any(),
-        }
-    };
+    // Each pane gets its own lesson through its own context scope.
+    let pane = || view! { <Pane/> }.into_any();
     view! {
         <div class="compare">
             <header>
@@ -142,8 +138,8 @@ fn Compare() -> impl IntoView {
                 <a href="#/choreography">"Back to the lessons"</a>
             </header>
             <div class="panes">
-                {pane(left)}
-                {pane(right)}
+                {opening("#/choreography?variant=approved", pane)}
+                {opening("#/orchestration?variant=approved", pane)}
             </div>
         </div>
     }

@@ -20,20 +20,24 @@ const LOG_AFTER: usize = 12;
 #[component]
 pub fn Narration() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
+    // (caption in plain words, the step's technical log line)
     let now = move || {
-        lesson.with(|i| match i.timeline.current() {
-            None => {
-                // Play has nothing to play until the learner acts.
-                let start = if i.timeline.is_empty() { "Act on the system below to begin." } else { "Press Space or Play to start." };
-                (format!("{} {start}", i.scenario.variants[i.variant].summary), None)
+        lesson.with(|i| {
+            let variant = &i.scenario.variants[i.variant];
+            match i.timeline.current() {
+                None => {
+                    // Play has nothing to play until the learner acts.
+                    let start = if i.timeline.is_empty() { "Act on the system below to begin." } else { "Press Space or Play to start." };
+                    (format!("{} {start}", variant.summary), None)
+                }
+                Some(step) => (i.scenario.caption(variant, step).unwrap_or_default().to_string(), Some(step.sentence())),
             }
-            Some(step) => (step.sentence(), i.scenario.narration_for(step).map(str::to_string)),
         })
     };
     view! {
         <section class="narration" aria-live="polite">
-            <p class="sentence">{move || now().0}</p>
-            {move || now().1.map(|note| view! { <p class="note">{note}</p> })}
+            <p class="caption" data-caption>{move || now().0}</p>
+            {move || now().1.map(|line| view! { <p class="sentence">{line}</p> })}
         </section>
     }
 }

@@ -126,6 +126,29 @@ test('no spoilers: the log, the sequence diagram and the timeline hold only the 
   });
 });
 
+test('every step has a caption in plain words above its log line; in a slide the log line folds away', async () => {
+  for (const [hash, options] of [['#/ftgo-create-order?variant=authorization-fails', undefined], ['#/outbox?variant=relay-crash', { width: 800, height: 450 }]]) {
+    await withPage(hash, async (page) => {
+      const caption = page.locator('[data-caption]');
+      const total = await steps(page);
+      for (let n = 1; n <= total; n++) {
+        await page.keyboard.press('ArrowRight');
+        assert.equal(await step(page), n);
+        const text = (await caption.innerText()).trim();
+        assert.ok(text.length > 20, `${hash} step ${n}: caption "${text}"`);
+        const line = page.locator('.narration .sentence');
+        if (options) {
+          assert.equal(await line.isVisible(), false, 'the log line folds away in a slide');
+          const size = await caption.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+          assert.ok(size >= 16, `caption at ${size}px in a slide`);
+        } else {
+          assert.ok((await line.innerText()).length > 0, 'the log line stays, under the caption');
+        }
+      }
+    }, options);
+  }
+});
+
 test('keys: Right, Left, Home, End and Space', async () => {
   await withPage('#/choreography', async (page) => {
     await page.keyboard.press('ArrowRight');

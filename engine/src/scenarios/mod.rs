@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use crate::sim::sorted::SortedMap;
 use crate::sim::world::Person;
-use crate::sim::{Setup, Step, Style, World};
+use crate::sim::{Setup, Step, Style, Svc, World};
 use json::At;
 
 pub mod json;
@@ -32,11 +32,14 @@ pub struct Variant {
     pub summary: String,
     pub script: Vec<Scripted>,
     pub expect: Expect,
+    /// Captions for this variant's own key steps, before the lesson's.
+    pub narration: Vec<Narration>,
 }
 
-/// A teaching note shown when a step matches `on`: a step kind (`commit`,
-/// `drop`, ...), a message kind (`OrderCreatedEvent`), or both
-/// (`publish:OrderCreatedEvent`).
+/// A step's caption: what happened and why, in plain words, shown when a
+/// step matches `on`: a step kind (`commit`, `drop`, ...), a message kind
+/// (`OrderCreatedEvent`), or both (`publish:OrderCreatedEvent`), each
+/// optionally narrowed to the service that acts (`handle@customer-service`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Narration {
     pub on: String,
@@ -63,6 +66,7 @@ impl Variant {
             summary: f.required("summary", string)?,
             script: f.optional("script", |v| v.list(Scripted::decode))?.unwrap_or_default(),
             expect: f.optional("expect", Expect::decode)?.unwrap_or_default(),
+            narration: f.optional("narration", |v| v.list(Narration::decode))?.unwrap_or_default(),
         };
         f.done()?;
         Ok(variant)
@@ -92,8 +96,29 @@ impl Narration {
     fn decode(value: At<'_>) -> Result<Narration, String> {
         let mut f = value.fields()?;
         let narration = Narration { on: f.required("on", string)?, text: f.required("text", string)? };
+        if let Some((_, service)) = narration.on.split_once('@') {
+            if Svc::parse(service).is_none() {
+                return Err(value.error(&format!("\"on\" names no service \"{service}\"")));
+            }
+        }
         f.done()?;
         Ok(narration)
+    }
+
+    /// Whether `step` is what this caption is about.
+    fn matches(&self, step: &Step) -> bool {
+        let (what, actor) = match self.on.split_once('@') {
+            Some((what, service)) => (what, Svc::parse(service)),
+            None => (self.on.as_str(), None),
+        };
+        if actor.is_some() && actor != step.actor {
+            return false;
+        }
+        let message = step.message.as_ref().map_or("", |m| m.kind);
+        match what.split_once(':') {
+            Some((step_kind, kind)) => step_kind == step.kind.name() && kind == message,
+            None => what.is_empty() || what == step.kind.name() || what == message,
+        }
     }
 }
 
@@ -292,13 +317,9 @@ impl Scenario {
         world
     }
 
-    /// The teaching note for a step, if the scenario has one for it.
-    pub fn narration_for(&self, step: &Step) -> Option<&str> {
-        let message = step.message.as_ref().map_or("", |m| m.kind);
-        let matches = |on: &str| match on.split_once(':') {
-            Some((step_kind, kind)) => step_kind == step.kind.name() && kind == message,
-            None => on == step.kind.name() || on == message,
-        };
-        self.narration.iter().find(|n| matches(&n.on)).map(|n| n.text.as_str())
+    /// A step's caption: the variant's own rule for it, else the
+    /// lesson's; the first rule that matches wins.
+    pub fn caption<'a>(&'a self, variant: &'a Variant, step: &Step) -> Option<&'a str> {
+        variant.narration.iter().chain(&self.narration).find(|n| n.matches(step)).map(|n| n.text.as_str())
     }
 }
