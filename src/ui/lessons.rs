@@ -3,13 +3,14 @@
 //! for the session, so that they stay out of the first download.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
 use crate::scenarios::{self, Scenario};
 
 thread_local! {
-    static LOADED: RefCell<Vec<Scenario>> = const { RefCell::new(Vec::new()) };
+    static LOADED: RefCell<Vec<Rc<Scenario>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether `id` names a built-in lesson.
@@ -24,7 +25,7 @@ pub fn first() -> &'static str {
 
 /// Calls `done` with the built-in lesson `id`: at once if it was loaded
 /// before, otherwise when its file has arrived (or failed to).
-pub fn load(id: &str, done: impl FnOnce(Result<Scenario, String>) + 'static) {
+pub fn load(id: &str, done: impl FnOnce(Result<Rc<Scenario>, String>) + 'static) {
     if let Some(scenario) = LOADED.with_borrow(|loaded| loaded.iter().find(|s| s.id == id).cloned()) {
         done(Ok(scenario));
         return;
@@ -49,10 +50,11 @@ pub fn load(id: &str, done: impl FnOnce(Result<Scenario, String>) + 'static) {
             let result = if status != 200 || bytes.is_empty() {
                 Err(failed(&format!("the server answered {status}")))
             } else {
-                scenarios::from_bytes(&bytes).and_then(|s| if s.id == wanted { Ok(s) } else { Err(failed("it holds another lesson")) })
+                scenarios::from_bytes(&bytes)
+                    .and_then(|s| if s.id == wanted { Ok(Rc::new(s)) } else { Err(failed("it holds another lesson")) })
             };
             if let Ok(scenario) = &result {
-                LOADED.with_borrow_mut(|loaded| loaded.push(scenario.clone()));
+                LOADED.with_borrow_mut(|loaded| loaded.push(Rc::clone(scenario)));
             }
             done(result);
         }

@@ -17,6 +17,8 @@ mod sequence;
 mod state;
 mod tables;
 
+use std::rc::Rc;
+
 use leptos::context::Provider;
 use leptos::ev;
 use leptos::prelude::*;
@@ -171,7 +173,7 @@ fn Pane() -> impl IntoView {
 fn VariantPicker() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let pick = move |ev: ev::Event| {
-        let (scenario, seed) = lesson.with_untracked(|i| (i.scenario.clone(), i.seed));
+        let (scenario, seed) = lesson.with_untracked(|i| (Rc::clone(&i.scenario), i.seed));
         let index = event_target_value(&ev).parse::<usize>().unwrap_or(0).min(scenario.variants.len() - 1);
         lesson.open(scenario, index, seed);
     };
@@ -203,7 +205,7 @@ fn Header() -> impl IntoView {
     };
     let pick_seed = move |ev: ev::Event| match event_target_value(&ev).parse::<u64>() {
         Ok(seed) => {
-            let (scenario, variant) = lesson.with_untracked(|i| (i.scenario.clone(), i.variant));
+            let (scenario, variant) = lesson.with_untracked(|i| (Rc::clone(&i.scenario), i.variant));
             lesson.open(scenario, variant, seed);
         }
         Err(_) => lesson.notice.set(Some("The seed must be a whole number.".into())),
@@ -257,7 +259,7 @@ fn load_file(lesson: Lesson, ev: ev::Event) {
             match scenarios::from_bytes(&bytes) {
                 Ok(scenario) => {
                     let seed = lesson.with_untracked(|i| i.seed);
-                    lesson.open(scenario, 0, seed);
+                    lesson.open(Rc::new(scenario), 0, seed);
                 }
                 Err(error) => refuse(error),
             }
@@ -333,7 +335,7 @@ fn sync_hash(lesson: Lesson) {
             Lesson::open_hash(&hash, move |fresh| match fresh {
                 Ok(fresh) => {
                     let (scenario, variant, seed, step) =
-                        fresh.with_untracked(|i| (i.scenario.clone(), i.variant, i.seed, i.timeline.cursor()));
+                        fresh.with_untracked(|i| (Rc::clone(&i.scenario), i.variant, i.seed, i.timeline.cursor()));
                     lesson.open(scenario, variant, seed);
                     lesson.seek(step);
                     lesson.notice.set(fresh.notice.get_untracked());

@@ -2,6 +2,8 @@
 //! component) and a few signals. Components never copy the engine's state;
 //! they read it through [`Lesson::with`], which re-runs them when it changes.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use crate::scenarios::Scenario;
@@ -26,7 +28,8 @@ pub enum Selection {
 
 /// Everything about the open lesson.
 pub struct Inner {
-    pub scenario: Scenario,
+    /// Shared: switching variant or seed does not copy the lesson.
+    pub scenario: Rc<Scenario>,
     pub variant: usize,
     pub seed: u64,
     pub timeline: Timeline,
@@ -75,7 +78,7 @@ impl Lesson {
     }
 
     /// A lesson of `scenario` at the variant, seed and step `location` names.
-    fn new(scenario: Scenario, location: &hash::Location, mut problem: Option<String>) -> Self {
+    fn new(scenario: Rc<Scenario>, location: &hash::Location, mut problem: Option<String>) -> Self {
         let variant = match location.variant.as_deref().map(|v| scenario.variants.iter().position(|x| x.id == v)) {
             Some(Some(i)) => i,
             Some(None) => {
@@ -143,7 +146,7 @@ impl Lesson {
     }
 
     /// Opens another lesson (or variant, or seed) at step 0.
-    pub fn open(&self, scenario: Scenario, variant: usize, seed: u64) {
+    pub fn open(&self, scenario: Rc<Scenario>, variant: usize, seed: u64) {
         let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
         self.inner.set_value(Inner { scenario, variant, seed, timeline });
         self.playing.set(false);
