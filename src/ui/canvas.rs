@@ -49,7 +49,7 @@ fn box_lines(world: &World, svc: Svc, service: &Service) -> i32 {
     } else {
         service.db.table_sizes().map(|(name, rows)| compact_lines(name, rows)).sum()
     };
-    let lost = i32::from(world.ledger.lost.iter().any(|(from, _, _)| *from == svc));
+    let lost = i32::from(!service.unsent.is_empty() || world.ledger.lost.iter().any(|(from, _, _)| *from == svc));
     4 + tables + lost
 }
 
@@ -125,17 +125,17 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
             }
         })
     };
+    // With the outbox off, a committed message lives only in the process's
+    // memory until it is published, and a crash loses it.
     let lost = move || {
         lesson.with(|i| {
-            let lost: Vec<String> = i
-                .timeline
-                .world()
-                .ledger
-                .lost
-                .iter()
-                .filter(|(from, _, _)| *from == svc)
-                .map(|(_, kind, id)| format!("{kind} m{id}"))
-                .collect();
+            let world = i.timeline.world();
+            let unsent: Vec<String> = world.services[&svc].unsent.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
+            if !unsent.is_empty() {
+                return Some(format!("In memory only, not yet published: {}", unsent.join(", ")));
+            }
+            let lost: Vec<String> =
+                world.ledger.lost.iter().filter(|(from, _, _)| *from == svc).map(|(_, kind, id)| format!("{kind} m{id}")).collect();
             (!lost.is_empty()).then(|| format!("LOST, committed but never published: {}", lost.join(", ")))
         })
     };

@@ -149,6 +149,17 @@ test('every step has a caption in plain words above its log line; in a slide the
   }
 });
 
+test('the dual write: the event sits only in memory, then the crash loses it', async () => {
+  await withPage('#/outbox?variant=dual-write', async (page) => {
+    const box = page.locator('[data-service="order-service"] .lost');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight'); // Order Service commits order 1 with the outbox off
+    assert.equal(await box.innerText(), 'In memory only, not yet published: OrderCreatedEvent m1');
+    await page.keyboard.press('ArrowRight'); // the crash
+    assert.equal(await box.innerText(), 'LOST, committed but never published: OrderCreatedEvent m1');
+  });
+});
+
 test('keys: Right, Left, Home, End and Space', async () => {
   await withPage('#/choreography', async (page) => {
     await page.keyboard.press('ArrowRight');
