@@ -8,6 +8,9 @@ pub struct Location {
     pub variant: Option<String>,
     pub step: Option<usize>,
     pub seed: Option<u64>,
+    /// `guided=0`: play without pacing or pauses (tests, teachers who
+    /// narrate themselves). Guided is the default.
+    pub unguided: bool,
 }
 
 /// The scenario id of the compare page, as the hash spells it.
@@ -38,6 +41,7 @@ pub fn parse(hash: &str) -> Result<Location, String> {
             "step" => location.step = Some(usize::try_from(number("step")?).unwrap_or(usize::MAX)),
             "seed" => location.seed = Some(number("seed")?),
             "variant" => location.variant = Some(value.to_string()),
+            "guided" => location.unguided = number("guided")? == 0,
             _ => {}
         }
     }
@@ -45,8 +49,9 @@ pub fn parse(hash: &str) -> Result<Location, String> {
 }
 
 /// The hash for a place in a lesson.
-pub fn format(scenario: &str, variant: &str, step: usize, seed: u64) -> String {
-    format!("#/{scenario}?variant={variant}&step={step}&seed={seed}")
+pub fn format(scenario: &str, variant: &str, step: usize, seed: u64, unguided: bool) -> String {
+    let guided = if unguided { "&guided=0" } else { "" };
+    format!("#/{scenario}?variant={variant}&step={step}&seed={seed}{guided}")
 }
 
 #[cfg(test)]
@@ -58,7 +63,7 @@ mod tests {
     }
 
     fn at(scenario: &str, step: Option<usize>, seed: Option<u64>) -> Location {
-        Location { scenario: Some(scenario.into()), variant: None, step, seed }
+        Location { scenario: Some(scenario.into()), variant: None, step, seed, unguided: false }
     }
 
     #[test]
@@ -68,6 +73,9 @@ mod tests {
         check("#/outbox", Ok(at("outbox", None, None)));
         check("#/outbox?step=3&seed=7", Ok(at("outbox", Some(3), Some(7))));
         check("#/outbox?seed=7&unknown=1", Ok(at("outbox", None, Some(7))));
+        assert!(parse("#/outbox?guided=0").unwrap().unguided);
+        assert!(!parse("#/outbox?guided=1").unwrap().unguided);
+        assert_eq!(format("outbox", "dual-write", 3, 7, true), "#/outbox?variant=dual-write&step=3&seed=7&guided=0");
         check("#/outbox?step=x", Err("step in the URL must be a whole number, not \"x\""));
         check("#/outbox?seed=-1", Err("seed in the URL must be a whole number, not \"-1\""));
         let with_variant = parse("#/outbox?variant=dual-write").unwrap();
@@ -87,7 +95,7 @@ mod tests {
 
     #[test]
     fn format_round_trips() {
-        let hash = format("cqrs-view", "lag", 12, 5);
+        let hash = format("cqrs-view", "lag", 12, 5, false);
         let location = parse(&hash).unwrap();
         assert_eq!(
             (location.scenario.as_deref(), location.variant.as_deref(), location.step, location.seed),

@@ -33,6 +33,8 @@ pub struct Inner {
     pub variant: usize,
     pub seed: u64,
     pub timeline: Timeline,
+    /// Guided play: real ms the current step has still to stay on screen.
+    dwell: f64,
 }
 
 /// A cheap, copyable handle on the lesson, shared through context.
@@ -55,6 +57,9 @@ pub struct Lesson {
     /// Show every step of the run, reached or not (on in the sandbox,
     /// where nothing is scripted).
     pub whole_run: RwSignal<bool>,
+    /// Guided play: each step stays on screen long enough to read its
+    /// caption, and play pauses where a lesson turns (`guided=0`: off).
+    guided: bool,
 }
 
 impl Lesson {
@@ -91,7 +96,7 @@ impl Lesson {
         let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
         let unscripted = scenario.variants.iter().all(|v| v.script.is_empty());
         let lesson = Lesson {
-            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline }),
+            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline, dwell: 0.0 }),
             version: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(0.1),
@@ -100,6 +105,7 @@ impl Lesson {
             selected: RwSignal::new(None),
             reached: RwSignal::new(0),
             whole_run: RwSignal::new(unscripted),
+            guided: !location.unguided,
         };
         if let Some(step) = location.step {
             lesson.seek(step);
@@ -148,7 +154,7 @@ impl Lesson {
     /// Opens another lesson (or variant, or seed) at step 0.
     pub fn open(&self, scenario: Rc<Scenario>, variant: usize, seed: u64) {
         let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
-        self.inner.set_value(Inner { scenario, variant, seed, timeline });
+        self.inner.set_value(Inner { scenario, variant, seed, timeline, dwell: 0.0 });
         self.playing.set(false);
         self.selected.set(None);
         self.notice.set(None);
@@ -201,6 +207,15 @@ impl Lesson {
     /// Advances the clock by `real_ms` of wall time at the current speed,
     /// taking every step whose time has come. Stops at the end.
     pub fn advance(&self, real_ms: f64) {
+        if self.guided {
+            let left = self.inner.try_update_value(|i| {
+                i.dwell = (i.dwell - real_ms).max(0.0);
+                i.dwell
+            });
+            if left.unwrap_or(0.0) > 0.0 {
+                return;
+            }
+        }
         let (next, moving) = self.inner.with_value(|i| {
             let t = &i.timeline;
             (t.steps().get(t.cursor()).map(|s| s.time_ms as f64), t.world().messages_in_flight() > 0)
@@ -213,16 +228,23 @@ impl Lesson {
         let mut clock = self.clock.get_untracked() + real_ms * self.speed.get_untracked() * rate;
         let mut taken = 0;
         while clock >= next && taken < STEPS_PER_FRAME_MAX {
+            let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
             self.inner.update_value(|i| {
                 i.timeline.forward();
             });
             taken += 1;
+            if self.guided {
+                self.pause_to_read(compensating);
+            }
             match self.inner.with_value(|i| i.timeline.steps().get(i.timeline.cursor()).map(|s| s.time_ms as f64)) {
                 Some(t) => next = t,
                 None => {
                     self.playing.set(false);
                     break;
                 }
+            }
+            if self.guided {
+                break;
             }
         }
         if taken > 0 {
@@ -234,6 +256,34 @@ impl Lesson {
         self.clock.set(clock.min(next));
     }
 
+    /// Guided play, after a step: keep it on screen long enough to read
+    /// its caption (about 30 characters a second at the default speed,
+    /// scaled by the speed control), and pause where the lesson turns: an
+    /// invariant breaks, or a saga starts to compensate.
+    fn pause_to_read(&self, compensating_before: usize) {
+        let speed = self.speed.get_untracked();
+        let (broke, compensating) = self
+            .inner
+            .try_update_value(|i| {
+                let t = &i.timeline;
+                let caption = t.current().and_then(|s| i.scenario.caption(&i.scenario.variants[i.variant], s)).map_or(0, str::len);
+                let broke = t.violations().iter().any(|(at, _)| *at == Some(t.cursor()));
+                let compensating = compensating_sagas(t.world());
+                i.dwell = (600.0 + 33.0 * caption as f64) * 0.1 / speed;
+                (broke, compensating)
+            })
+            .unwrap_or_default();
+        let why = if broke {
+            "Paused: an invariant just broke. Read this step, then press Play to go on."
+        } else if compensating > compensating_before {
+            "Paused: the saga starts to compensate. Read this step, then press Play to go on."
+        } else {
+            return;
+        };
+        self.playing.set(false);
+        self.notice.set(Some(why.into()));
+    }
+
     /// The URL hash for where the lesson stands.
     pub fn hash(&self) -> String {
         self.version.track();
@@ -242,6 +292,13 @@ impl Lesson {
 
     /// The same, without subscribing.
     pub fn hash_untracked(&self) -> String {
-        self.inner.with_value(|i| hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed))
+        self.inner
+            .with_value(|i| hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed, !self.guided))
     }
+}
+
+/// How many of Order Service's sagas have turned to compensating, ended or
+/// not: it grows by one when a saga starts to compensate.
+fn compensating_sagas(world: &crate::sim::World) -> usize {
+    world.services.get(&crate::sim::Svc::OrderService).map_or(0, |s| s.db.sagas.values().filter(|saga| saga.compensating).count())
 }

@@ -39,7 +39,7 @@ const orderState = (page, id) =>
 test('every lesson and variant plays to its end with the order states and broken invariants it promises', async () => {
   for (const scenario of scenarios) {
     for (const variant of scenario.variants) {
-      await withPage(`#/${scenario.id}?variant=${variant.id}`, async (page) => {
+      await withPage(`#/${scenario.id}?variant=${variant.id}&guided=0`, async (page) => {
         assert.equal(await attr(page, 'data-scenario'), scenario.id);
         await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
         await page.getByRole('button', { name: 'Play' }).click();
@@ -64,8 +64,9 @@ test('every lesson and variant plays to its end with the order states and broken
 
 test('Play runs the lesson to its end by itself, then stops', async () => {
   // At 0.1× the lesson's 195 ms take about two seconds, so that a slow
-  // first frame cannot play all of it at once.
-  await withPage('#/orchestration?variant=approved', async (page) => {
+  // first frame cannot play all of it at once. (Unguided: play keeps
+  // virtual time only, with no pauses for reading.)
+  await withPage('#/orchestration?variant=approved&guided=0', async (page) => {
     await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.1×' });
     await page.getByRole('button', { name: 'Play' }).click();
     const playing = (expected) => document.querySelector('[data-testid="sagascope"]').dataset.playing === expected;
@@ -74,6 +75,21 @@ test('Play runs the lesson to its end by itself, then stops', async () => {
     await page.waitForFunction(playing, 'false', { timeout: 15000 });
     assert.equal(await step(page), await steps(page));
     assert.equal(await orderState(page, 1), 'APPROVED');
+  });
+});
+
+test('guided play leaves each step on screen to be read, and pauses when the saga starts to compensate', async () => {
+  await withPage('#/ftgo-create-order?variant=authorization-fails', async (page) => {
+    await page.getByRole('button', { name: 'Play' }).click();
+    // A step's caption takes seconds to read at the default speed.
+    await page.waitForTimeout(1500);
+    assert.ok((await step(page)) <= 1, `at step ${await step(page)} after 1.5 s`);
+    // Faster, it still stops by itself where the compensation starts.
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 30000 });
+    assert.ok((await step(page)) < (await steps(page)), 'paused before the end');
+    await page.getByRole('status').getByText('Paused: the saga starts to compensate').waitFor();
+    assert.match(await page.locator('.log li.current').innerText(), /AccountDisabledReply/);
   });
 });
 
