@@ -215,3 +215,28 @@ fn a_caption_names_the_acting_service() {
     let error = from_json(&file("handle@kitchen")).unwrap_err();
     assert!(error.contains("names no service \"kitchen\""), "{error}");
 }
+
+/// A variant that starts later (`start_ms`) has steps before its start, to
+/// set the scene, and steps after it, to teach: at every seed tried.
+#[test]
+fn a_variant_start_falls_inside_its_run() {
+    let mut starts = 0;
+    for scenario in scenarios::catalogue() {
+        for variant in scenario.variants.iter().filter(|v| v.start_ms.is_some()) {
+            starts += 1;
+            let start = variant.start_ms.unwrap();
+            for seed in 1..=3 {
+                let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, seed), 1000);
+                let before = timeline.steps().iter().filter(|s| s.time_ms < start).count();
+                assert!(
+                    before > 0 && before < timeline.len(),
+                    "{}/{} seed {seed}: {before} of {} steps before {start} ms",
+                    scenario.id,
+                    variant.id,
+                    timeline.len()
+                );
+            }
+        }
+    }
+    assert!(starts >= 4, "FTGO cancel and revise start after Create Order");
+}

@@ -107,10 +107,24 @@ impl Lesson {
             whole_run: RwSignal::new(unscripted),
             guided: !location.unguided,
         };
-        if let Some(step) = location.step {
-            lesson.seek(step);
+        match location.step {
+            Some(step) => lesson.seek(step),
+            None => lesson.skip_to_start(),
         }
         lesson
+    }
+
+    /// Opens a variant where its point starts (its `start_ms`): the steps
+    /// before set the scene, count as reached, and a notice says so.
+    fn skip_to_start(&self) {
+        let start = self.inner.with_value(|i| {
+            let start = i.scenario.variants[i.variant].start_ms?;
+            Some(i.timeline.steps().iter().take_while(|s| s.time_ms < start).count())
+        });
+        if let Some(n) = start.filter(|n| *n > 0) {
+            self.seek(n);
+            self.notice.set(Some(format!("The lesson starts at step {n}: the steps before it set the scene, and the log lists them.")));
+        }
     }
 
     /// Reads the lesson, re-running the caller when it changes.
@@ -160,6 +174,7 @@ impl Lesson {
         self.notice.set(None);
         self.reached.set(0);
         self.changed();
+        self.skip_to_start();
     }
 
     /// Goes to step `n` exactly.

@@ -176,6 +176,22 @@ test('the dual write: the event sits only in memory, then the crash loses it', a
   });
 });
 
+test('FTGO cancel opens where its point starts: the order already approved', async () => {
+  await withPage('#/ftgo-cancel-order?variant=cancelled', async (page) => {
+    assert.ok((await step(page)) > 15, `opens at step ${await step(page)}`);
+    assert.equal(await orderState(page, 1), 'APPROVED');
+    await page.getByRole('status').getByText(/^The lesson starts at step \d+: the steps before it set the scene/).waitFor();
+    // The scene's steps are listed; the cancel is the next step.
+    assert.equal(await page.locator('.log li').count(), await step(page));
+    await page.keyboard.press('ArrowRight');
+    assert.match(await page.locator('.log li.current').innerText(), /cancel requested for order 1/);
+  });
+  // A deep link to a step wins over the start.
+  await withPage('#/ftgo-cancel-order?variant=cancelled&step=2', async (page) => {
+    assert.equal(await step(page), 2);
+  });
+});
+
 test('keys: Right, Left, Home, End and Space', async () => {
   await withPage('#/choreography', async (page) => {
     await page.keyboard.press('ArrowRight');

@@ -34,6 +34,10 @@ pub struct Variant {
     pub expect: Expect,
     /// Captions for this variant's own key steps, before the lesson's.
     pub narration: Vec<Narration>,
+    /// Where the lesson's point starts, in virtual ms: the app opens the
+    /// variant on the last step before it (the steps before set the scene,
+    /// as FTGO's Cancel Order needs an approved order first).
+    pub start_ms: Option<u64>,
 }
 
 /// A step's caption: what happened and why, in plain words, shown when a
@@ -67,6 +71,7 @@ impl Variant {
             script: f.optional("script", |v| v.list(Scripted::decode))?.unwrap_or_default(),
             expect: f.optional("expect", Expect::decode)?.unwrap_or_default(),
             narration: f.optional("narration", |v| v.list(Narration::decode))?.unwrap_or_default(),
+            start_ms: f.optional("start_ms", |v| v.count())?,
         };
         f.done()?;
         Ok(variant)
