@@ -8,6 +8,7 @@ mod common;
 
 use common::{run_checked, scenario};
 use sagascope_engine::sim::broker::{partition_of, PARTITIONS};
+use sagascope_engine::sim::kind::Kind;
 use sagascope_engine::sim::message::{Category, Message};
 use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
 
@@ -31,7 +32,7 @@ fn created_handled(steps: &[Step]) -> Vec<i64> {
     steps
         .iter()
         .filter(|s| s.kind == StepKind::Handle && s.actor == Some(Svc::CustomerService))
-        .filter_map(|s| s.message.as_ref().filter(|m| m.kind == "OrderCreatedEvent"))
+        .filter_map(|s| s.message.as_ref().filter(|m| m.kind == Kind::OrderCreatedEvent))
         .map(|m| m.id as i64)
         .collect()
 }
@@ -39,7 +40,7 @@ fn created_handled(steps: &[Step]) -> Vec<i64> {
 #[test]
 fn a_message_goes_to_the_partition_its_key_hashes_to() {
     let event = |aggregate: i64, id: u64| {
-        let mut m = Message::new("OrderCreatedEvent", Category::Event, Svc::OrderService, "Order").header("PARTITION_ID", aggregate);
+        let mut m = Message::new(Kind::OrderCreatedEvent, Category::Event, Svc::OrderService, "Order").header("PARTITION_ID", aggregate);
         m.id = id;
         m
     };
@@ -50,7 +51,7 @@ fn a_message_goes_to_the_partition_its_key_hashes_to() {
     assert_eq!(used.len(), usize::from(PARTITIONS));
     // A command has no PARTITION_ID: its id is the key.
     let command = |id: u64| {
-        let mut m = Message::new("ReserveCreditCommand", Category::Command, Svc::OrderService, "customerService");
+        let mut m = Message::new(Kind::ReserveCreditCommand, Category::Command, Svc::OrderService, "customerService");
         m.id = id;
         m
     };
@@ -86,7 +87,7 @@ fn partition_of_order_event(steps: &[Step], id: i64) -> u8 {
         .and_then(|s| s.writes.iter().find(|w| w.table == "orders"))
         .map(|w| w.key.first_int())
         .expect("the commit that wrote the event");
-    let mut event = Message::new("OrderCreatedEvent", Category::Event, Svc::OrderService, "Order").header("PARTITION_ID", order);
+    let mut event = Message::new(Kind::OrderCreatedEvent, Category::Event, Svc::OrderService, "Order").header("PARTITION_ID", order);
     event.id = id as u64;
     partition_of(&event)
 }

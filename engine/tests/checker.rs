@@ -9,6 +9,7 @@ use std::rc::Rc;
 use common::{run_checked, scenario};
 use sagascope_engine::sim::check::{at_rest, meaning, Checker, IDS};
 use sagascope_engine::sim::db::{Key, Value, Write};
+use sagascope_engine::sim::kind::Kind;
 use sagascope_engine::sim::message::{Category, Message};
 use sagascope_engine::sim::saga::SagaInstance;
 use sagascope_engine::sim::step::Written;
@@ -86,7 +87,7 @@ fn history_ids(id: &str, variant: &str, mut edit: impl FnMut(&Step) -> Vec<Step>
     ids
 }
 
-fn publishes(step: &Step, kind: &str) -> bool {
+fn publishes(step: &Step, kind: Kind) -> bool {
     step.kind == StepKind::Publish && step.message.as_ref().is_some_and(|m| m.kind == kind)
 }
 
@@ -134,15 +135,15 @@ fn compensation_order() {
     assert_eq!(history_ids(run.0, run.1, |s| vec![s.clone()]), Vec::<&str>::new(), "the lesson itself is clean");
     // The ticket's cancellation never reaches the broker: the saga ends
     // compensated having undone step 1 but not step 3.
-    let skipped = history_ids(run.0, run.1, |s| if publishes(s, "CancelCreateTicket") { vec![] } else { vec![s.clone()] });
+    let skipped = history_ids(run.0, run.1, |s| if publishes(s, Kind::CancelCreateTicket) { vec![] } else { vec![s.clone()] });
     assert_eq!(skipped, ["compensation-order"]);
     // The ticket is cancelled after the order is rejected: forwards, not backwards.
     let mut held = None;
     let reordered = history_ids(run.0, run.1, |s| {
-        if publishes(s, "CancelCreateTicket") {
+        if publishes(s, Kind::CancelCreateTicket) {
             held = Some(s.clone());
             vec![]
-        } else if publishes(s, "RejectOrderCommand") {
+        } else if publishes(s, Kind::RejectOrderCommand) {
             vec![s.clone(), held.take().expect("CancelCreateTicket came first")]
         } else {
             vec![s.clone()]
@@ -177,7 +178,7 @@ fn not_quiet() {
 #[test]
 fn messages_in_flight() {
     let mut world = clean("choreography", "approved");
-    let mut message = Message::new("OrderCreatedEvent", Category::Event, Svc::OrderService, "Order");
+    let mut message = Message::new(Kind::OrderCreatedEvent, Category::Event, Svc::OrderService, "Order");
     message.id = 99;
     let delivery = world.broker.copy(&Rc::new(message), Svc::CustomerService, 0, 0, true);
     world.broker.subscriptions.get_mut(&delivery.lane()).expect("subscription").queue.push_back(delivery);
@@ -187,7 +188,7 @@ fn messages_in_flight() {
 #[test]
 fn outbox_not_drained() {
     let mut world = clean("choreography", "approved");
-    let mut message = Message::new("OrderCreatedEvent", Category::Event, Svc::OrderService, "Order");
+    let mut message = Message::new(Kind::OrderCreatedEvent, Category::Event, Svc::OrderService, "Order");
     message.id = 99;
     world.services.get_mut(&Svc::OrderService).unwrap().db.add_to_outbox(message);
     assert_eq!(rest_ids(&world), ["outbox-not-drained"]);

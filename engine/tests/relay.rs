@@ -6,6 +6,7 @@
 mod common;
 
 use common::{run_checked, scenario};
+use sagascope_engine::sim::kind::Kind;
 use sagascope_engine::sim::service::RelayMode;
 use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
 
@@ -26,7 +27,7 @@ fn order(at: u64) -> (u64, Action) {
 /// The steps that published an `OrderCreatedEvent` (the orders' later
 /// `OrderApprovedEvent`s are published the same way).
 fn publishes(steps: &[Step]) -> Vec<&Step> {
-    let created = |s: &&Step| s.message.as_ref().is_some_and(|m| m.kind == "OrderCreatedEvent");
+    let created = |s: &&Step| s.message.as_ref().is_some_and(|m| m.kind == Kind::OrderCreatedEvent);
     steps.iter().filter(|s| s.kind == StepKind::Publish).filter(created).collect()
 }
 

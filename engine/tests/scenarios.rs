@@ -5,6 +5,7 @@ mod common;
 
 use common::{order_states, run_checked, scenario, signature};
 use sagascope_engine::scenarios;
+use sagascope_engine::sim::kind::Kind;
 
 /// Runs `id`/`variant` with seed 1 and compares the step signatures.
 fn check(id: &str, variant: &str, expected: &[&str]) {
@@ -415,7 +416,7 @@ fn a_reply_is_applied_to_the_current_step_whatever_it_answers() {
     // When Consumer Service's Success reply reaches the broker, and its id.
     let mut reference = s.world(variant, 1);
     let published = std::iter::from_fn(|| reference.step())
-        .find(|step| step.kind == StepKind::Publish && step.message.as_ref().is_some_and(|m| m.kind == "Success"))
+        .find(|step| step.kind == StepKind::Publish && step.message.as_ref().is_some_and(|m| m.kind == Kind::Success))
         .expect("the reply is published");
     let success = published.message.expect("a message").id;
     let mut world = s.world(variant, 1);
@@ -447,7 +448,7 @@ fn a_failed_compensation_ends_the_saga_failed() {
         assert!(saga.end_state && saga.compensating && saga.failed, "seed={seed}: {saga:?}");
         assert_eq!(saga.steps, vec![Done, Done, CompensationFailed, Failed, Skipped, Skipped], "seed={seed}");
         assert_eq!(saga.cells()[2], r#"{"currentlyExecuting":0,"compensating":false,"endState":true,"failed":true}"#);
-        assert!(!steps.iter().any(|s| s.message.as_ref().is_some_and(|m| m.kind == "RejectOrderCommand")), "seed={seed}");
+        assert!(!steps.iter().any(|s| s.message.as_ref().is_some_and(|m| m.kind == Kind::RejectOrderCommand)), "seed={seed}");
     }
 }
 
@@ -502,7 +503,7 @@ fn a_throwing_event_handler_stops_its_consumer_until_a_restart() {
         // Between the error and the restart, Customer Service handles nothing.
         assert!(steps[threw + 1..restart].iter().all(|s| s.kind != sagascope_engine::sim::StepKind::Handle), "seed={seed}");
         let again = &steps[restart + 1];
-        assert_eq!(again.message.as_ref().map(|m| (m.id, m.kind)), Some((1, "OrderCreatedEvent")), "seed={seed}: m1 first");
+        assert_eq!(again.message.as_ref().map(|m| (m.id, m.kind)), Some((1, Kind::OrderCreatedEvent)), "seed={seed}: m1 first");
         // While it waits, the message is still in the broker.
         timeline.seek(threw + 1);
         assert_eq!(timeline.world().broker.in_flight_count(), 1, "seed={seed}");

@@ -330,7 +330,7 @@ fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
                     view! {
                         <g class=class class:duplicate=flight.duplicate class:waiting=flight.waiting transform=position
                             data-message=format!("m{}", flight.message_id) data-delivery=flight.key.to_string()
-                            data-kind=flight.kind data-from=flight.from.id() data-to=flight.to.id()
+                            data-kind=flight.kind.name() data-from=flight.from.id() data-to=flight.to.id()
                             on:click=select on:keydown=select_by_key role="button" tabindex="0" aria-label=aria>
                             {shape}
                             {flight.duplicate.then(|| view! { <text class="copy-mark" x="-4" y="4">"2"</text> })}

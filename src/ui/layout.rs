@@ -173,7 +173,7 @@ mod tests {
         Flight {
             key: crate::sim::world::FlightKey::Delivery(1),
             message_id: 1,
-            kind: "OrderCreatedEvent",
+            kind: crate::sim::kind::Kind::OrderCreatedEvent,
             category: Category::Event,
             from,
             to,

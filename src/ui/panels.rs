@@ -171,7 +171,7 @@ pub fn SagaPanel() -> impl IntoView {
                 let describe = |invoke: Option<Invoke>| match invoke {
                     None => "—".to_string(),
                     Some(Invoke::Local(name)) => format!("local: {name}"),
-                    Some(Invoke::Participant(svc, command)) => format!("{} → {}", breakable(command), super::layout::short(svc)),
+                    Some(Invoke::Participant(svc, command)) => format!("{} → {}", breakable(command.name()), super::layout::short(svc)),
                 };
                 let role = match def.role {
                     Role::Compensatable => None,
@@ -215,13 +215,10 @@ pub fn SagaStrip() -> impl IntoView {
                 .enumerate()
                 .map(|(n, def)| {
                     let status = saga.steps[n];
-                    let shown = match (status, def.compensation, def.forward) {
-                        (
-                            crate::sim::saga::StepStatus::Compensating | crate::sim::saga::StepStatus::Compensated,
-                            Some(Invoke::Participant(_, c) | Invoke::Local(c)),
-                            _,
-                        ) => c,
-                        (_, _, Invoke::Participant(_, c) | Invoke::Local(c)) => c,
+                    let undoing = matches!(status, crate::sim::saga::StepStatus::Compensating | crate::sim::saga::StepStatus::Compensated);
+                    let shown = match def.compensation.filter(|_| undoing).unwrap_or(def.forward) {
+                        Invoke::Participant(_, command) => command.name(),
+                        Invoke::Local(name) => name,
                     };
                     (n + 1, status.name(), shown)
                 })

@@ -119,7 +119,7 @@ impl Narration {
         if actor.is_some() && actor != step.actor {
             return false;
         }
-        let message = step.message.as_ref().map_or("", |m| m.kind);
+        let message = step.message.as_ref().map_or("", |m| m.kind.name());
         match what.split_once(':') {
             Some((step_kind, kind)) => step_kind == step.kind.name() && kind == message,
             None => what.is_empty() || what == step.kind.name() || what == message,

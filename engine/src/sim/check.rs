@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::correlation::SagaRef;
 use super::db::{Key, Value, RECEIVED_TABLE};
+use super::kind::Kind;
 use super::message::Category;
 use super::saga::{definition, Invoke, SagaInstance, StepStatus};
 use super::sorted::{SortedMap, SortedSet};
@@ -37,7 +38,7 @@ pub struct Checker {
     /// something: (message id, consumer) -> count.
     effects: SortedMap<(u64, Svc), u32>,
     /// The commands each saga put on the broker, in order, by message id.
-    saga_commands: SortedMap<SagaRef, Vec<(u64, &'static str)>>,
+    saga_commands: SortedMap<SagaRef, Vec<(u64, Kind)>>,
 }
 
 /// Order states reached only at the end of a saga or a cancel.
@@ -205,7 +206,7 @@ impl Checker {
         let Some(saga) = step.message.as_ref().and_then(|m| m.saga) else { return };
         let Some(sent) = self.saga_commands.get(&saga) else { return };
         let steps = definition(saga.saga_type, world.style);
-        let position = |kind: &str, compensation: bool| {
+        let position = |kind: Kind, compensation: bool| {
             steps.iter().position(|s| {
                 let invoke = if compensation { s.compensation } else { Some(s.forward) };
                 matches!(invoke, Some(Invoke::Participant(_, command)) if command == kind)
@@ -219,7 +220,7 @@ impl Checker {
             // A participant step's forward command also names a step when a
             // compensation reuses it (FTGO's RejectOrderCommand is step 1's
             // compensation only), so compensation names are tried first.
-            match (position(kind, true), position(kind, false)) {
+            match (position(*kind, true), position(*kind, false)) {
                 (Some(index), _) => {
                     let in_order = compensated.last().is_none_or(|last| index < *last);
                     let before_failure = last_forward.is_some_and(|failed| index < failed);

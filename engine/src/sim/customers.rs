@@ -2,6 +2,7 @@
 
 use super::db::{Database, Key};
 use super::handler::{next_id, Ctx, Done, Outcome, Tx};
+use super::kind::Kind;
 use super::message::Message;
 use super::service::CUSTOMER_TOPIC;
 
@@ -33,7 +34,7 @@ pub fn create(db: &Database, ctx: &mut Ctx, name: &str, credit_limit: i64) -> Ou
     let id = next_id(db, CUSTOMERS);
     let mut tx = Tx::default();
     tx.put(CUSTOMERS, Key::id(id), vec![id.into(), name.into(), credit_limit.into()]);
-    tx.send(ctx.event("CustomerCreatedEvent", CUSTOMER_TOPIC, id).field("name", name).field("creditLimit", credit_limit));
+    tx.send(ctx.event(Kind::CustomerCreatedEvent, CUSTOMER_TOPIC, id).field("name", name).field("creditLimit", credit_limit));
     Ok(Done::new(tx, format!("customer {id} ({name}, credit limit {credit_limit}) created with CustomerCreatedEvent")))
 }
 
@@ -61,16 +62,16 @@ pub fn on_order_event(db: &Database, ctx: &mut Ctx, event: &Message) -> Outcome 
     let order = event.header_int("event-aggregate-id");
     let customer = event.int("customerId");
     match event.kind {
-        "OrderCreatedEvent" => {
+        Kind::OrderCreatedEvent => {
             let (mut tx, kind, text) = match decide(db, customer, order, event.int("orderTotal")) {
-                Decision::Reserved(tx, text) => (tx, "CustomerCreditReservedEvent", text),
-                Decision::LimitExceeded(text) => (Tx::default(), "CustomerCreditReservationFailedEvent", text),
-                Decision::NotFound => (Tx::default(), "CustomerValidationFailedEvent", format!("no customer {customer}")),
+                Decision::Reserved(tx, text) => (tx, Kind::CustomerCreditReservedEvent, text),
+                Decision::LimitExceeded(text) => (Tx::default(), Kind::CustomerCreditReservationFailedEvent, text),
+                Decision::NotFound => (Tx::default(), Kind::CustomerValidationFailedEvent, format!("no customer {customer}")),
             };
             tx.send(ctx.event(kind, CUSTOMER_TOPIC, customer).field("orderId", order));
             Ok(Done::new(tx, format!("{text}; publishes {kind}")))
         }
-        "OrderCancelledEvent" => {
+        Kind::OrderCancelledEvent => {
             let key = Key::new(vec![customer.into(), order.into()]);
             if !db.table(RESERVATIONS).rows.contains_key(&key) {
                 return Ok(Done::nothing(format!("no credit reserved for order {order}; nothing to release")));
@@ -85,14 +86,14 @@ pub fn on_order_event(db: &Database, ctx: &mut Ctx, event: &Message) -> Outcome 
 
 /// Orchestration: `ReserveCreditCommand` from `CreateOrderSaga`.
 pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
-    if command.kind != "ReserveCreditCommand" {
+    if command.kind != Kind::ReserveCreditCommand {
         return Err(format!("Customer Service has no handler for {}", command.kind));
     }
     let (customer, order) = (command.int("customerId"), command.int("orderId"));
     let (tx, reply, text) = match decide(db, customer, order, command.int("orderTotal")) {
-        Decision::Reserved(tx, text) => (tx, ctx.reply(command, "CustomerCreditReserved", true), text),
-        Decision::LimitExceeded(text) => (Tx::default(), ctx.reply(command, "CustomerCreditLimitExceeded", false), text),
-        Decision::NotFound => (Tx::default(), ctx.reply(command, "CustomerNotFound", false), format!("no customer {customer}")),
+        Decision::Reserved(tx, text) => (tx, ctx.reply(command, Kind::CustomerCreditReserved, true), text),
+        Decision::LimitExceeded(text) => (Tx::default(), ctx.reply(command, Kind::CustomerCreditLimitExceeded, false), text),
+        Decision::NotFound => (Tx::default(), ctx.reply(command, Kind::CustomerNotFound, false), format!("no customer {customer}")),
     };
     Ok(Done::replying(tx, reply, text))
 }

@@ -2,20 +2,21 @@
 
 use super::db::{Database, Key, Value};
 use super::handler::{Ctx, Done, Outcome, Tx};
+use super::kind::Kind;
 use super::message::Message;
 use super::service::TICKET_TOPIC;
 
 /// Consumer Service: `ValidateOrderByConsumer`.
 pub fn consumer(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
-    if command.kind != "ValidateOrderByConsumer" {
+    if command.kind != Kind::ValidateOrderByConsumer {
         return Err(format!("Consumer Service has no handler for {}", command.kind));
     }
     let consumer = command.int("consumerId");
     if db.table("consumers").rows.contains_key(&Key::id(consumer)) {
         let text = format!("consumer {consumer} may place order {}", command.int("orderId"));
-        Ok(Done::replying(Tx::default(), ctx.reply(command, "Success", true), text))
+        Ok(Done::replying(Tx::default(), ctx.reply(command, Kind::Success, true), text))
     } else {
-        Ok(Done::replying(Tx::default(), ctx.reply(command, "Failure", false), format!("consumer {consumer} not found")))
+        Ok(Done::replying(Tx::default(), ctx.reply(command, Kind::Failure, false), format!("consumer {consumer} not found")))
     }
 }
 
@@ -25,10 +26,10 @@ pub fn consumer(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
 pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let order = command.int("orderId");
     let mut tx = Tx::default();
-    if command.kind == "CreateTicket" {
+    if command.kind == Kind::CreateTicket {
         tx.put(TICKETS, Key::id(order), ticket_row(order, "CREATE_PENDING".into(), Value::Null));
-        tx.send(ctx.event("TicketCreatedEvent", TICKET_TOPIC, order).field("orderId", order));
-        let reply = ctx.reply(command, "CreateTicketReply", true).field("ticketId", order);
+        tx.send(ctx.event(Kind::TicketCreatedEvent, TICKET_TOPIC, order).field("orderId", order));
+        let reply = ctx.reply(command, Kind::CreateTicketReply, true).field("ticketId", order);
         let text = format!("ticket {order} created as CREATE_PENDING; publishes TicketCreatedEvent");
         return Ok(Done::replying(tx, reply, text));
     }
@@ -36,20 +37,20 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
         return Err(format!("there is no ticket {order}"));
     };
     let (from, next): (&[&str], Next) = match command.kind {
-        "ConfirmCreateTicket" => (&["CREATE_PENDING"], Next::Set("AWAITING_ACCEPTANCE")),
-        "CancelCreateTicket" => (&["CREATE_PENDING"], Next::Set("CANCELLED")),
-        "BeginCancelTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("CANCEL_PENDING")),
-        "UndoBeginCancelTicketCommand" => (&["CANCEL_PENDING"], Next::Unlock),
-        "ConfirmCancelTicketCommand" => (&["CANCEL_PENDING"], Next::Set("CANCELLED")),
-        "BeginReviseTicketCommand" => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("REVISION_PENDING")),
+        Kind::ConfirmCreateTicket => (&["CREATE_PENDING"], Next::Set("AWAITING_ACCEPTANCE")),
+        Kind::CancelCreateTicket => (&["CREATE_PENDING"], Next::Set("CANCELLED")),
+        Kind::BeginCancelTicketCommand => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("CANCEL_PENDING")),
+        Kind::UndoBeginCancelTicketCommand => (&["CANCEL_PENDING"], Next::Unlock),
+        Kind::ConfirmCancelTicketCommand => (&["CANCEL_PENDING"], Next::Set("CANCELLED")),
+        Kind::BeginReviseTicketCommand => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("REVISION_PENDING")),
         // Undone or confirmed, a revision leaves the ticket where it was
         // (its line items would change; the model has none).
-        "UndoBeginReviseTicketCommand" | "ConfirmReviseTicketCommand" => (&["REVISION_PENDING"], Next::Unlock),
+        Kind::UndoBeginReviseTicketCommand | Kind::ConfirmReviseTicketCommand => (&["REVISION_PENDING"], Next::Unlock),
         other => return Err(format!("Kitchen Service has no handler for {other}")),
     };
     if !from.contains(&state.as_str()) {
         let text = format!("ticket {order} is {state}: {} fails", command.kind);
-        return Ok(Done::replying(tx, ctx.reply(command, "Failure", false), text));
+        return Ok(Done::replying(tx, ctx.reply(command, Kind::Failure, false), text));
     }
     let (to, previous) = match next {
         Next::Set(to) => (Value::from(to), Value::Null),
@@ -60,15 +61,15 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     tx.put(TICKETS, Key::id(order), ticket_row(order, to, previous));
     // The domain events FTGO's Ticket returns for these transitions.
     let event = match command.kind {
-        "ConfirmCancelTicketCommand" => Some("TicketCancelled"),
-        "ConfirmReviseTicketCommand" => Some("TicketRevised"),
+        Kind::ConfirmCancelTicketCommand => Some(Kind::TicketCancelled),
+        Kind::ConfirmReviseTicketCommand => Some(Kind::TicketRevised),
         _ => None,
     };
     if let Some(kind) = event {
         tx.send(ctx.event(kind, TICKET_TOPIC, order).field("orderId", order));
         text.push_str(&format!("; publishes {kind}"));
     }
-    Ok(Done::replying(tx, ctx.reply(command, "Success", true), text))
+    Ok(Done::replying(tx, ctx.reply(command, Kind::Success, true), text))
 }
 
 /// Where a saga command moves a ticket.
@@ -126,7 +127,7 @@ fn ticket(db: &Database, order: i64) -> Option<(String, Value)> {
 pub fn accounting(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let (consumer, order, total) = (command.int("consumerId"), command.int("orderId"), command.int("orderTotal"));
     let (state, text) = match command.kind {
-        "AuthorizeCommand" => {
+        Kind::AuthorizeCommand => {
             let card = db.table("accounts").cell(&Key::id(consumer), "card_status").map(|v| v.text().to_string());
             if card.as_deref() != Some("VALID") {
                 // FTGO's only declared authorization failure: the command
@@ -134,15 +135,15 @@ pub fn accounting(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
                 // withFailure(new AccountDisabledReply()).
                 let why = card.map_or("no account".to_string(), |status| format!("card {status}"));
                 let text = format!("authorization for order {order} failed ({why}): the account cannot pay");
-                return Ok(Done::replying(Tx::default(), ctx.reply(command, "AccountDisabledReply", false), text));
+                return Ok(Done::replying(Tx::default(), ctx.reply(command, Kind::AccountDisabledReply, false), text));
             }
             ("AUTHORIZED", format!("card of consumer {consumer} authorized for {total}"))
         }
-        "ReverseAuthorizationCommand" => ("REVERSED", format!("authorization of {total} for order {order} reversed")),
-        "ReviseAuthorization" => ("AUTHORIZED", format!("authorization for order {order} revised to {total}")),
+        Kind::ReverseAuthorizationCommand => ("REVERSED", format!("authorization of {total} for order {order} reversed")),
+        Kind::ReviseAuthorization => ("AUTHORIZED", format!("authorization for order {order} revised to {total}")),
         other => return Err(format!("Accounting Service has no handler for {other}")),
     };
     let mut tx = Tx::default();
     tx.put("authorizations", Key::id(order), vec![order.into(), consumer.into(), total.into(), state.into()]);
-    Ok(Done::replying(tx, ctx.reply(command, "Success", true), text))
+    Ok(Done::replying(tx, ctx.reply(command, Kind::Success, true), text))
 }

@@ -3,6 +3,7 @@
 
 use super::correlation::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::db::{Database, Key, Value, Write};
+use super::kind::Kind;
 use super::message::{Category, Message};
 use super::names::{qualified, short};
 use super::topology::{Style, Svc};
@@ -25,7 +26,7 @@ impl Ctx<'_> {
     /// A new message from this service, numbered now (Eventuate assigns the
     /// id when the message is written, before the transaction commits), with
     /// the headers Eventuate's producer adds to every message.
-    pub fn message(&mut self, kind: &'static str, category: Category, channel: &'static str) -> Message {
+    pub fn message(&mut self, kind: Kind, category: Category, channel: &'static str) -> Message {
         *self.next_message_id += 1;
         let mut message = Message::new(kind, category, self.me, channel);
         message.id = *self.next_message_id;
@@ -35,23 +36,23 @@ impl Ctx<'_> {
     }
 
     /// A domain event about aggregate `aggregate` with id `id`.
-    pub fn event(&mut self, kind: &'static str, topic: &'static str, id: i64) -> Message {
+    pub fn event(&mut self, kind: Kind, topic: &'static str, id: i64) -> Message {
         // Events are partitioned by aggregate, so one aggregate's events
         // keep their order; commands and replies get no partition key.
         self.message(kind, Category::Event, topic)
             .header("PARTITION_ID", id)
             .static_header("event-aggregate-type", topic)
             .header("event-aggregate-id", id)
-            .static_header("event-type", kind)
+            .static_header("event-type", kind.name())
     }
 
     /// A reply to `command`, sent to the channel its `command_reply_to`
     /// names, with the saga's correlation headers copied from it.
-    pub fn reply(&mut self, command: &Message, kind: &'static str, success: bool) -> Message {
+    pub fn reply(&mut self, command: &Message, kind: Kind, success: bool) -> Message {
         let reply_to = command.header_text("command_reply_to");
         let saga_type = SagaType::ALL.into_iter().find(|t| short(reply_to) == t.reply_channel()).unwrap_or(SagaType::CreateOrderSaga);
         self.message(kind, Category::Reply, saga_type.reply_channel())
-            .static_header("reply_type", kind)
+            .static_header("reply_type", kind.name())
             .static_header("reply_outcome-type", if success { "SUCCESS" } else { "FAILURE" })
             .header("reply_to_message_id", Value::Message(command.id))
             .static_header(REPLY_SAGA_TYPE, qualified(self.style, saga_type.name()))

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::correlation::{SagaRef, SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
+use super::kind::Kind;
 use super::names::short;
 use super::topology::Svc;
 use super::value::Value;
@@ -30,7 +31,7 @@ pub enum Category {
 pub struct Message {
     pub id: u64,
     /// The class name a learner will find in the Eventuate code.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub category: Category,
     pub from: Svc,
     /// The broker channel (topic, command channel or reply channel).
@@ -42,7 +43,7 @@ pub struct Message {
 
 impl Message {
     /// A message not yet committed (id 0 until the commit numbers it).
-    pub fn new(kind: &'static str, category: Category, from: Svc, channel: &'static str) -> Self {
+    pub fn new(kind: Kind, category: Category, from: Svc, channel: &'static str) -> Self {
         Message { id: 0, kind, category, from, channel, headers: Vec::new(), payload: Vec::new(), created_at: 0 }
     }
 

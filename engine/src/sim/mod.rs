@@ -11,6 +11,7 @@ pub mod db;
 pub mod faults;
 pub mod ftgo;
 pub mod handler;
+pub mod kind;
 pub mod message;
 pub mod names;
 pub mod order_table;

@@ -3,6 +3,7 @@
 
 use super::db::{Database, Key};
 use super::handler::{next_id, Ctx, Done, Outcome, Tx};
+use super::kind::Kind;
 use super::message::Message;
 use super::order_table::{order, order_row, set_state, ORDERS};
 use super::saga::{self, SagaData, SagaType};
@@ -10,7 +11,7 @@ use super::service::ORDER_TOPIC;
 use super::topology::Style;
 
 /// An Order event carrying `OrderDetails`, as every Order event does.
-fn order_event(ctx: &mut Ctx, kind: &'static str, id: i64, customer: i64, total: i64) -> Message {
+fn order_event(ctx: &mut Ctx, kind: Kind, id: i64, customer: i64, total: i64) -> Message {
     ctx.event(kind, ORDER_TOPIC, id).field("customerId", customer).field("orderTotal", total)
 }
 
@@ -26,7 +27,7 @@ pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome
     match ctx.style {
         Style::Choreography => {
             tx.put(ORDERS, Key::id(id), order_row(id, customer, total, "PENDING", ""));
-            tx.send(order_event(ctx, "OrderCreatedEvent", id, customer, total));
+            tx.send(order_event(ctx, Kind::OrderCreatedEvent, id, customer, total));
             Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING with OrderCreatedEvent")))
         }
         Style::Orchestration => {
@@ -38,7 +39,7 @@ pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome
             // FTGO's createOrder publishes the Order's events and creates
             // the saga in one transaction.
             tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), "APPROVAL_PENDING".into()]);
-            tx.send(ctx.event("OrderCreatedEvent", ORDER_TOPIC, id).field("consumerId", customer).field("orderTotal", total));
+            tx.send(ctx.event(Kind::OrderCreatedEvent, ORDER_TOPIC, id).field("consumerId", customer).field("orderTotal", total));
             let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, SagaData::new(id, customer, total));
             let saved = format!("order {id} for consumer {customer} ({total}) saved as APPROVAL_PENDING with OrderCreatedEvent");
             Ok(Done::new(tx, format!("{saved}; {text}")))
@@ -72,7 +73,7 @@ pub fn cancel(db: &Database, ctx: &mut Ctx, id: i64) -> Outcome {
     }
     let mut tx = Tx::default();
     set_state(db, &mut tx, id, "CANCELLED", "");
-    tx.send(order_event(ctx, "OrderCancelledEvent", id, customer, total));
+    tx.send(order_event(ctx, Kind::OrderCancelledEvent, id, customer, total));
     Ok(Done::new(tx, format!("order {id} moved from {state} to CANCELLED with OrderCancelledEvent")))
 }
 
@@ -83,9 +84,9 @@ pub fn on_customer_event(db: &Database, ctx: &mut Ctx, message: &Message) -> Out
         return Ok(Done::nothing(format!("no order {id}; nothing to do")));
     };
     let (new_state, reason, event) = match message.kind {
-        "CustomerCreditReservedEvent" => ("APPROVED", "", "OrderApprovedEvent"),
-        "CustomerCreditReservationFailedEvent" => ("REJECTED", "INSUFFICIENT_CREDIT", "OrderRejectedEvent"),
-        "CustomerValidationFailedEvent" => ("REJECTED", "UNKNOWN_CUSTOMER", "OrderRejectedEvent"),
+        Kind::CustomerCreditReservedEvent => ("APPROVED", "", Kind::OrderApprovedEvent),
+        Kind::CustomerCreditReservationFailedEvent => ("REJECTED", "INSUFFICIENT_CREDIT", Kind::OrderRejectedEvent),
+        Kind::CustomerValidationFailedEvent => ("REJECTED", "UNKNOWN_CUSTOMER", Kind::OrderRejectedEvent),
         _ => return Ok(Done::nothing(format!("{} is not for Order Service", message.kind))),
     };
     // As the example's `Order.noteCreditReserved` and
@@ -124,14 +125,14 @@ pub fn revise(db: &Database, ctx: &mut Ctx, id: i64, revised_total: i64) -> Outc
 pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let id = command.int("orderId");
     let (from, to) = match command.kind {
-        "ApproveOrderCommand" => ("APPROVAL_PENDING", "APPROVED"),
-        "RejectOrderCommand" => ("APPROVAL_PENDING", "REJECTED"),
-        "BeginCancelCommand" => ("APPROVED", "CANCEL_PENDING"),
-        "UndoBeginCancelCommand" => ("CANCEL_PENDING", "APPROVED"),
-        "ConfirmCancelOrderCommand" => ("CANCEL_PENDING", "CANCELLED"),
-        "BeginReviseOrderCommand" => ("APPROVED", "REVISION_PENDING"),
-        "UndoBeginReviseOrderCommand" => ("REVISION_PENDING", "APPROVED"),
-        "ConfirmReviseOrderCommand" => ("REVISION_PENDING", "APPROVED"),
+        Kind::ApproveOrderCommand => ("APPROVAL_PENDING", "APPROVED"),
+        Kind::RejectOrderCommand => ("APPROVAL_PENDING", "REJECTED"),
+        Kind::BeginCancelCommand => ("APPROVED", "CANCEL_PENDING"),
+        Kind::UndoBeginCancelCommand => ("CANCEL_PENDING", "APPROVED"),
+        Kind::ConfirmCancelOrderCommand => ("CANCEL_PENDING", "CANCELLED"),
+        Kind::BeginReviseOrderCommand => ("APPROVED", "REVISION_PENDING"),
+        Kind::UndoBeginReviseOrderCommand => ("REVISION_PENDING", "APPROVED"),
+        Kind::ConfirmReviseOrderCommand => ("REVISION_PENDING", "APPROVED"),
         other => return Err(format!("Order Service has no handler for {other}")),
     };
     let Some((customer, total, state)) = order(db, id) else {
@@ -139,29 +140,29 @@ pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     };
     if state != from {
         let text = format!("order {id} is {state}, not {from}: {} fails", command.kind);
-        return Ok(Done::replying(Tx::default(), ctx.reply(command, "Failure", false), text));
+        return Ok(Done::replying(Tx::default(), ctx.reply(command, Kind::Failure, false), text));
     }
     let revised = command.int("revisedOrderTotal");
     let (total, reply, text) = match command.kind {
         // The revision takes effect only when the saga confirms it.
-        "ConfirmReviseOrderCommand" => {
-            (revised, ctx.reply(command, "Success", true), format!("order {id}: {from} -> {to}, total {revised}"))
+        Kind::ConfirmReviseOrderCommand => {
+            (revised, ctx.reply(command, Kind::Success, true), format!("order {id}: {from} -> {to}, total {revised}"))
         }
-        "BeginReviseOrderCommand" => {
-            let reply = ctx.reply(command, "BeginReviseOrderReply", true).field("revisedOrderTotal", revised);
+        Kind::BeginReviseOrderCommand => {
+            let reply = ctx.reply(command, Kind::BeginReviseOrderReply, true).field("revisedOrderTotal", revised);
             (total, reply, format!("order {id}: {from} -> {to}"))
         }
-        _ => (total, ctx.reply(command, "Success", true), format!("order {id}: {from} -> {to}")),
+        _ => (total, ctx.reply(command, Kind::Success, true), format!("order {id}: {from} -> {to}")),
     };
     let mut tx = Tx::default();
     tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), to.into()]);
     // The domain events FTGO's Order returns for these transitions.
     let event = match command.kind {
-        "ApproveOrderCommand" => Some("OrderAuthorized"),
-        "RejectOrderCommand" => Some("OrderRejected"),
-        "ConfirmCancelOrderCommand" => Some("OrderCancelled"),
-        "BeginReviseOrderCommand" => Some("OrderRevisionProposed"),
-        "ConfirmReviseOrderCommand" => Some("OrderRevised"),
+        Kind::ApproveOrderCommand => Some(Kind::OrderAuthorized),
+        Kind::RejectOrderCommand => Some(Kind::OrderRejected),
+        Kind::ConfirmCancelOrderCommand => Some(Kind::OrderCancelled),
+        Kind::BeginReviseOrderCommand => Some(Kind::OrderRevisionProposed),
+        Kind::ConfirmReviseOrderCommand => Some(Kind::OrderRevised),
         _ => None,
     };
     let text = match event {

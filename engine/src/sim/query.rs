@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
+use super::kind::Kind;
 use super::message::Message;
 use super::topology::Svc;
 use super::view::History;
@@ -76,11 +77,11 @@ pub enum Answer {
 
 impl Answer {
     /// The HTTP status line the response carries (its message kind).
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> Kind {
         match self {
-            Answer::Found(_) => "200 OK",
-            Answer::NotFound => "404 Not Found",
-            Answer::Unavailable => "503 Service Unavailable",
+            Answer::Found(_) => Kind::Ok,
+            Answer::NotFound => Kind::NotFound,
+            Answer::Unavailable => Kind::Unavailable,
         }
     }
 }

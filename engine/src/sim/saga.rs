@@ -7,6 +7,7 @@ use serde::Serialize;
 pub use super::correlation::{SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::db::{Database, Value, Write};
 use super::handler::{Ctx, Tx};
+use super::kind::Kind;
 use super::message::{Category, Message};
 use super::names::qualified;
 use super::order_table;
@@ -18,7 +19,7 @@ pub enum Invoke {
     /// A local transaction in the orchestrator's own service.
     Local(&'static str),
     /// A command sent to a participant, which replies.
-    Participant(Svc, &'static str),
+    Participant(Svc, Kind),
 }
 
 /// Where a step sits in the saga's structure.
@@ -47,57 +48,57 @@ pub fn definition(saga_type: SagaType, style: Style) -> &'static [StepDef] {
     use Role::{Compensatable, Pivot, Retriable};
     const CUSTOMERS_AND_ORDERS: &[StepDef] = &[
         StepDef { forward: Local("create order"), compensation: Some(Local("reject order")), role: Compensatable },
-        StepDef { forward: Participant(Svc::CustomerService, "ReserveCreditCommand"), compensation: None, role: Pivot },
+        StepDef { forward: Participant(Svc::CustomerService, Kind::ReserveCreditCommand), compensation: None, role: Pivot },
         StepDef { forward: Local("approve order"), compensation: None, role: Retriable },
     ];
     const FTGO: &[StepDef] = &[
         StepDef {
             forward: Local("create order"),
-            compensation: Some(Participant(Svc::OrderService, "RejectOrderCommand")),
+            compensation: Some(Participant(Svc::OrderService, Kind::RejectOrderCommand)),
             role: Compensatable,
         },
-        StepDef { forward: Participant(Svc::ConsumerService, "ValidateOrderByConsumer"), compensation: None, role: Compensatable },
+        StepDef { forward: Participant(Svc::ConsumerService, Kind::ValidateOrderByConsumer), compensation: None, role: Compensatable },
         StepDef {
-            forward: Participant(Svc::KitchenService, "CreateTicket"),
-            compensation: Some(Participant(Svc::KitchenService, "CancelCreateTicket")),
+            forward: Participant(Svc::KitchenService, Kind::CreateTicket),
+            compensation: Some(Participant(Svc::KitchenService, Kind::CancelCreateTicket)),
             role: Compensatable,
         },
-        StepDef { forward: Participant(Svc::AccountingService, "AuthorizeCommand"), compensation: None, role: Pivot },
-        StepDef { forward: Participant(Svc::KitchenService, "ConfirmCreateTicket"), compensation: None, role: Retriable },
-        StepDef { forward: Participant(Svc::OrderService, "ApproveOrderCommand"), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::AccountingService, Kind::AuthorizeCommand), compensation: None, role: Pivot },
+        StepDef { forward: Participant(Svc::KitchenService, Kind::ConfirmCreateTicket), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::OrderService, Kind::ApproveOrderCommand), compensation: None, role: Retriable },
     ];
     // FTGO's CancelOrderSaga: the order and the ticket are locked
     // (CANCEL_PENDING) first, so they can be unlocked if a later step fails.
     const FTGO_CANCEL: &[StepDef] = &[
         StepDef {
-            forward: Participant(Svc::OrderService, "BeginCancelCommand"),
-            compensation: Some(Participant(Svc::OrderService, "UndoBeginCancelCommand")),
+            forward: Participant(Svc::OrderService, Kind::BeginCancelCommand),
+            compensation: Some(Participant(Svc::OrderService, Kind::UndoBeginCancelCommand)),
             role: Compensatable,
         },
         StepDef {
-            forward: Participant(Svc::KitchenService, "BeginCancelTicketCommand"),
-            compensation: Some(Participant(Svc::KitchenService, "UndoBeginCancelTicketCommand")),
+            forward: Participant(Svc::KitchenService, Kind::BeginCancelTicketCommand),
+            compensation: Some(Participant(Svc::KitchenService, Kind::UndoBeginCancelTicketCommand)),
             role: Compensatable,
         },
-        StepDef { forward: Participant(Svc::AccountingService, "ReverseAuthorizationCommand"), compensation: None, role: Pivot },
-        StepDef { forward: Participant(Svc::KitchenService, "ConfirmCancelTicketCommand"), compensation: None, role: Retriable },
-        StepDef { forward: Participant(Svc::OrderService, "ConfirmCancelOrderCommand"), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::AccountingService, Kind::ReverseAuthorizationCommand), compensation: None, role: Pivot },
+        StepDef { forward: Participant(Svc::KitchenService, Kind::ConfirmCancelTicketCommand), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::OrderService, Kind::ConfirmCancelOrderCommand), compensation: None, role: Retriable },
     ];
     // FTGO's ReviseOrderSaga has the same shape: lock, pivot, confirm.
     const FTGO_REVISE: &[StepDef] = &[
         StepDef {
-            forward: Participant(Svc::OrderService, "BeginReviseOrderCommand"),
-            compensation: Some(Participant(Svc::OrderService, "UndoBeginReviseOrderCommand")),
+            forward: Participant(Svc::OrderService, Kind::BeginReviseOrderCommand),
+            compensation: Some(Participant(Svc::OrderService, Kind::UndoBeginReviseOrderCommand)),
             role: Compensatable,
         },
         StepDef {
-            forward: Participant(Svc::KitchenService, "BeginReviseTicketCommand"),
-            compensation: Some(Participant(Svc::KitchenService, "UndoBeginReviseTicketCommand")),
+            forward: Participant(Svc::KitchenService, Kind::BeginReviseTicketCommand),
+            compensation: Some(Participant(Svc::KitchenService, Kind::UndoBeginReviseTicketCommand)),
             role: Compensatable,
         },
-        StepDef { forward: Participant(Svc::AccountingService, "ReviseAuthorization"), compensation: None, role: Pivot },
-        StepDef { forward: Participant(Svc::KitchenService, "ConfirmReviseTicketCommand"), compensation: None, role: Retriable },
-        StepDef { forward: Participant(Svc::OrderService, "ConfirmReviseOrderCommand"), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::AccountingService, Kind::ReviseAuthorization), compensation: None, role: Pivot },
+        StepDef { forward: Participant(Svc::KitchenService, Kind::ConfirmReviseTicketCommand), compensation: None, role: Retriable },
+        StepDef { forward: Participant(Svc::OrderService, Kind::ConfirmReviseOrderCommand), compensation: None, role: Retriable },
     ];
     match (saga_type, style) {
         (SagaType::CancelOrderSaga, _) => FTGO_CANCEL,
@@ -368,10 +369,10 @@ fn run_local(db: &Database, tx: &mut Tx, saga: &SagaInstance, name: &str) {
     }
 }
 
-fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command: &'static str) -> Message {
+fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command: Kind) -> Message {
     let message = ctx
         .message(command, Category::Command, participant.command_channel())
-        .static_header("command_type", command)
+        .static_header("command_type", command.name())
         .static_header("command_reply_to", qualified(saga.style, saga.saga_type.reply_channel()))
         .static_header("command_saga_type", qualified(saga.style, saga.saga_type.name()))
         .header("command_saga_id", saga.saga_id as i64)
@@ -382,13 +383,14 @@ fn command_message(ctx: &mut Ctx, saga: &SagaInstance, participant: Svc, command
     let data = &saga.data;
     let revised = data.revised_total.unwrap_or(data.order_total);
     match command {
-        "ReserveCreditCommand" | "ValidateOrderByConsumer" | "AuthorizeCommand" | "ReverseAuthorizationCommand" => {
+        Kind::ReserveCreditCommand | Kind::ValidateOrderByConsumer | Kind::AuthorizeCommand | Kind::ReverseAuthorizationCommand => {
             message.field(party, data.customer_id).field("orderTotal", data.order_total)
         }
-        "ReviseAuthorization" => message.field(party, data.customer_id).field("orderTotal", revised),
-        "BeginReviseOrderCommand" | "BeginReviseTicketCommand" | "ConfirmReviseTicketCommand" | "ConfirmReviseOrderCommand" => {
-            message.field("revisedOrderTotal", revised)
-        }
+        Kind::ReviseAuthorization => message.field(party, data.customer_id).field("orderTotal", revised),
+        Kind::BeginReviseOrderCommand
+        | Kind::BeginReviseTicketCommand
+        | Kind::ConfirmReviseTicketCommand
+        | Kind::ConfirmReviseOrderCommand => message.field("revisedOrderTotal", revised),
         _ => message,
     }
 }
@@ -435,8 +437,10 @@ pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, St
         saga.finish_current();
         // A reply handler is chosen by the step and the reply's type.
         match (expected, reply.kind) {
-            (Some(Invoke::Participant(_, "CreateTicket")), "CreateTicketReply") => saga.data.ticket_id = Some(reply.int("ticketId")),
-            (Some(Invoke::Participant(_, "BeginReviseOrderCommand")), "BeginReviseOrderReply") => {
+            (Some(Invoke::Participant(_, Kind::CreateTicket)), Kind::CreateTicketReply) => {
+                saga.data.ticket_id = Some(reply.int("ticketId"))
+            }
+            (Some(Invoke::Participant(_, Kind::BeginReviseOrderCommand)), Kind::BeginReviseOrderReply) => {
                 saga.data.revised_total = Some(reply.int("revisedOrderTotal"));
             }
             _ => {}
@@ -453,8 +457,8 @@ pub fn on_reply(db: &Database, ctx: &mut Ctx, reply: &Message) -> Result<(Tx, St
         saga.steps[index] = StepStatus::Failed;
         saga.compensating = true;
         saga.data.rejection_reason = match reply.kind {
-            "CustomerCreditLimitExceeded" => Some("INSUFFICIENT_CREDIT"),
-            "CustomerNotFound" => Some("UNKNOWN_CUSTOMER"),
+            Kind::CustomerCreditLimitExceeded => Some("INSUFFICIENT_CREDIT"),
+            Kind::CustomerNotFound => Some("UNKNOWN_CUSTOMER"),
             _ => None,
         };
         text.push_str("; compensating");

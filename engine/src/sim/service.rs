@@ -6,6 +6,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::db::{Database, OUTBOX_TABLE, RECEIVED_TABLE, SAGA_TABLE, VIEW_TABLE};
+use super::kind::Kind;
 use super::message::Message;
 use super::topology::{Style, Svc};
 
@@ -19,15 +20,22 @@ pub const TICKET_TOPIC: &str = "Ticket";
 /// Whether `svc` has a handler for messages of `kind` on an event topic.
 /// Eventuate consumers dispatch by event type and skip types they have no
 /// handler for; the broker model skips them too, to keep the trace short.
-pub fn handles_event(svc: Svc, kind: &str) -> bool {
+pub fn handles_event(svc: Svc, kind: Kind) -> bool {
     match svc {
-        Svc::CustomerService => matches!(kind, "OrderCreatedEvent" | "OrderCancelledEvent"),
+        Svc::CustomerService => matches!(kind, Kind::OrderCreatedEvent | Kind::OrderCancelledEvent),
         Svc::OrderService => {
-            matches!(kind, "CustomerCreditReservedEvent" | "CustomerCreditReservationFailedEvent" | "CustomerValidationFailedEvent")
+            matches!(
+                kind,
+                Kind::CustomerCreditReservedEvent | Kind::CustomerCreditReservationFailedEvent | Kind::CustomerValidationFailedEvent
+            )
         }
         Svc::OrderHistoryService => matches!(
             kind,
-            "CustomerCreatedEvent" | "OrderCreatedEvent" | "OrderApprovedEvent" | "OrderRejectedEvent" | "OrderCancelledEvent"
+            Kind::CustomerCreatedEvent
+                | Kind::OrderCreatedEvent
+                | Kind::OrderApprovedEvent
+                | Kind::OrderRejectedEvent
+                | Kind::OrderCancelledEvent
         ),
         _ => false,
     }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::correlation::SagaRef;
+use super::kind::Kind;
 use super::message::Category;
 use super::names::short;
 use super::topology::Svc;
@@ -48,7 +49,7 @@ impl StepKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MessageRef {
     pub id: u64,
-    pub kind: &'static str,
+    pub kind: Kind,
     pub category: Category,
     pub from: Svc,
     pub channel: &'static str,

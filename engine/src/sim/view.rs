@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::db::{Database, Write};
 use super::handler::{Done, Outcome, Tx};
+use super::kind::Kind;
 use super::message::Message;
 use super::sorted::SortedMap;
 
@@ -98,12 +99,12 @@ impl CustomerView {
 }
 
 /// The order state an Order event implies.
-fn state_after(kind: &str) -> Option<&'static str> {
+fn state_after(kind: Kind) -> Option<&'static str> {
     Some(match kind {
-        "OrderCreatedEvent" => "PENDING",
-        "OrderApprovedEvent" => "APPROVED",
-        "OrderRejectedEvent" => "REJECTED",
-        "OrderCancelledEvent" => "CANCELLED",
+        Kind::OrderCreatedEvent => "PENDING",
+        Kind::OrderApprovedEvent => "APPROVED",
+        Kind::OrderRejectedEvent => "REJECTED",
+        Kind::OrderCancelledEvent => "CANCELLED",
         _ => return None,
     })
 }
@@ -116,7 +117,7 @@ fn state_after(kind: &str) -> Option<&'static str> {
 pub fn on_event(db: &Database, event: &Message, dedup: bool) -> Outcome {
     let aggregate = event.header_int("event-aggregate-id");
     let mut tx = Tx::default();
-    if event.kind == "CustomerCreatedEvent" {
+    if event.kind == Kind::CustomerCreatedEvent {
         let (name, credit_limit) = (Rc::from(event.text("name")), event.int("creditLimit"));
         tx.writes.push(Write::ViewCustomer { id: aggregate, name, credit_limit });
         return Ok(Done::new(tx, format!("upserted customer {aggregate}'s name and credit limit")));

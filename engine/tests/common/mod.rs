@@ -13,7 +13,7 @@ use sagascope_engine::sim::{faults, Action, Setup, Step, StepKind, Style, Svc, W
 /// kind of step it was. Publishes are left out: they mirror commits.
 pub fn signature(step: &Step) -> Option<String> {
     let actor = step.actor.map_or("broker", |s| s.id());
-    let kind = step.message.as_ref().map_or("", |m| m.kind);
+    let kind = step.message.as_ref().map_or("", |m| m.kind.name());
     match step.kind {
         StepKind::Publish => None,
         StepKind::Handle => Some(format!("{actor}<{kind}")),

@@ -4,6 +4,7 @@
 //! a delivery as one local transaction (or stopping on a handler error).
 
 use super::*;
+use crate::sim::kind::Kind;
 use crate::sim::names::qualified;
 
 /// How long a handled message waits for its offset to be committed: the
@@ -183,7 +184,7 @@ impl World {
             // into a Failure reply, committed like any other.
             Err(reason) if message.category == Category::Command => {
                 let mut tx = Tx::default();
-                tx.send(self.handle(svc, |_, ctx| ctx.reply(message, "Failure", false)));
+                tx.send(self.handle(svc, |_, ctx| ctx.reply(message, Kind::Failure, false)));
                 Done::new(tx, format!("the handler threw ({reason}); the command dispatcher caught it and replies Failure"))
             }
             Err(reason) => return Err(reason),

@@ -10,6 +10,7 @@ use super::action::Action;
 use super::broker::{Broker, ChannelKind, Delivery, Lane};
 use super::db::{Key, Value, Write, OUTBOX_COLUMNS, OUTBOX_TABLE, RECEIVED_TABLE};
 use super::handler::{Ctx, Done, Outcome, Tx};
+use super::kind::Kind;
 use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
@@ -63,7 +64,7 @@ enum Event {
 pub struct Ledger {
     /// Messages committed with the outbox off and lost in a crash:
     /// (sender, kind, message id).
-    pub lost: Vec<(Svc, &'static str, u64)>,
+    pub lost: Vec<(Svc, Kind, u64)>,
 }
 
 /// Which message is moving: one broker delivery (its delivery id, unique
@@ -92,7 +93,7 @@ pub struct Flight {
     #[serde(serialize_with = "as_text")]
     pub key: FlightKey,
     pub message_id: u64,
-    pub kind: &'static str,
+    pub kind: Kind,
     pub category: Category,
     pub from: Svc,
     pub to: Svc,

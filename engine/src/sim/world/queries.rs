@@ -2,6 +2,7 @@
 //! calls to the owning services, joined in memory.
 
 use super::*;
+use crate::sim::kind::Kind;
 use crate::sim::query::Answer;
 
 impl World {
@@ -89,7 +90,7 @@ impl World {
         for (target, path) in targets {
             self.next_message_id += 1;
             self.next_call_id += 1;
-            let mut message = Message::new("GET", Category::Request, svc, "http").header("path", path.as_str());
+            let mut message = Message::new(Kind::Get, Category::Request, svc, "http").header("path", path.as_str());
             message.id = self.next_message_id;
             message.created_at = self.now;
             let at = self.now + self.latency.range(HTTP_LATENCY_MS.0, HTTP_LATENCY_MS.1);
