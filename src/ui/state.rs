@@ -67,14 +67,18 @@ impl Lesson {
     /// is loaded; a bad hash becomes a notice, never a blank page. `done`
     /// gets an error only when no lesson file could be loaded.
     pub fn open_hash(hash_text: &str, done: impl FnOnce(Result<Lesson, String>) + 'static) {
-        let (location, mut problem) = match hash::parse(hash_text) {
+        let (mut location, mut problem) = match hash::parse(hash_text) {
             Ok(location) => (location, None),
             Err(error) => (hash::Location::default(), Some(error)),
         };
         let id = match location.scenario.as_deref() {
             Some(id) if lessons::is_built_in(id) => id.to_string(),
             Some(id) => {
-                problem = Some(format!("There is no lesson called {id:?}; here is the first one."));
+                problem = Some(format!(
+                    "There is no lesson called \"{id}\" (a lesson from a file has to be loaded again); here is the first one."
+                ));
+                // Its variant and step belong to that other lesson.
+                (location.variant, location.step) = (None, None);
                 lessons::first().to_string()
             }
             None => lessons::first().to_string(),

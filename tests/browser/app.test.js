@@ -306,6 +306,14 @@ test('the URL opens a lesson at a step; a bad URL gets a message, not a blank pa
     assert.equal(await step(page), 3);
     assert.match(page.url(), /#\/outbox\?variant=relay-crash&step=3&seed=7$/);
   });
+  // A lesson loaded from a file, reloaded: its variant and step are not
+  // held against the first lesson.
+  await withPage('#/my-own-lesson?variant=custom&step=3', async (page) => {
+    await page.getByRole('status').getByText('(a lesson from a file has to be loaded again)').waitFor();
+    assert.equal(await attr(page, 'data-scenario'), 'choreography');
+    assert.equal(await step(page), 0);
+    assert.equal(await page.getByText('has no variant').count(), 0);
+  });
   await withPage('#/no-such-lesson', async (page) => {
     await page.getByRole('status').getByText('There is no lesson called "no-such-lesson"').waitFor();
     assert.equal(await attr(page, 'data-scenario'), 'choreography');
