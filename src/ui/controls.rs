@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::sim::service::RelayMode;
+use crate::sim::states::TicketState;
 use crate::sim::{Action, Svc};
 
 use super::state::Lesson;
@@ -128,9 +129,9 @@ fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
 }
 
 /// The state of the chosen order's ticket in Kitchen Service ("" if none).
-fn ticket_state(lesson: Lesson, order: &str) -> String {
-    let Ok(order) = order.parse() else { return String::new() };
-    lesson.with(|i| i.timeline.world().ticket_state(order).unwrap_or_default().to_string())
+fn ticket_state(lesson: Lesson, order: &str) -> Option<TicketState> {
+    let order = order.parse().ok()?;
+    lesson.with(|i| i.timeline.world().ticket_state(order))
 }
 
 /// A labelled select over (value, label) options, bound to a text signal.
@@ -242,7 +243,7 @@ pub fn Actions() -> impl IntoView {
                     <button on:click=move |_| match order.get_untracked().parse() {
                         Ok(order) => act(Action::AdvanceTicket { order }),
                         Err(_) => lesson.notice.set(Some("There is no ticket yet: place an order first.".into())),
-                    }>{move || if ticket_state(lesson, &order.get()) == "ACCEPTED" { "Kitchen starts preparing" } else { "Kitchen accepts ticket" }}</button>
+                    }>{move || if ticket_state(lesson, &order.get()) == Some(TicketState::Accepted) { "Kitchen starts preparing" } else { "Kitchen accepts ticket" }}</button>
                 })}
                 {move || has(Svc::CustomerService).then(|| view! {
                     <label>"name " <input size="6" prop:value=move || name.get() on:change=move |ev| name.set(event_target_value(&ev))/></label>

@@ -10,6 +10,7 @@ use super::kind::Kind;
 use super::message::Category;
 use super::saga::{definition, Invoke, SagaInstance, StepStatus};
 use super::sorted::{SortedMap, SortedSet};
+use super::states::{OrderState, TicketState};
 use super::step::{Step, StepKind};
 use super::topology::{Style, Svc};
 use super::world::World;
@@ -42,23 +43,27 @@ pub struct Checker {
 }
 
 /// Order states reached only at the end of a saga or a cancel.
-fn is_final(state: &str) -> bool {
-    matches!(state, "REJECTED" | "CANCELLED")
+fn is_final(state: Option<OrderState>) -> bool {
+    matches!(state, Some(OrderState::Rejected | OrderState::Cancelled))
 }
 
-fn allowed(style: Style, from: Option<&str>, to: &str) -> bool {
+/// Whether an order may move from `from` (none: a new order) to `to`. A
+/// state the table holds that is no order state at all is never allowed.
+fn allowed(style: Style, from: Option<Option<OrderState>>, to: Option<OrderState>) -> bool {
+    use OrderState::*;
+    let Some(to) = to else { return false };
     match (style, from) {
-        (Style::Ftgo, None) => to == "APPROVAL_PENDING",
-        (Style::Ftgo, Some(from)) => matches!(
+        (Style::Ftgo, None) => to == ApprovalPending,
+        (Style::Ftgo, Some(Some(from))) => matches!(
             (from, to),
-            ("APPROVAL_PENDING", "APPROVED" | "REJECTED")
-                | ("APPROVED", "CANCEL_PENDING" | "REVISION_PENDING")
-                | ("CANCEL_PENDING", "APPROVED" | "CANCELLED")
-                | ("REVISION_PENDING", "APPROVED")
+            (ApprovalPending, Approved | Rejected)
+                | (Approved, CancelPending | RevisionPending)
+                | (CancelPending, Approved | Cancelled)
+                | (RevisionPending, Approved)
         ),
-        (_, None) => to == "PENDING",
-        (_, Some("PENDING")) => matches!(to, "APPROVED" | "REJECTED" | "CANCELLED"),
-        (_, Some("APPROVED")) => to == "CANCELLED",
+        (_, None) => to == Pending,
+        (_, Some(Some(Pending))) => matches!(to, Approved | Rejected | Cancelled),
+        (_, Some(Some(Approved))) => to == Cancelled,
         _ => false,
     }
 }
@@ -279,9 +284,9 @@ impl Checker {
             if before == Some(state) {
                 continue;
             }
-            if !allowed(world.style, before, state) {
+            if !allowed(world.style, before.map(OrderState::parse), OrderState::parse(state)) {
                 let before_text = before.unwrap_or("nothing");
-                let id_name = if before.is_some_and(is_final) { "lost-update" } else { "illegal-transition" };
+                let id_name = if before.is_some_and(|b| is_final(OrderState::parse(b))) { "lost-update" } else { "illegal-transition" };
                 found.push(violation(id_name, format!("order {id} went from {before_text} to {state}")));
             }
             self.order_states.insert(id, state.to_string());
@@ -365,7 +370,7 @@ pub fn at_rest(world: &World) -> Vec<Violation> {
         for (key, row) in &table.rows {
             let state = table.get(row, "state").text();
             // Every state a saga or a lock leaves an order in meanwhile.
-            if matches!(state, "PENDING" | "APPROVAL_PENDING" | "CANCEL_PENDING" | "REVISION_PENDING") {
+            if OrderState::parse(state).is_some_and(OrderState::is_pending) {
                 found.push(violation("order-stuck-pending", format!("order {key} is still {state}")));
             }
         }
@@ -385,7 +390,7 @@ fn check_credit_matches_orders(world: &World, found: &mut Vec<Violation>) {
     let approved: SortedSet<(i64, i64, i64)> = table
         .rows
         .values()
-        .filter(|r| table.get(r, "state").text() == "APPROVED")
+        .filter(|r| OrderState::parse(table.get(r, "state").text()) == Some(OrderState::Approved))
         .map(|r| (r[1].int(), r[0].int(), table.get(r, "order_total").int()))
         .collect();
     let reserved: SortedSet<(i64, i64, i64)> =
@@ -438,21 +443,24 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
         return;
     };
     let (table, tickets, authorizations) = (orders.db.table("orders"), kitchen.db.table("tickets"), accounting.db.table("authorizations"));
+    use TicketState::*;
     for (key, row) in &table.rows {
         let state = table.get(row, "state").text();
-        let ticket = tickets.cell(key, "state").map(|v| v.text().to_string());
+        // A ticket state the table holds that is no ticket state reads as
+        // consistent with nothing.
+        let ticket = tickets.cell(key, "state").map(|v| TicketState::parse(v.text()).ok_or(()));
         let authorization = authorizations.cell(key, "state").map(|v| v.text().to_string());
-        let consistent = match state {
-            "APPROVED" => {
+        let consistent = match OrderState::parse(state) {
+            Some(OrderState::Approved) => {
                 let amount = authorizations.cell(key, "amount").map_or(0, |v| v.int());
-                matches!(ticket.as_deref(), Some("AWAITING_ACCEPTANCE" | "ACCEPTED" | "PREPARING"))
+                matches!(ticket, Some(Ok(AwaitingAcceptance | Accepted | Preparing)))
                     && authorization.as_deref() == Some("AUTHORIZED")
                     && amount == table.get(row, "order_total").int()
             }
-            "REJECTED" => matches!(ticket.as_deref(), None | Some("CANCELLED")) && authorization.is_none(),
+            Some(OrderState::Rejected) => matches!(ticket, None | Some(Ok(Cancelled))) && authorization.is_none(),
             // The kitchen must not work on an order that is not approved.
-            "APPROVAL_PENDING" => matches!(ticket.as_deref(), None | Some("CREATE_PENDING" | "CANCELLED")),
-            "CANCELLED" => ticket.as_deref() == Some("CANCELLED") && authorization.as_deref() == Some("REVERSED"),
+            Some(OrderState::ApprovalPending) => matches!(ticket, None | Some(Ok(CreatePending | Cancelled))),
+            Some(OrderState::Cancelled) => ticket == Some(Ok(Cancelled)) && authorization.as_deref() == Some("REVERSED"),
             _ => true,
         };
         if !consistent {
@@ -460,7 +468,7 @@ fn check_ftgo(world: &World, found: &mut Vec<Violation>) {
                 "saga-inconsistent",
                 format!(
                     "order {key} is {state} but its ticket is {} and its authorization {}",
-                    ticket.as_deref().unwrap_or("missing"),
+                    tickets.cell(key, "state").map_or("missing", Value::text),
                     authorization.as_deref().unwrap_or("missing")
                 ),
             ));

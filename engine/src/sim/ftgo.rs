@@ -5,6 +5,7 @@ use super::handler::{Ctx, Done, Outcome, Tx};
 use super::kind::Kind;
 use super::message::Message;
 use super::service::TICKET_TOPIC;
+use super::states::TicketState;
 
 /// Consumer Service: `ValidateOrderByConsumer`.
 pub fn consumer(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
@@ -27,7 +28,7 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let order = command.int("orderId");
     let mut tx = Tx::default();
     if command.kind == Kind::CreateTicket {
-        tx.put(TICKETS, Key::id(order), ticket_row(order, "CREATE_PENDING".into(), Value::Null));
+        tx.put(TICKETS, Key::id(order), ticket_row(order, TicketState::CreatePending.into(), Value::Null));
         tx.send(ctx.event(Kind::TicketCreatedEvent, TICKET_TOPIC, order).field("orderId", order));
         let reply = ctx.reply(command, Kind::CreateTicketReply, true).field("ticketId", order);
         let text = format!("ticket {order} created as CREATE_PENDING; publishes TicketCreatedEvent");
@@ -36,25 +37,26 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let Some((state, previous)) = ticket(db, order) else {
         return Err(format!("there is no ticket {order}"));
     };
-    let (from, next): (&[&str], Next) = match command.kind {
-        Kind::ConfirmCreateTicket => (&["CREATE_PENDING"], Next::Set("AWAITING_ACCEPTANCE")),
-        Kind::CancelCreateTicket => (&["CREATE_PENDING"], Next::Set("CANCELLED")),
-        Kind::BeginCancelTicketCommand => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("CANCEL_PENDING")),
-        Kind::UndoBeginCancelTicketCommand => (&["CANCEL_PENDING"], Next::Unlock),
-        Kind::ConfirmCancelTicketCommand => (&["CANCEL_PENDING"], Next::Set("CANCELLED")),
-        Kind::BeginReviseTicketCommand => (&["AWAITING_ACCEPTANCE", "ACCEPTED"], Next::Lock("REVISION_PENDING")),
+    use TicketState::*;
+    let (from, next): (&[TicketState], Next) = match command.kind {
+        Kind::ConfirmCreateTicket => (&[CreatePending], Next::Set(AwaitingAcceptance)),
+        Kind::CancelCreateTicket => (&[CreatePending], Next::Set(Cancelled)),
+        Kind::BeginCancelTicketCommand => (&[AwaitingAcceptance, Accepted], Next::Lock(CancelPending)),
+        Kind::UndoBeginCancelTicketCommand => (&[CancelPending], Next::Unlock),
+        Kind::ConfirmCancelTicketCommand => (&[CancelPending], Next::Set(Cancelled)),
+        Kind::BeginReviseTicketCommand => (&[AwaitingAcceptance, Accepted], Next::Lock(RevisionPending)),
         // Undone or confirmed, a revision leaves the ticket where it was
         // (its line items would change; the model has none).
-        Kind::UndoBeginReviseTicketCommand | Kind::ConfirmReviseTicketCommand => (&["REVISION_PENDING"], Next::Unlock),
+        Kind::UndoBeginReviseTicketCommand | Kind::ConfirmReviseTicketCommand => (&[RevisionPending], Next::Unlock),
         other => return Err(format!("Kitchen Service has no handler for {other}")),
     };
-    if !from.contains(&state.as_str()) {
+    if !from.contains(&state) {
         let text = format!("ticket {order} is {state}: {} fails", command.kind);
         return Ok(Done::replying(tx, ctx.reply(command, Kind::Failure, false), text));
     }
     let (to, previous) = match next {
         Next::Set(to) => (Value::from(to), Value::Null),
-        Next::Lock(lock) => (Value::from(lock), Value::from(state.as_str())),
+        Next::Lock(lock) => (Value::from(lock), Value::from(state)),
         Next::Unlock => (previous, Value::Null),
     };
     let mut text = format!("ticket {order}: {state} -> {to}");
@@ -74,10 +76,10 @@ pub fn kitchen(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
 
 /// Where a saga command moves a ticket.
 enum Next {
-    Set(&'static str),
+    Set(TicketState),
     /// A cancel or a revision locks the ticket and remembers the state to
     /// go back to in `previous_state`.
-    Lock(&'static str),
+    Lock(TicketState),
     /// Back to the state before the lock.
     Unlock,
 }
@@ -92,10 +94,10 @@ pub fn advance_ticket(db: &Database, order: i64, semantic_lock: bool) -> Outcome
     let Some((state, _)) = ticket(db, order) else {
         return Err(format!("there is no ticket {order}"));
     };
-    let to = match state.as_str() {
-        "AWAITING_ACCEPTANCE" => "ACCEPTED",
-        "CREATE_PENDING" if !semantic_lock => "ACCEPTED",
-        "ACCEPTED" => "PREPARING",
+    let to = match state {
+        TicketState::AwaitingAcceptance => TicketState::Accepted,
+        TicketState::CreatePending if !semantic_lock => TicketState::Accepted,
+        TicketState::Accepted => TicketState::Preparing,
         _ => {
             return Err(format!(
                 "ticket {order} is {state}; the restaurant can only accept an AWAITING_ACCEPTANCE ticket or prepare an ACCEPTED one"
@@ -114,10 +116,10 @@ fn ticket_row(order: i64, state: Value, previous: Value) -> Vec<Value> {
 }
 
 /// The ticket's state and the state it was in before a cancel began.
-fn ticket(db: &Database, order: i64) -> Option<(String, Value)> {
+fn ticket(db: &Database, order: i64) -> Option<(TicketState, Value)> {
     let table = db.table(TICKETS);
     let row = table.rows.get(&Key::id(order))?;
-    Some((table.get(row, "state").text().to_string(), table.get(row, "previous_state").clone()))
+    Some((TicketState::parse(table.get(row, "state").text())?, table.get(row, "previous_state").clone()))
 }
 
 /// Accounting Service: `AuthorizeCommand`, the Create Order saga's pivot

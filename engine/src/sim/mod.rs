@@ -21,6 +21,7 @@ pub mod rng;
 pub mod saga;
 pub mod service;
 pub mod sorted;
+pub mod states;
 pub mod step;
 pub mod timeline;
 pub mod topology;

@@ -8,6 +8,7 @@ use super::message::Message;
 use super::order_table::{order, order_row, set_state, ORDERS};
 use super::saga::{self, SagaData, SagaType};
 use super::service::ORDER_TOPIC;
+use super::states::OrderState;
 use super::topology::Style;
 
 /// An Order event carrying `OrderDetails`, as every Order event does.
@@ -26,19 +27,19 @@ pub fn place(db: &Database, ctx: &mut Ctx, customer: i64, total: i64) -> Outcome
     let mut tx = Tx::default();
     match ctx.style {
         Style::Choreography => {
-            tx.put(ORDERS, Key::id(id), order_row(id, customer, total, "PENDING", ""));
+            tx.put(ORDERS, Key::id(id), order_row(id, customer, total, OrderState::Pending, ""));
             tx.send(order_event(ctx, Kind::OrderCreatedEvent, id, customer, total));
             Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING with OrderCreatedEvent")))
         }
         Style::Orchestration => {
-            tx.put(ORDERS, Key::id(id), order_row(id, customer, total, "PENDING", ""));
+            tx.put(ORDERS, Key::id(id), order_row(id, customer, total, OrderState::Pending, ""));
             let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, SagaData::new(id, customer, total));
             Ok(Done::new(tx, format!("order {id} for customer {customer} ({total}) saved as PENDING; {text}")))
         }
         Style::Ftgo => {
             // FTGO's createOrder publishes the Order's events and creates
             // the saga in one transaction.
-            tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), "APPROVAL_PENDING".into()]);
+            tx.put(ORDERS, Key::id(id), vec![id.into(), customer.into(), total.into(), OrderState::ApprovalPending.into()]);
             tx.send(ctx.event(Kind::OrderCreatedEvent, ORDER_TOPIC, id).field("consumerId", customer).field("orderTotal", total));
             let text = saga::start(db, ctx, &mut tx, SagaType::CreateOrderSaga, SagaData::new(id, customer, total));
             let saved = format!("order {id} for consumer {customer} ({total}) saved as APPROVAL_PENDING with OrderCreatedEvent");
@@ -67,12 +68,12 @@ pub fn cancel(db: &Database, ctx: &mut Ctx, id: i64) -> Outcome {
             return Ok(Done::new(tx, format!("cancel requested for order {id} ({state}); {text}")));
         }
     }
-    let allowed = state == "APPROVED" || (state == "PENDING" && !ctx.semantic_lock);
+    let allowed = state == OrderState::Approved || (state == OrderState::Pending && !ctx.semantic_lock);
     if !allowed {
         return Err(format!("order {id} is {state}; only an APPROVED order can be cancelled"));
     }
     let mut tx = Tx::default();
-    set_state(db, &mut tx, id, "CANCELLED", "");
+    set_state(db, &mut tx, id, OrderState::Cancelled, "");
     tx.send(order_event(ctx, Kind::OrderCancelledEvent, id, customer, total));
     Ok(Done::new(tx, format!("order {id} moved from {state} to CANCELLED with OrderCancelledEvent")))
 }
@@ -84,9 +85,9 @@ pub fn on_customer_event(db: &Database, ctx: &mut Ctx, message: &Message) -> Out
         return Ok(Done::nothing(format!("no order {id}; nothing to do")));
     };
     let (new_state, reason, event) = match message.kind {
-        Kind::CustomerCreditReservedEvent => ("APPROVED", "", Kind::OrderApprovedEvent),
-        Kind::CustomerCreditReservationFailedEvent => ("REJECTED", "INSUFFICIENT_CREDIT", Kind::OrderRejectedEvent),
-        Kind::CustomerValidationFailedEvent => ("REJECTED", "UNKNOWN_CUSTOMER", Kind::OrderRejectedEvent),
+        Kind::CustomerCreditReservedEvent => (OrderState::Approved, "", Kind::OrderApprovedEvent),
+        Kind::CustomerCreditReservationFailedEvent => (OrderState::Rejected, "INSUFFICIENT_CREDIT", Kind::OrderRejectedEvent),
+        Kind::CustomerValidationFailedEvent => (OrderState::Rejected, "UNKNOWN_CUSTOMER", Kind::OrderRejectedEvent),
         _ => return Ok(Done::nothing(format!("{} is not for Order Service", message.kind))),
     };
     // As the example's `Order.noteCreditReserved` and
@@ -125,14 +126,14 @@ pub fn revise(db: &Database, ctx: &mut Ctx, id: i64, revised_total: i64) -> Outc
 pub fn on_command(db: &Database, ctx: &mut Ctx, command: &Message) -> Outcome {
     let id = command.int("orderId");
     let (from, to) = match command.kind {
-        Kind::ApproveOrderCommand => ("APPROVAL_PENDING", "APPROVED"),
-        Kind::RejectOrderCommand => ("APPROVAL_PENDING", "REJECTED"),
-        Kind::BeginCancelCommand => ("APPROVED", "CANCEL_PENDING"),
-        Kind::UndoBeginCancelCommand => ("CANCEL_PENDING", "APPROVED"),
-        Kind::ConfirmCancelOrderCommand => ("CANCEL_PENDING", "CANCELLED"),
-        Kind::BeginReviseOrderCommand => ("APPROVED", "REVISION_PENDING"),
-        Kind::UndoBeginReviseOrderCommand => ("REVISION_PENDING", "APPROVED"),
-        Kind::ConfirmReviseOrderCommand => ("REVISION_PENDING", "APPROVED"),
+        Kind::ApproveOrderCommand => (OrderState::ApprovalPending, OrderState::Approved),
+        Kind::RejectOrderCommand => (OrderState::ApprovalPending, OrderState::Rejected),
+        Kind::BeginCancelCommand => (OrderState::Approved, OrderState::CancelPending),
+        Kind::UndoBeginCancelCommand => (OrderState::CancelPending, OrderState::Approved),
+        Kind::ConfirmCancelOrderCommand => (OrderState::CancelPending, OrderState::Cancelled),
+        Kind::BeginReviseOrderCommand => (OrderState::Approved, OrderState::RevisionPending),
+        Kind::UndoBeginReviseOrderCommand => (OrderState::RevisionPending, OrderState::Approved),
+        Kind::ConfirmReviseOrderCommand => (OrderState::RevisionPending, OrderState::Approved),
         other => return Err(format!("Order Service has no handler for {other}")),
     };
     let Some((customer, total, state)) = order(db, id) else {

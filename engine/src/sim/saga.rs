@@ -11,6 +11,7 @@ use super::kind::Kind;
 use super::message::{Category, Message};
 use super::names::qualified;
 use super::order_table;
+use super::states::OrderState;
 use super::topology::{Style, Svc};
 
 /// What a step does, forward or as its compensation.
@@ -363,8 +364,10 @@ fn advance(db: &Database, ctx: &mut Ctx, tx: &mut Tx, saga: &mut SagaInstance, f
 /// Applies a local step to the orchestrator's own `orders` table.
 fn run_local(db: &Database, tx: &mut Tx, saga: &SagaInstance, name: &str) {
     match name {
-        "approve order" => order_table::set_state(db, tx, saga.data.order_id, "APPROVED", ""),
-        "reject order" => order_table::set_state(db, tx, saga.data.order_id, "REJECTED", saga.data.rejection_reason.unwrap_or("")),
+        "approve order" => order_table::set_state(db, tx, saga.data.order_id, OrderState::Approved, ""),
+        "reject order" => {
+            order_table::set_state(db, tx, saga.data.order_id, OrderState::Rejected, saga.data.rejection_reason.unwrap_or(""))
+        }
         _ => {} // "create order" is the insert that started the saga
     }
 }

@@ -11,6 +11,7 @@ use super::handler::{Done, Outcome, Tx};
 use super::kind::Kind;
 use super::message::Message;
 use super::sorted::SortedMap;
+use super::states::OrderState;
 
 /// One order inside a customer's document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -101,10 +102,10 @@ impl CustomerView {
 /// The order state an Order event implies.
 fn state_after(kind: Kind) -> Option<&'static str> {
     Some(match kind {
-        Kind::OrderCreatedEvent => "PENDING",
-        Kind::OrderApprovedEvent => "APPROVED",
-        Kind::OrderRejectedEvent => "REJECTED",
-        Kind::OrderCancelledEvent => "CANCELLED",
+        Kind::OrderCreatedEvent => OrderState::Pending.name(),
+        Kind::OrderApprovedEvent => OrderState::Approved.name(),
+        Kind::OrderRejectedEvent => OrderState::Rejected.name(),
+        Kind::OrderCancelledEvent => OrderState::Cancelled.name(),
         _ => return None,
     })
 }

@@ -2,6 +2,7 @@
 //! moving between services, and a few typed lookups.
 
 use super::*;
+use crate::sim::states::TicketState;
 
 impl World {
     /// How many messages are moving: broker deliveries and HTTP calls.
@@ -11,9 +12,9 @@ impl World {
 
     /// FTGO: the state of order `order`'s ticket in Kitchen Service, if it
     /// has one (what the restaurant's buttons offer depends on it).
-    pub fn ticket_state(&self, order: i64) -> Option<&str> {
+    pub fn ticket_state(&self, order: i64) -> Option<TicketState> {
         let kitchen = self.services.get(&Svc::KitchenService)?;
-        kitchen.db.tables.get("tickets")?.cell(&Key::id(order), "state").map(Value::text)
+        TicketState::parse(kitchen.db.tables.get("tickets")?.cell(&Key::id(order), "state")?.text())
     }
 
     /// The message a flight carries, while it is still moving.
