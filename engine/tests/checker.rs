@@ -26,7 +26,7 @@ fn clean(id: &str, variant: &str) -> World {
 
 /// A step that shows the checker nothing: no message, no row written.
 fn quiet_step(world: &World) -> Step {
-    quiet_step_at(world.now)
+    quiet_step_at(world.now())
 }
 
 fn quiet_step_at(time_ms: u64) -> Step {
@@ -56,18 +56,18 @@ fn rest_ids(world: &World) -> Vec<&'static str> {
 
 /// Puts a row into `svc`'s table, replacing the row with the same key.
 fn put(world: &mut World, svc: Svc, table: &'static str, key: Key, row: Vec<Value>) {
-    world.services.get_mut(&svc).expect("service").db.apply(Write::Put { table, key, row });
+    world.service_mut(svc).expect("service").db.apply(Write::Put { table, key, row });
 }
 
 /// Sets a column of one row (by its first key cell).
 fn set(world: &mut World, svc: Svc, table: &'static str, id: i64, column: &str, value: Value) {
-    let db = &world.services[&svc].db;
+    let db = &world.services()[&svc].db;
     let table_ref = db.table(table);
     let key = Key::id(id);
     let mut row: Vec<Value> = table_ref.rows.get(&key).expect("row exists").to_vec();
     let index = table_ref.columns.iter().position(|c| *c == column).expect("column exists");
     row[index] = value;
-    world.services.get_mut(&svc).expect("service").db.apply(Write::Put { table, key, row });
+    world.service_mut(svc).expect("service").db.apply(Write::Put { table, key, row });
 }
 
 /// Runs a lesson variant (seed 1) through a fresh checker, letting `edit`
@@ -171,7 +171,7 @@ fn illegal_transition() {
 #[test]
 fn not_quiet() {
     let mut world = clean("choreography", "approved");
-    world.schedule_action(world.now + 10, Action::QueryView { customer: 1 });
+    world.schedule_action(world.now() + 10, Action::QueryView { customer: 1 });
     assert_eq!(rest_ids(&world), ["not-quiet"]);
 }
 
@@ -180,8 +180,8 @@ fn messages_in_flight() {
     let mut world = clean("choreography", "approved");
     let mut message = Message::new(Kind::OrderCreatedEvent, Category::Event, Svc::OrderService, "Order");
     message.id = 99;
-    let delivery = world.broker.copy(&Rc::new(message), Svc::CustomerService, 0, 0, true);
-    world.broker.subscriptions.get_mut(&delivery.lane()).expect("subscription").queue.push_back(delivery);
+    let delivery = world.broker_mut().copy(&Rc::new(message), Svc::CustomerService, 0, 0, true);
+    world.broker_mut().subscriptions.get_mut(&delivery.lane()).expect("subscription").queue.push_back(delivery);
     assert_eq!(rest_ids(&world), ["messages-in-flight"]);
 }
 
@@ -190,13 +190,13 @@ fn outbox_not_drained() {
     let mut world = clean("choreography", "approved");
     let mut message = Message::new(Kind::OrderCreatedEvent, Category::Event, Svc::OrderService, "Order");
     message.id = 99;
-    world.services.get_mut(&Svc::OrderService).unwrap().db.add_to_outbox(message);
+    world.service_mut(Svc::OrderService).unwrap().db.add_to_outbox(message);
     assert_eq!(rest_ids(&world), ["outbox-not-drained"]);
 }
 
 /// Rewrites Order Service's first `saga_instance` row with `edit`.
 fn edit_first_saga(world: &mut World, edit: impl FnOnce(&mut SagaInstance)) {
-    let db = &mut world.services.get_mut(&Svc::OrderService).unwrap().db;
+    let db = &mut world.service_mut(Svc::OrderService).unwrap().db;
     let mut saga = db.sagas.values().next().expect("a saga").clone();
     edit(&mut saga);
     db.apply(Write::Saga(saga));
@@ -234,7 +234,7 @@ fn view_diverged() {
 fn credit_mismatch() {
     let mut world = clean("orchestration", "approved");
     let key = Key::new(vec![1.into(), 1.into()]);
-    let db = &mut world.services.get_mut(&Svc::CustomerService).unwrap().db;
+    let db = &mut world.service_mut(Svc::CustomerService).unwrap().db;
     assert!(db.table("credit_reservations").rows.contains_key(&key), "the approved order's reservation");
     db.apply(Write::Delete { table: "credit_reservations", key });
     assert_eq!(rest_ids(&world), ["credit-mismatch"]);
@@ -243,7 +243,7 @@ fn credit_mismatch() {
 #[test]
 fn saga_inconsistent() {
     let mut world = clean("ftgo-create-order", "approved");
-    let kitchen = &world.services[&Svc::KitchenService].db;
+    let kitchen = &world.services()[&Svc::KitchenService].db;
     let ticket = kitchen.table("tickets").rows.keys().next().expect("a ticket").0[0].int();
     set(&mut world, Svc::KitchenService, "tickets", ticket, "state", "CANCELLED".into());
     assert_eq!(rest_ids(&world), ["saga-inconsistent"]);

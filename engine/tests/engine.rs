@@ -48,7 +48,7 @@ fn random_cancels_and_revisions_take_every_path_of_their_sagas() {
         let (mut completed, mut refused, mut undone) = (0, 0, 0);
         for seed in (2..=600).step_by(3) {
             let (world, _, _) = run_checked(random_world(seed), 20_000);
-            let sagas = &world.services[&Svc::OrderService].db.sagas;
+            let sagas = &world.services()[&Svc::OrderService].db.sagas;
             for saga in sagas.values().filter(|s| s.saga_type == saga_type) {
                 match (saga.compensating, saga.steps.iter().position(|s| *s == StepStatus::Failed)) {
                     (false, _) => completed += 1,
@@ -125,8 +125,8 @@ fn acting_in_the_past_forks() {
     assert!(timeline.is_act(2));
     // Order Service is down: Customer Service's answer now waits.
     timeline.seek(timeline.len());
-    assert!(!timeline.world().services[&Svc::OrderService].up);
-    assert_eq!(timeline.world().broker.in_flight_count(), 1);
+    assert!(!timeline.world().services()[&Svc::OrderService].up);
+    assert_eq!(timeline.world().broker().in_flight_count(), 1);
     // The forked run replays exactly too.
     let end = timeline.world().clone();
     timeline.seek(0);

@@ -37,7 +37,7 @@ fn golden(scenario: &Scenario) -> String {
                 line(json!({ "step": index + 1, "at": step }));
             }
             line(json!({ "violations": violations }));
-            for service in world.services.values() {
+            for service in world.services().values() {
                 line(json!({ "tables": service.id, "rows": service.db.render() }));
             }
         }

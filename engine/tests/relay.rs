@@ -33,7 +33,7 @@ fn publishes(steps: &[Step]) -> Vec<&Step> {
 
 /// The `published` column of Order Service's outbox rows, in id order.
 fn published_column(world: &World) -> Vec<String> {
-    let tables = world.services[&Svc::OrderService].db.render();
+    let tables = world.services()[&Svc::OrderService].db.render();
     let outbox = tables.iter().find(|t| t.name == "message").expect("an outbox");
     let column = outbox.columns.iter().position(|c| *c == "published").unwrap();
     outbox.rows.iter().map(|(_, cells)| cells[column].clone()).collect()
@@ -50,8 +50,8 @@ fn log_tailing_is_the_default_and_never_updates_published() {
         assert!(step.text.contains("transaction log"), "{}", step.text);
     }
     assert_eq!(published_column(&world), ["0", "0", "0", "0"], "two OrderCreatedEvents, two OrderApprovedEvents");
-    let relay = &world.services[&Svc::OrderService].relay;
-    let last = world.services[&Svc::OrderService].db.outbox.keys().last().copied();
+    let relay = &world.services()[&Svc::OrderService].relay;
+    let last = world.services()[&Svc::OrderService].db.outbox.keys().last().copied();
     assert_eq!((relay.mode, Some(relay.position)), (RelayMode::LogTailing, last));
 }
 
@@ -109,7 +109,7 @@ fn the_relay_mode_is_chosen_before_the_first_message() {
     let (world, steps, _) = run_checked(world(1, &[order(0), late]), 1000);
     let refused = steps.iter().find(|s| s.kind == StepKind::Refused).expect("refused");
     assert!(refused.text.contains("before the first message"), "{}", refused.text);
-    assert_eq!(world.services[&Svc::OrderService].relay.mode, RelayMode::LogTailing);
+    assert_eq!(world.services()[&Svc::OrderService].relay.mode, RelayMode::LogTailing);
 }
 
 #[test]
@@ -120,7 +120,7 @@ fn a_script_names_the_relay_mode() {
     let s = sagascope_engine::scenarios::from_json(file).expect("valid");
     let mut world = s.world(s.variant(None).unwrap(), 1);
     world.step();
-    assert_eq!(world.services[&Svc::OrderService].relay.mode, RelayMode::Polling);
+    assert_eq!(world.services()[&Svc::OrderService].relay.mode, RelayMode::Polling);
     let bad = file.replace("\"polling\"", "\"binlog\"");
     let error = sagascope_engine::scenarios::from_json(&bad).unwrap_err();
     assert!(error.contains("unknown relay mode \"binlog\"; use log-tailing or polling"), "{error}");

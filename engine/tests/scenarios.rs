@@ -312,18 +312,18 @@ fn queries_report_stale_fresh_and_failure() {
     for variant in ["lag", "out-of-order"] {
         let s = scenario("cqrs-view");
         let (world, _, _) = run_checked(s.world(s.variant(Some(variant)).unwrap(), 3), 1000);
-        let (first, last) = (&world.queries[0], world.queries.last().unwrap());
+        let (first, last) = (&world.queries()[0], world.queries().last().unwrap());
         assert!(first.stale() && first.events_behind > 0, "{variant}: first query should be stale: {first:?}");
         assert!(!last.stale(), "{variant}: last query should be fresh: {last:?}");
     }
     let s = scenario("api-composition");
     let (world, _, _) = run_checked(s.world(s.variant(Some("service-down")).unwrap(), 3), 1000);
-    let composed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
-    let viewed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::View).unwrap();
+    let composed = world.queries().iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
+    let viewed = world.queries().iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::View).unwrap();
     assert!(composed.error.is_some(), "composition should fail: {composed:?}");
     assert!(viewed.error.is_none() && !viewed.stale(), "view should answer fresh: {viewed:?}");
     let (world, _, _) = run_checked(s.world(s.variant(Some("compare")).unwrap(), 3), 1000);
-    let latency: Vec<u64> = world.queries.iter().map(|q| q.latency_ms().unwrap()).collect();
+    let latency: Vec<u64> = world.queries().iter().map(|q| q.latency_ms().unwrap()).collect();
     assert!(latency[0] == 0 && latency[1] > 0, "the view answers at once, the composer later: {latency:?}");
 }
 
@@ -333,7 +333,7 @@ fn ftgo_saga_compensates_in_reverse() {
     use sagascope_engine::sim::saga::StepStatus::*;
     let s = scenario("ftgo-create-order");
     let (world, _, _) = run_checked(s.world(s.variant(Some("authorization-fails")).unwrap(), 5), 1000);
-    let saga = &world.services[&sagascope_engine::sim::Svc::OrderService].db.sagas[&1];
+    let saga = &world.services()[&sagascope_engine::sim::Svc::OrderService].db.sagas[&1];
     assert_eq!(saga.steps, vec![Compensated, Done, Compensated, Failed, Skipped, Skipped]);
     assert_eq!(saga.compensated, vec![2, 0]);
     assert!(saga.end_state && saga.compensating);
@@ -373,7 +373,7 @@ fn a_revision_takes_effect_only_when_its_saga_completes() {
         for seed in 1..=5 {
             let (world, _, violations) = run_checked(s.world(s.variant(Some(variant)).unwrap(), seed), 1000);
             assert!(violations.is_empty(), "{variant} seed={seed}: {violations:?}");
-            let cell = |svc, table: &str, column| world.services[&svc].db.table(table).cell(&Key::id(1), column).cloned().unwrap();
+            let cell = |svc, table: &str, column| world.services()[&svc].db.table(table).cell(&Key::id(1), column).cloned().unwrap();
             assert_eq!(cell(Svc::OrderService, "orders", "order_total").int(), total, "{variant} seed={seed}");
             assert_eq!(cell(Svc::AccountingService, "authorizations", "amount").int(), total, "{variant} seed={seed}");
             assert_eq!(cell(Svc::KitchenService, "tickets", "state").text(), ticket, "{variant} seed={seed}");
@@ -444,7 +444,7 @@ fn a_failed_compensation_ends_the_saga_failed() {
     let s = scenario("ftgo-create-order");
     for seed in 1..=5 {
         let (world, steps, _) = run_checked(s.world(s.variant(Some("compensation-fails")).unwrap(), seed), 1000);
-        let saga = &world.services[&sagascope_engine::sim::Svc::OrderService].db.sagas[&1];
+        let saga = &world.services()[&sagascope_engine::sim::Svc::OrderService].db.sagas[&1];
         assert!(saga.end_state && saga.compensating && saga.failed, "seed={seed}: {saga:?}");
         assert_eq!(saga.steps, vec![Done, Done, CompensationFailed, Failed, Skipped, Skipped], "seed={seed}");
         assert_eq!(saga.cells()[2], r#"{"currentlyExecuting":0,"compensating":false,"endState":true,"failed":true}"#);
@@ -460,12 +460,12 @@ fn a_failed_compensation_ends_the_saga_failed() {
 fn the_composer_answers_404_and_fails_on_the_first_error() {
     let s = scenario("api-composition");
     let (world, steps, _) = run_checked(s.world(s.variant(Some("unknown-customer")).unwrap(), 1), 1000);
-    let composed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
+    let composed = world.queries().iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
     assert!(composed.not_found && composed.error.is_none(), "{composed:?}");
     assert!(steps.iter().any(|s| s.text.contains("answers 404 Not Found")), "the composer says so");
     for seed in 1..=5 {
         let (world, steps, _) = run_checked(s.world(s.variant(Some("service-down")).unwrap(), seed), 1000);
-        let composed = world.queries.iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
+        let composed = world.queries().iter().find(|q| q.source == sagascope_engine::sim::query::QuerySource::Composer).unwrap();
         let failed_at = steps.iter().position(|s| s.text.contains("FAILED")).expect("the query fails");
         let dropped_at = steps.iter().position(|s| s.text.contains("after query 1 had already failed; dropped"));
         assert!(composed.error.is_some(), "seed={seed}");
@@ -506,6 +506,6 @@ fn a_throwing_event_handler_stops_its_consumer_until_a_restart() {
         assert_eq!(again.message.as_ref().map(|m| (m.id, m.kind)), Some((1, Kind::OrderCreatedEvent)), "seed={seed}: m1 first");
         // While it waits, the message is still in the broker.
         timeline.seek(threw + 1);
-        assert_eq!(timeline.world().broker.in_flight_count(), 1, "seed={seed}");
+        assert_eq!(timeline.world().broker().in_flight_count(), 1, "seed={seed}");
     }
 }

@@ -21,10 +21,10 @@ pub fn Canvas() -> impl IntoView {
     let geometry = Memo::new(move |_| {
         lesson.with(|i| {
             let world = i.timeline.world();
-            let services: Vec<(Svc, i32)> = world.services.iter().map(|(svc, s)| (*svc, box_lines(world, *svc, s))).collect();
+            let services: Vec<(Svc, i32)> = world.services().iter().map(|(svc, s)| (*svc, box_lines(world, *svc, s))).collect();
             // A channel nobody subscribes to carries nothing worth drawing.
             let channels: Vec<&'static str> =
-                i.timeline.world().broker.channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
+                i.timeline.world().broker().channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
             layout(&services, &channels)
         })
     });
@@ -44,12 +44,12 @@ fn box_lines(world: &World, svc: Svc, service: &Service) -> i32 {
     let tables: i32 = if svc == Svc::ApiComposer {
         // The composer stores nothing; its queries table always shows its
         // header, so it counts at least one row.
-        let queries = world.queries.iter().filter(|q| q.source == QuerySource::Composer).count();
+        let queries = world.queries().iter().filter(|q| q.source == QuerySource::Composer).count();
         compact_lines("queries", queries.max(1))
     } else {
         service.db.table_sizes().map(|(name, rows)| compact_lines(name, rows)).sum()
     };
-    let lost = i32::from(!service.unsent.is_empty() || world.ledger.lost.iter().any(|(from, _, _)| *from == svc));
+    let lost = i32::from(!service.unsent.is_empty() || world.ledger().lost.iter().any(|(from, _, _)| *from == svc));
     4 + tables + lost
 }
 
@@ -61,7 +61,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
         let g = geometry.get();
         lesson.with(|i| {
             let world = i.timeline.world();
-            let broker = &world.broker;
+            let broker = world.broker();
             g.lanes
                 .iter()
                 .map(|(channel, y)| {
@@ -70,7 +70,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                     let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
                     let title = format!(
                         "{} ({kind}, {PARTITIONS} partitions) → {}",
-                        qualified(world.style, channel),
+                        qualified(world.style(), channel),
                         if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") }
                     );
                     view! {
@@ -104,11 +104,11 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
 #[component]
 fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let up = move || lesson.with(|i| i.timeline.world().services.get(&svc).is_some_and(|s| s.up));
+    let up = move || lesson.with(|i| i.timeline.world().service(svc).is_some_and(|s| s.up));
     let status = move || if up() { "up" } else { "down" };
     let relay = move || {
         lesson.with(|i| {
-            let s = &i.timeline.world().services[&svc];
+            let s = &i.timeline.world().services()[&svc];
             // (label, class, what it means)
             if !svc.publishes() {
                 None
@@ -130,12 +130,12 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
     let lost = move || {
         lesson.with(|i| {
             let world = i.timeline.world();
-            let unsent: Vec<String> = world.services[&svc].unsent.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
+            let unsent: Vec<String> = world.services()[&svc].unsent.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
             if !unsent.is_empty() {
                 return Some(format!("In memory only, not yet published: {}", unsent.join(", ")));
             }
             let lost: Vec<String> =
-                world.ledger.lost.iter().filter(|(from, _, _)| *from == svc).map(|(_, kind, id)| format!("{kind} m{id}")).collect();
+                world.ledger().lost.iter().filter(|(from, _, _)| *from == svc).map(|(_, kind, id)| format!("{kind} m{id}")).collect();
             (!lost.is_empty()).then(|| format!("LOST, committed but never published: {}", lost.join(", ")))
         })
     };
@@ -203,7 +203,7 @@ fn ComposerQueries() -> impl IntoView {
         lesson.with(|i| {
             i.timeline
                 .world()
-                .queries
+                .queries()
                 .iter()
                 .filter(|q| q.source == QuerySource::Composer)
                 .rev()

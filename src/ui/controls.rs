@@ -109,7 +109,7 @@ fn ServiceToggle(
     labels: (&'static str, &'static str),
 ) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let on = move || lesson.with(|i| i.timeline.world().services.get(&svc.get()).is_some_and(is_on));
+    let on = move || lesson.with(|i| i.timeline.world().service(svc.get()).is_some_and(is_on));
     let click = move |_| {
         lesson.playing.set(false);
         lesson.act(make(svc.get_untracked(), !on()));
@@ -122,8 +122,7 @@ fn ids(lesson: Lesson, svc: Svc, table: &'static str) -> Vec<i64> {
     lesson.with(|i| {
         i.timeline
             .world()
-            .services
-            .get(&svc)
+            .service(svc)
             .map_or_else(Vec::new, |s| s.db.tables.get(table).map_or_else(Vec::new, |t| t.rows.keys().map(|k| k.0[0].int()).collect()))
     })
 }
@@ -163,7 +162,7 @@ fn Picker(label: &'static str, value: RwSignal<String>, options: Signal<Vec<(Str
 #[component]
 pub fn Actions() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let has = move |svc: Svc| lesson.with(|i| i.timeline.world().services.contains_key(&svc));
+    let has = move |svc: Svc| lesson.with(|i| i.timeline.world().services().contains_key(&svc));
     let customer = RwSignal::new("1".to_string());
     let total = RwSignal::new(40_i64);
     let order = RwSignal::new("1".to_string());
@@ -193,11 +192,11 @@ pub fn Actions() -> impl IntoView {
     });
     let services = Signal::derive(move || {
         lesson.with(|i| {
-            i.timeline.world().services.keys().filter(|s| s.publishes()).map(|s| (s.id().to_string(), s.title().to_string())).collect()
+            i.timeline.world().services().keys().filter(|s| s.publishes()).map(|s| (s.id().to_string(), s.title().to_string())).collect()
         })
     });
     let channels = Signal::derive(move || {
-        lesson.with(|i| i.timeline.world().broker.channels.keys().map(|c| (c.to_string(), c.to_string())).collect())
+        lesson.with(|i| i.timeline.world().broker().channels.keys().map(|c| (c.to_string(), c.to_string())).collect())
     });
     let act = move |action: Action| {
         lesson.playing.set(false);
@@ -206,7 +205,7 @@ pub fn Actions() -> impl IntoView {
     let number = |ev: leptos::ev::Event| event_target_value(&ev).parse::<i64>().unwrap_or(0);
     let held = move || {
         let c = channel.get();
-        lesson.with(|i| i.timeline.world().broker.held.iter().any(|h| *h == c))
+        lesson.with(|i| i.timeline.world().broker().held.iter().any(|h| *h == c))
     };
     view! {
         // Open on a wide screen; folded in a slide-sized frame.
@@ -217,7 +216,7 @@ pub fn Actions() -> impl IntoView {
                 <label>"total " <input type="number" min="1" prop:value=move || total.get().to_string() on:change=move |ev| total.set(number(ev))/></label>
                 <button on:click=move |_| act(Action::PlaceOrder { customer: int(customer), total: total.get_untracked() })>"Place order"</button>
                 {move || has(Svc::OrderHistoryService).then(|| {
-                    let dedup = move || lesson.with(|i| i.timeline.world().services.get(&Svc::OrderHistoryService).is_some_and(|s| s.view_dedup));
+                    let dedup = move || lesson.with(|i| i.timeline.world().service(Svc::OrderHistoryService).is_some_and(|s| s.view_dedup));
                     view! {
                         <button on:click=move |_| act(Action::QueryView { customer: int(customer) })>"Query the view"</button>
                         <button on:click=move |_| act(Action::SetViewDedup { enabled: !dedup() })>

@@ -149,7 +149,7 @@ fn breakable(name: &str) -> String {
 /// Create Order saga): the one the current step wrote, else the newest
 /// still running, else the newest.
 fn shown_saga(timeline: &Timeline) -> Option<&SagaInstance> {
-    let sagas = &timeline.world().services.get(&Svc::OrderService)?.db.sagas;
+    let sagas = &timeline.world().service(Svc::OrderService)?.db.sagas;
     let written = timeline.current().and_then(|step| step.writes.iter().find(|w| w.table == SAGA_TABLE));
     written
         .and_then(|w| sagas.get(&(w.key.first_int() as u64)))
@@ -247,7 +247,7 @@ const QUERIES_SHOWN: usize = 2;
 #[component]
 pub fn QueryPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let last = move || lesson.with(|i| i.timeline.world().queries.iter().rev().take(QUERIES_SHOWN).cloned().collect::<Vec<_>>());
+    let last = move || lesson.with(|i| i.timeline.world().queries().iter().rev().take(QUERIES_SHOWN).cloned().collect::<Vec<_>>());
     move || {
         last()
             .into_iter()
@@ -289,7 +289,7 @@ pub fn Inspector() -> impl IntoView {
             Selection::Service(svc) => {
                 let state = move || {
                     lesson.with(|i| {
-                        let Some(s) = i.timeline.world().services.get(&svc) else { return String::new() };
+                        let Some(s) = i.timeline.world().service(svc) else { return String::new() };
                         let mut parts = vec![if s.up { "process up" } else { "process DOWN" }];
                         parts.push(if s.connected { "reaches the broker" } else { "CUT OFF the broker" });
                         if svc.publishes() {

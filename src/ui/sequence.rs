@@ -37,7 +37,7 @@ pub fn Sequence() -> impl IntoView {
         let shown = lesson.shown_steps();
         lesson.with(|i| {
             let t = &i.timeline;
-            let services: Vec<Svc> = t.world().services.keys().copied().collect();
+            let services: Vec<Svc> = t.world().services().keys().copied().collect();
             // Lifelines at the middle of equal columns.
             let columns = services.len().max(1) as i32;
             let x_of = |svc: Svc| services.iter().position(|s| *s == svc).map_or(WIDTH / 2, |n| WIDTH * (2 * n as i32 + 1) / (2 * columns));

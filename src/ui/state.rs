@@ -143,7 +143,7 @@ impl Lesson {
     }
 
     fn changed(&self) {
-        let now = self.inner.with_value(|i| i.timeline.world().now);
+        let now = self.inner.with_value(|i| i.timeline.world().now());
         self.clock.set(now as f64);
         self.moved();
     }
@@ -269,7 +269,7 @@ impl Lesson {
         if taken > 0 {
             self.moved();
             // Never show a time before the step just taken.
-            let now = self.inner.with_value(|i| i.timeline.world().now) as f64;
+            let now = self.inner.with_value(|i| i.timeline.world().now()) as f64;
             clock = clock.max(now);
         }
         self.clock.set(clock.min(next));
@@ -319,5 +319,5 @@ impl Lesson {
 /// How many of Order Service's sagas have turned to compensating, ended or
 /// not: it grows by one when a saga starts to compensate.
 fn compensating_sagas(world: &crate::sim::World) -> usize {
-    world.services.get(&crate::sim::Svc::OrderService).map_or(0, |s| s.db.sagas.values().filter(|saga| saga.compensating).count())
+    world.service(crate::sim::Svc::OrderService).map_or(0, |s| s.db.sagas.values().filter(|saga| saga.compensating).count())
 }

@@ -22,7 +22,7 @@ pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
     let tables = move || {
         lesson.with(|i| {
             let timeline = &i.timeline;
-            let Some(service) = timeline.world().services.get(&svc) else { return Vec::new() };
+            let Some(service) = timeline.world().service(svc) else { return Vec::new() };
             let written: Vec<Written> = timeline.current().filter(|s| s.actor == Some(svc)).map(|s| s.writes.clone()).unwrap_or_default();
             service.db.render().into_iter().map(|t| (t, written.clone())).collect::<Vec<_>>()
         })

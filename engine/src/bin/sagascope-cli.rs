@@ -76,7 +76,7 @@ fn run(args: &Args) -> Result<String, String> {
     if args.format == Format::Text {
         timeline.seek(timeline.len());
         let world = timeline.world();
-        out.push_str(&format!("-- {} steps, seed {}, {} ms of virtual time\n", timeline.len(), args.seed, world.now));
+        out.push_str(&format!("-- {} steps, seed {}, {} ms of virtual time\n", timeline.len(), args.seed, world.now()));
         for (_, v) in timeline.violations() {
             out.push_str(&format!("-- violation {}: {}\n", v.id, v.detail));
         }

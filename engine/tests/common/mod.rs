@@ -38,7 +38,7 @@ pub fn run_checked(mut world: World, step_limit: usize) -> (World, Vec<Step>, Ve
     while let Some(step) = world.step() {
         findings.after_step(steps.len() + 1, &world, &step);
         steps.push(step);
-        assert!(steps.len() <= step_limit, "seed {}: more than {step_limit} steps", world.seed);
+        assert!(steps.len() <= step_limit, "seed {}: more than {step_limit} steps", world.seed());
     }
     let mut violations: Vec<Violation> = findings.found().iter().map(|(_, v)| v.clone()).collect();
     violations.extend(at_rest(&world));
@@ -47,7 +47,7 @@ pub fn run_checked(mut world: World, step_limit: usize) -> (World, Vec<Step>, Ve
 
 /// The final state of every order, by id.
 pub fn order_states(world: &World) -> Vec<(i64, String)> {
-    let db = &world.services[&Svc::OrderService].db;
+    let db = &world.services()[&Svc::OrderService].db;
     let table = db.table("orders");
     table.rows.iter().map(|(k, r)| (k.0[0].int(), table.get(r, "state").text().to_string())).collect()
 }
@@ -78,7 +78,7 @@ pub fn random_world_with(seed: u64, orders: u64) -> World {
     // The view built to survive duplicates: received_messages and FTGO's
     // skip-what-is-not-newer check (the example's view has neither, and a
     // redelivered old event makes it wrong, as a lesson shows).
-    if let Some(history) = world.services.get_mut(&Svc::OrderHistoryService) {
+    if let Some(history) = world.service_mut(Svc::OrderHistoryService) {
         history.idempotent = true;
         history.view_dedup = true;
     }

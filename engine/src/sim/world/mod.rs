@@ -109,21 +109,21 @@ pub struct Flight {
 /// Everything that exists in a simulated run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct World {
-    pub seed: u64,
-    pub style: Style,
+    pub(crate) seed: u64,
+    pub(crate) style: Style,
     /// Virtual time in ms.
-    pub now: u64,
-    pub services: SortedMap<Svc, Service>,
-    pub broker: Broker,
-    pub calls: SortedMap<u64, Call>,
-    pub queries: Vec<QueryRecord>,
+    pub(crate) now: u64,
+    pub(crate) services: SortedMap<Svc, Service>,
+    pub(crate) broker: Broker,
+    pub(crate) calls: SortedMap<u64, Call>,
+    pub(crate) queries: Vec<QueryRecord>,
     /// On: only an `APPROVED` order can be cancelled.
-    pub semantic_lock: bool,
+    pub(crate) semantic_lock: bool,
     /// Chance in percent that a subscriber's consumer group rebalances right
     /// after a handler ran, before the offset was committed, so what it
     /// handled since the last commit comes again. Drawn by fault plans.
-    pub rebalance_percent: u64,
-    pub ledger: Ledger,
+    pub(crate) rebalance_percent: u64,
+    pub(crate) ledger: Ledger,
     queue: MinQueue<(u64, u64), Event>,
     /// Scripted actions not yet run, by the same (time, sequence) keys as
     /// the queue. Shared between clones: a checkpoint of a long script
@@ -180,6 +180,58 @@ impl World {
 
     fn has(&self, svc: Svc) -> bool {
         self.services.contains_key(&svc)
+    }
+
+    // ----- what a reader of the world sees -----
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn style(&self) -> Style {
+        self.style
+    }
+
+    /// Virtual time in ms.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Every service, with its database and process state.
+    pub fn services(&self) -> &SortedMap<Svc, Service> {
+        &self.services
+    }
+
+    /// The service `svc`, if this world has it.
+    pub fn service(&self, svc: Svc) -> Option<&Service> {
+        self.services.get(&svc)
+    }
+
+    /// Channels, subscriptions and what is in flight.
+    pub fn broker(&self) -> &Broker {
+        &self.broker
+    }
+
+    /// Every query asked so far, with its answer.
+    pub fn queries(&self) -> &[QueryRecord] {
+        &self.queries
+    }
+
+    /// What no table records: messages a crash lost.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The service `svc`, to change directly, outside any step: to set up
+    /// an experiment, or, in the checker's tests, to break a world on
+    /// purpose and see the checker name what is wrong.
+    pub fn service_mut(&mut self, svc: Svc) -> Option<&mut Service> {
+        self.services.get_mut(&svc)
+    }
+
+    /// The broker, to change directly (see [`World::service_mut`]).
+    pub fn broker_mut(&mut self) -> &mut Broker {
+        &mut self.broker
     }
 
     /// The channels of this style and who subscribes to each.
