@@ -5,10 +5,17 @@
 //
 // usage: node shorten-names.mjs <wasm-opt> <file_bg.wasm> <glue.js>
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
 
 const [wasmOpt, wasmFile, glueFile] = process.argv.slice(2);
 const shortened = `${wasmFile}.short`;
+const stripped = `${wasmFile}.stripped`;
+// Exports nobody calls: wasm-streams' stream adapters (IntoUnderlyingSource
+// and friends), which Leptos's server functions link in and wasm-bindgen
+// exports for JS classes this client-only app never constructs. Exported,
+// their code cannot be removed; unexported, --remove-unused-module-elements
+// drops it (about 1.2 KB gzip). Their classes stay in the glue, unused.
+const UNUSED_EXPORT = /^(__wbg_)?intounderlying/;
 // What rustc's wasm32 target emits (the module no longer says: its
 // target_features section is stripped). --all-features would let binaryen
 // write encodings browsers do not read yet.
@@ -21,14 +28,15 @@ const FEATURES = [
   '--enable-sign-ext',
 ];
 // binaryen prints the old-to-new mapping as JSON on stdout.
+writeFileSync(stripped, withoutExports(readFileSync(wasmFile), UNUSED_EXPORT));
 const mapping = JSON.parse(
-  execFileSync(wasmOpt, [wasmFile, ...FEATURES, '--minify-imports-and-exports-and-modules', '-o', shortened], {
+  execFileSync(wasmOpt, [stripped, ...FEATURES, '--remove-unused-module-elements', '--minify-imports-and-exports-and-modules', '-o', shortened], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   }),
 );
 
-const before = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmFile)));
+const before = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(stripped)));
 const after = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(shortened)));
 const oldModules = new Set(before.map((i) => i.module));
 const newModules = new Set(after.map((i) => i.module));
@@ -60,3 +68,41 @@ if (leftover) throw new Error(`wasm.${leftover[0]} is still read by the glue`);
 
 writeFileSync(glueFile, glue);
 renameSync(shortened, wasmFile);
+unlinkSync(stripped);
+
+/** The module `bytes` with the exports whose names match `pattern` left out of its export section. */
+function withoutExports(bytes, pattern) {
+  const leb = (at) => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[at++]; value |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
+    return [value >>> 0, at];
+  };
+  const encode = (n) => {
+    const out = [];
+    do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; out.push(byte); } while (n);
+    return Buffer.from(out);
+  };
+  const parts = [bytes.subarray(0, 8)];
+  for (let at = 8; at < bytes.length;) {
+    const id = bytes[at];
+    const [size, start] = leb(at + 1);
+    const end = start + size;
+    if (id === 7) {
+      const kept = [];
+      let [count, cursor] = leb(start);
+      for (; count > 0; count--) {
+        const entry = cursor;
+        const [length, name] = leb(cursor);
+        const exported = bytes.subarray(name, name + length).toString();
+        cursor = leb(name + length + 1)[1]; // kind byte, then index
+        if (!pattern.test(exported)) kept.push(bytes.subarray(entry, cursor));
+      }
+      const body = Buffer.concat([encode(kept.length), ...kept]);
+      parts.push(Buffer.from([7]), encode(body.length), body);
+    } else {
+      parts.push(bytes.subarray(at, end));
+    }
+    at = end;
+  }
+  return Buffer.concat(parts);
+}
