@@ -131,7 +131,7 @@ fn narration_matches_message_kinds_and_step_kinds() {
     let variant = scenario.variant(Some("authorization-fails")).unwrap();
     let notes: Vec<&str> = timeline.steps().iter().filter_map(|s| scenario.caption(variant, s)).collect();
     assert!(notes.iter().any(|n| n.contains("Compensation runs backwards")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.contains("APPROVAL_PENDING in the same transaction")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("APPROVAL_PENDING in the transaction that starts the saga")), "{notes:?}");
 }
 
 /// Every caption rule of every scenario is shown by at least one of its
@@ -239,4 +239,29 @@ fn a_variant_start_falls_inside_its_run() {
         }
     }
     assert!(starts >= 4, "FTGO cancel and revise start after Create Order");
+}
+
+/// Every question is asked: the step it comes before happens in its
+/// variant at every seed tried.
+#[test]
+fn every_question_comes_before_a_step_of_its_variant() {
+    let mut questions = 0;
+    for scenario in scenarios::catalogue() {
+        for variant in &scenario.variants {
+            for (index, question) in variant.questions.iter().enumerate() {
+                questions += 1;
+                for seed in 1..=3 {
+                    let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, seed), 1000);
+                    let asked = timeline.steps().iter().any(|step| scenario.question(variant, step).map(|(i, _)| i) == Some(index));
+                    assert!(asked, "{}/{} seed {seed}: {:?} is never asked", scenario.id, variant.id, question.before);
+                }
+            }
+        }
+    }
+    assert!(questions >= 5, "{questions} questions");
+    let bad = r#"{"id": "t", "title": "t", "summary": "a lesson with a question whose answer is not a choice",
+        "setup": {"style": "choreography", "services": ["order-service", "customer-service"], "people": []},
+        "variants": [{"id": "v", "title": "v", "summary": "s", "questions": [{"before": "commit", "prompt": "p", "choices": ["a", "b"], "answer": 2, "why": "w"}]}]}"#;
+    let error = from_json(bad).unwrap_err();
+    assert!(error.contains("\"answer\" is the index of a choice, 0 to 1"), "{error}");
 }

@@ -27,7 +27,7 @@ use wasm_bindgen::prelude::*;
 use crate::scenarios;
 use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
-use panels::{Inspector, Log, Narration, QueryPanel, SagaPanel, SagaStrip, Violations};
+use panels::{Inspector, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, Violations};
 use sequence::Sequence;
 use state::Lesson;
 
@@ -102,6 +102,7 @@ fn LessonPage() -> impl IntoView {
                     <Legend/>
                     <SagaStrip/>
                     <Narration/>
+                    <QuestionPanel/>
                     <Violations/>
                     <Playback/>
                     <Actions/>

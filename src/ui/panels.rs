@@ -42,6 +42,28 @@ pub fn Narration() -> impl IntoView {
     }
 }
 
+/// "What happens next?": asked before a key step in guided mode. An answer
+/// (or a skip) takes the step; the arrow keys and Play still work.
+#[component]
+pub fn QuestionPanel() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    move || {
+        lesson.question().map(|(index, question)| {
+            view! {
+                <section class="question" data-question=index aria-label="What happens next?">
+                    <p class="prompt">"What happens next? " {question.prompt}</p>
+                    <div class="choices">
+                        {question.choices.into_iter().enumerate().map(|(n, choice)| view! {
+                            <button on:click=move |_| lesson.answer(index, Some(n))>{choice}</button>
+                        }).collect_view()}
+                        <button class="skip" on:click=move |_| lesson.answer(index, None)>"Skip"</button>
+                    </div>
+                </section>
+            }
+        })
+    }
+}
+
 /// The invariants broken so far, as the checker names them: what a lesson
 /// that breaks something on purpose (or a learner's fault) leads to.
 #[component]

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::scenarios::Scenario;
+use crate::scenarios::{Question, Scenario};
 use crate::sim::{Action, Timeline};
 
 use super::{hash, lessons};
@@ -35,6 +35,8 @@ pub struct Inner {
     pub timeline: Timeline,
     /// Guided play: real ms the current step has still to stay on screen.
     dwell: f64,
+    /// Questions answered or skipped in this run, by index.
+    answered: Vec<usize>,
 }
 
 /// A cheap, copyable handle on the lesson, shared through context.
@@ -100,7 +102,7 @@ impl Lesson {
         let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
         let unscripted = scenario.variants.iter().all(|v| v.script.is_empty());
         let lesson = Lesson {
-            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline, dwell: 0.0 }),
+            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new() }),
             version: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(0.1),
@@ -172,7 +174,7 @@ impl Lesson {
     /// Opens another lesson (or variant, or seed) at step 0.
     pub fn open(&self, scenario: Rc<Scenario>, variant: usize, seed: u64) {
         let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
-        self.inner.set_value(Inner { scenario, variant, seed, timeline, dwell: 0.0 });
+        self.inner.set_value(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new() });
         self.playing.set(false);
         self.selected.set(None);
         self.notice.set(None);
@@ -247,6 +249,11 @@ impl Lesson {
         let mut clock = self.clock.get_untracked() + real_ms * self.speed.get_untracked() * rate;
         let mut taken = 0;
         while clock >= next && taken < STEPS_PER_FRAME_MAX {
+            if self.question().is_some() {
+                // Ask first; the learner's answer takes the step.
+                self.playing.set(false);
+                break;
+            }
             let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
             self.inner.update_value(|i| {
                 i.timeline.forward();
@@ -273,6 +280,39 @@ impl Lesson {
             clock = clock.max(now);
         }
         self.clock.set(clock.min(next));
+    }
+
+    /// The question to ask before the next step, in guided mode, unless
+    /// it was answered or skipped: (its index, the question).
+    pub fn question(&self) -> Option<(usize, Question)> {
+        if !self.guided {
+            return None;
+        }
+        self.with(|i| {
+            let next = i.timeline.steps().get(i.timeline.cursor())?;
+            let (index, question) = i.scenario.question(&i.scenario.variants[i.variant], next)?;
+            (!i.answered.contains(&index)).then(|| (index, question.clone()))
+        })
+    }
+
+    /// The learner answers question `index` with `choice` (none: skips
+    /// it); the notice says whether the prediction held and why, and the
+    /// step it was about happens.
+    pub fn answer(&self, index: usize, choice: Option<usize>) {
+        let verdict = self.inner.try_update_value(|i| {
+            i.answered.push(index);
+            let question = &i.scenario.variants[i.variant].questions[index];
+            choice.map(|c| {
+                let right = &question.choices[question.answer];
+                if c == question.answer {
+                    format!("Yes. {}", question.why)
+                } else {
+                    format!("Not quite: {right}. {}", question.why)
+                }
+            })
+        });
+        self.forward();
+        self.notice.set(verdict.flatten());
     }
 
     /// Guided play, after a step: keep it on screen long enough to read

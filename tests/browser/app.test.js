@@ -79,7 +79,7 @@ test('Play runs the lesson to its end by itself, then stops', async () => {
 });
 
 test('guided play leaves each step on screen to be read, and pauses when the saga starts to compensate', async () => {
-  await withPage('#/ftgo-create-order?variant=authorization-fails', async (page) => {
+  await withPage('#/ftgo-create-order?variant=consumer-invalid', async (page) => {
     await page.getByRole('button', { name: 'Play' }).click();
     // A step's caption takes seconds to read at the default speed.
     await page.waitForTimeout(1500);
@@ -89,7 +89,7 @@ test('guided play leaves each step on screen to be read, and pauses when the sag
     await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 30000 });
     assert.ok((await step(page)) < (await steps(page)), 'paused before the end');
     await page.getByRole('status').getByText('Paused: the saga starts to compensate').waitFor();
-    assert.match(await page.locator('.log li.current').innerText(), /AccountDisabledReply/);
+    assert.match(await page.locator('.log li.current').innerText(), /handled Failure/);
   });
 });
 
@@ -189,6 +189,32 @@ test('FTGO cancel opens where its point starts: the order already approved', asy
   // A deep link to a step wins over the start.
   await withPage('#/ftgo-cancel-order?variant=cancelled&step=2', async (page) => {
     assert.equal(await step(page), 2);
+  });
+});
+
+test('"What happens next?": play stops before a key step, and the answer says whether the prediction held', async () => {
+  await withPage('#/outbox?variant=dual-write', async (page) => {
+    await page.getByRole('button', { name: 'Play' }).click();
+    const question = page.locator('[data-question]');
+    await question.waitFor({ timeout: 15000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false');
+    const before = await step(page);
+    await question.getByRole('button', { name: 'The event is lost: the order stays PENDING for ever' }).click();
+    await page.getByRole('status').getByText(/^Yes\. The event lived only in the process's memory/).waitFor();
+    assert.equal(await step(page), before + 1, 'the answer takes the step');
+    assert.equal(await question.count(), 0);
+  });
+  await withPage('#/ftgo-create-order?variant=authorization-fails', async (page) => {
+    const question = page.locator('[data-question]');
+    for (let i = 0; i < 40 && (await question.count()) === 0; i++) await page.keyboard.press('ArrowRight');
+    await question.getByRole('button', { name: 'Retries the card until it is accepted' }).click();
+    await page.getByRole('status').getByText(/^Not quite: Undoes its completed steps, newest first\. Steps before the pivot/).waitFor();
+    assert.match(await page.locator('.log li.current').innerText(), /AccountDisabledReply/);
+  });
+  // Unguided: no questions.
+  await withPage('#/outbox?variant=dual-write&guided=0', async (page) => {
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('[data-question]').count(), 0);
   });
 });
 

@@ -34,6 +34,8 @@ pub struct Variant {
     pub expect: Expect,
     /// Captions for this variant's own key steps, before the lesson's.
     pub narration: Vec<Narration>,
+    /// "What happens next?": questions asked before the steps they name.
+    pub questions: Vec<Question>,
     /// Where the lesson's point starts, in virtual ms: the app opens the
     /// variant on the last step before it (the steps before set the scene,
     /// as FTGO's Cancel Order needs an approved order first).
@@ -71,7 +73,8 @@ impl Variant {
             script: f.optional("script", |v| v.list(Scripted::decode))?.unwrap_or_default(),
             expect: f.optional("expect", Expect::decode)?.unwrap_or_default(),
             narration: f.optional("narration", |v| v.list(Narration::decode))?.unwrap_or_default(),
-            start_ms: f.optional("start_ms", |v| v.count())?,
+            start_ms: f.optional("start_ms", count)?,
+            questions: f.optional("questions", |v| v.list(Question::decode))?.unwrap_or_default(),
         };
         f.done()?;
         Ok(variant)
@@ -90,7 +93,7 @@ impl Expect {
         })?;
         let expect = Expect {
             orders: orders.unwrap_or_default().into_iter().collect(),
-            violations: f.optional("violations", |v| v.list(string))?.unwrap_or_default(),
+            violations: f.optional("violations", strings)?.unwrap_or_default(),
         };
         f.done()?;
         Ok(expect)
@@ -100,30 +103,76 @@ impl Expect {
 impl Narration {
     fn decode(value: At<'_>) -> Result<Narration, String> {
         let mut f = value.fields()?;
-        let narration = Narration { on: f.required("on", string)?, text: f.required("text", string)? };
-        if let Some((_, service)) = narration.on.split_once('@') {
-            if Svc::parse(service).is_none() {
-                return Err(value.error(&format!("\"on\" names no service \"{service}\"")));
-            }
-        }
+        let narration = Narration { on: f.required("on", rule)?, text: f.required("text", string)? };
         f.done()?;
         Ok(narration)
     }
 
     /// Whether `step` is what this caption is about.
     fn matches(&self, step: &Step) -> bool {
-        let (what, actor) = match self.on.split_once('@') {
-            Some((what, service)) => (what, Svc::parse(service)),
-            None => (self.on.as_str(), None),
+        rule_matches(&self.on, step)
+    }
+}
+
+/// A question put to the learner before the step `before` names (a rule
+/// like a caption's `on`): what happens next, two to four choices, the
+/// right one, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub before: String,
+    pub prompt: String,
+    pub choices: Vec<String>,
+    /// Index of the right choice.
+    pub answer: usize,
+    pub why: String,
+}
+
+impl Question {
+    fn decode(value: At<'_>) -> Result<Question, String> {
+        let mut f = value.fields()?;
+        let question = Question {
+            before: f.required("before", rule)?,
+            prompt: f.required("prompt", string)?,
+            choices: f.required("choices", strings)?,
+            answer: f.required("answer", count)? as usize,
+            why: f.required("why", string)?,
         };
-        if actor.is_some() && actor != step.actor {
-            return false;
+        f.done()?;
+        if !(2..=4).contains(&question.choices.len()) {
+            return Err(value.error("a question has two to four choices"));
         }
-        let message = step.message.as_ref().map_or("", |m| m.kind.name());
-        match what.split_once(':') {
-            Some((step_kind, kind)) => step_kind == step.kind.name() && kind == message,
-            None => what.is_empty() || what == step.kind.name() || what == message,
+        if question.answer >= question.choices.len() {
+            return Err(value.error(&format!("\"answer\" is the index of a choice, 0 to {}", question.choices.len() - 1)));
         }
+        Ok(question)
+    }
+}
+
+/// A rule naming steps: `kind`, `kind:MessageKind`, `MessageKind`, each
+/// optionally `@service`; the service must exist.
+fn rule(value: At<'_>) -> Result<String, String> {
+    let on = value.text()?.to_string();
+    if let Some((_, service)) = on.split_once('@') {
+        if Svc::parse(service).is_none() {
+            return Err(value.error(&format!("names no service \"{service}\"")));
+        }
+    }
+    Ok(on)
+}
+
+/// Whether `step` is one the rule `on` names.
+fn rule_matches(on: &str, step: &Step) -> bool {
+    let (what, actor) = match on.split_once('@') {
+        Some((what, service)) => (what, Svc::parse(service)),
+        None => (on, None),
+    };
+    if actor.is_some() && actor != step.actor {
+        return false;
+    }
+    let message = step.message.as_ref().map_or("", |m| m.kind.name());
+    match what.split_once(':') {
+        Some((step_kind, kind)) => step_kind == step.kind.name() && kind == message,
+        None => what.is_empty() || what == step.kind.name() || what == message,
     }
 }
 
@@ -149,9 +198,9 @@ fn decode_setup(value: At<'_>) -> Result<Setup, String> {
 fn decode_person(value: At<'_>) -> Result<Person, String> {
     let mut f = value.fields()?;
     let person = Person {
-        id: f.required("id", |v| v.int())?,
+        id: f.required("id", int)?,
         name: f.required("name", string)?,
-        credit_limit: f.optional("credit_limit", |v| v.int())?.unwrap_or(0),
+        credit_limit: f.optional("credit_limit", int)?.unwrap_or(0),
         card_status: f.optional("card_status", string)?,
     };
     f.done()?;
@@ -235,8 +284,23 @@ pub fn from_json(text: &str) -> Result<Scenario, String> {
     Ok(scenario)
 }
 
+// Field readers as functions, not closures: each closure would be its own
+// copy of the generic field-reading code in the download.
+
 fn string(value: At<'_>) -> Result<String, String> {
     value.text().map(str::to_string)
+}
+
+fn strings(value: At<'_>) -> Result<Vec<String>, String> {
+    value.list(string)
+}
+
+fn count(value: At<'_>) -> Result<u64, String> {
+    value.count()
+}
+
+fn int(value: At<'_>) -> Result<i64, String> {
+    value.int()
 }
 
 impl Scenario {
@@ -324,6 +388,11 @@ impl Scenario {
 
     /// A step's caption: the variant's own rule for it, else the
     /// lesson's; the first rule that matches wins.
+    /// The question to ask before `step`, with its index in the variant.
+    pub fn question<'a>(&self, variant: &'a Variant, step: &Step) -> Option<(usize, &'a Question)> {
+        variant.questions.iter().enumerate().find(|(_, q)| rule_matches(&q.before, step))
+    }
+
     pub fn caption<'a>(&'a self, variant: &'a Variant, step: &Step) -> Option<&'a str> {
         variant.narration.iter().chain(&self.narration).find(|n| n.matches(step)).map(|n| n.text.as_str())
     }

@@ -5,6 +5,7 @@
 //! error messages say exactly what is missing or misplaced.
 
 use super::json::{At, Fields};
+use super::{count, int, string};
 use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc};
 
@@ -64,7 +65,7 @@ impl Scripted {
     /// Reads one script line.
     pub fn decode(line: At<'_>) -> Result<Scripted, String> {
         let mut fields = line.fields()?;
-        let at = fields.required("at", |v| v.count())?;
+        let at = fields.required("at", count)?;
         let verb = fields.required("do", |v| v.text())?;
         let Some((verb, takes)) = VERBS.iter().find(|(v, _)| *v == verb) else {
             let known: Vec<&str> = VERBS.iter().map(|(v, _)| *v).collect();
@@ -87,28 +88,25 @@ impl Scripted {
 
 /// The action `verb` with its fields (`fields` holds no others).
 fn decode_action(verb: &str, f: &mut Fields<'_>) -> Result<Action, String> {
-    let need_int = |f: &mut Fields<'_>, name| f.required(name, |v| v.int());
+    let need_int = |f: &mut Fields<'_>, name| f.required(name, int);
     let need_service = |f: &mut Fields<'_>| f.required("service", service);
-    let need_channel = |f: &mut Fields<'_>| f.required("channel", |v| v.text().map(str::to_string));
+    let need_channel = |f: &mut Fields<'_>| f.required("channel", string);
     let need_enabled = |f: &mut Fields<'_>| f.required("enabled", |v| v.bool());
     Ok(match verb {
         "place_order" => Action::PlaceOrder { customer: need_int(f, "customer")?, total: need_int(f, "total")? },
         "cancel_order" => Action::CancelOrder { order: need_int(f, "order")? },
         "revise_order" => Action::ReviseOrder { order: need_int(f, "order")?, total: need_int(f, "total")? },
         "advance_ticket" => Action::AdvanceTicket { order: need_int(f, "order")? },
-        "create_customer" => Action::CreateCustomer {
-            name: f.required("name", |v| v.text().map(str::to_string))?,
-            credit_limit: need_int(f, "credit_limit")?,
-        },
+        "create_customer" => Action::CreateCustomer { name: f.required("name", string)?, credit_limit: need_int(f, "credit_limit")? },
         "crash" => Action::Crash { service: need_service(f)? },
         "restart" => Action::Restart { service: need_service(f)? },
         "crash_relay" => Action::CrashRelay { service: need_service(f)? },
         "restart_relay" => Action::RestartRelay { service: need_service(f)? },
-        "duplicate" => Action::Duplicate { message: f.required("message", |v| v.count())?, to: f.optional("to", service)? },
+        "duplicate" => Action::Duplicate { message: f.required("message", count)?, to: f.optional("to", service)? },
         "rebalance" => Action::Rebalance { service: need_service(f)? },
         "hold_channel" => Action::HoldChannel { channel: need_channel(f)? },
         "release_channel" => Action::ReleaseChannel { channel: need_channel(f)? },
-        "delay_channel" => Action::DelayChannel { channel: need_channel(f)?, ms: f.required("ms", |v| v.count())? },
+        "delay_channel" => Action::DelayChannel { channel: need_channel(f)?, ms: f.required("ms", count)? },
         "disconnect" => Action::Disconnect { service: need_service(f)? },
         "reconnect" => Action::Reconnect { service: need_service(f)? },
         "set_relay" => Action::SetRelayMode { mode: f.required("mode", relay_mode)? },
