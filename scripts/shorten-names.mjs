@@ -14,8 +14,14 @@ const stripped = `${wasmFile}.stripped`;
 // and friends), which Leptos's server functions link in and wasm-bindgen
 // exports for JS classes this client-only app never constructs. Exported,
 // their code cannot be removed; unexported, --remove-unused-module-elements
-// drops it (about 1.2 KB gzip). Their classes stay in the glue, unused.
+// drops it (about 1.2 KB gzip); their classes leave the glue too.
 const UNUSED_EXPORT = /^(__wbg_)?intounderlying/;
+const UNUSED_GLUE = [
+  // `export class IntoUnderlyingSource { ... }` and its Symbol.dispose line
+  /^export class IntoUnderlying\w+ \{\n[\s\S]*?\n\}\nif \(Symbol\.dispose\) IntoUnderlying\w+\.prototype\[Symbol\.dispose\] = IntoUnderlying\w+\.prototype\.free;\n/gm,
+  // `const IntoUnderlyingSourceFinalization = ...;`
+  /^const IntoUnderlying\w+Finalization = [\s\S]*?;\n/gm,
+];
 // What rustc's wasm32 target emits (the module no longer says: its
 // target_features section is stripped). --all-features would let binaryen
 // write encodings browsers do not read yet.
@@ -47,6 +53,8 @@ const [oldModule] = oldModules;
 const [newModule] = newModules;
 
 let glue = readFileSync(glueFile, 'utf8');
+for (const pattern of UNUSED_GLUE) glue = glue.replace(pattern, '');
+if (glue.includes('IntoUnderlying')) throw new Error('the glue still has IntoUnderlying code: its shape changed');
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const replaceAll = (pattern, replacement, what) => {
   const next = glue.replace(pattern, replacement);
