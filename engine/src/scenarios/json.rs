@@ -328,14 +328,24 @@ impl<'j> At<'j> {
     /// Each item of an array, decoded by `item` with its own path.
     pub fn list<T>(&self, mut item: impl FnMut(At<'j>) -> Result<T, String>) -> Result<Vec<T>, String> {
         let Json::Array(items) = self.value else { return Err(self.wrong("an array")) };
-        items.iter().enumerate().map(|(i, value)| item(At { value, path: format!("{}[{i}]", self.path) })).collect()
+        // A plain loop: collecting into a Result costs a copy of iterator
+        // machinery per item type in the download.
+        let mut out = Vec::with_capacity(items.len());
+        for (i, value) in items.iter().enumerate() {
+            out.push(item(At { value, path: format!("{}[{i}]", self.path) })?);
+        }
+        Ok(out)
     }
 
     /// Each field of an object used as a map (`{"1": "APPROVED"}`),
     /// decoded by `entry` from its name and value.
     pub fn map<T>(&self, mut entry: impl FnMut(&'j str, At<'j>) -> Result<T, String>) -> Result<Vec<T>, String> {
         let Json::Object(fields) = self.value else { return Err(self.wrong("an object")) };
-        fields.iter().map(|(key, value)| entry(key, At { value, path: format!("{}.{key}", self.path) })).collect()
+        let mut out = Vec::with_capacity(fields.len());
+        for (key, value) in fields {
+            out.push(entry(key, At { value, path: format!("{}.{key}", self.path) })?);
+        }
+        Ok(out)
     }
 
     /// This object's fields; [`Fields::done`] then refuses any field that
