@@ -79,7 +79,7 @@ test('Play runs the lesson to its end by itself, then stops', async () => {
 });
 
 test('guided play leaves each step on screen to be read, and pauses when the saga starts to compensate', async () => {
-  await withPage('#/ftgo-create-order?variant=consumer-invalid', async (page) => {
+  await withPage('#/ftgo-create-order?variant=compensation-fails', async (page) => {
     await page.getByRole('button', { name: 'Play' }).click();
     // A step's caption takes seconds to read at the default speed.
     await page.waitForTimeout(1500);
@@ -89,7 +89,7 @@ test('guided play leaves each step on screen to be read, and pauses when the sag
     await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 30000 });
     assert.ok((await step(page)) < (await steps(page)), 'paused before the end');
     await page.getByRole('status').getByText('Paused: the saga starts to compensate').waitFor();
-    assert.match(await page.locator('.log li.current').innerText(), /handled Failure/);
+    assert.match(await page.locator('.log li.current').innerText(), /handled AccountDisabledReply/);
   });
 });
 
