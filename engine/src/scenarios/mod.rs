@@ -149,11 +149,12 @@ impl Question {
 }
 
 /// A rule naming steps: `kind`, `kind:MessageKind`, `MessageKind`, each
-/// optionally `@service`; the service must exist.
+/// optionally `@service` (or `@broker`, for what the broker does); the
+/// service must exist.
 fn rule(value: At<'_>) -> Result<String, String> {
     let on = value.text()?.to_string();
     if let Some((_, service)) = on.split_once('@') {
-        if Svc::parse(service).is_none() {
+        if service != "broker" && Svc::parse(service).is_none() {
             return Err(value.error(&format!("names no service \"{service}\"")));
         }
     }
@@ -163,6 +164,8 @@ fn rule(value: At<'_>) -> Result<String, String> {
 /// Whether `step` is one the rule `on` names.
 fn rule_matches(on: &str, step: &Step) -> bool {
     let (what, actor) = match on.split_once('@') {
+        Some((what, "broker")) if step.actor.is_none() => (what, None),
+        Some((_, "broker")) => return false,
         Some((what, service)) => (what, Svc::parse(service)),
         None => (on, None),
     };
