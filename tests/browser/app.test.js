@@ -62,6 +62,36 @@ test('every lesson and variant plays to its end with the order states and broken
   }
 });
 
+test('every variant, guided: its questions are asked, answered right or wrong, and it still ends as it promises', async () => {
+  let asked = 0;
+  for (const scenario of scenarios) {
+    for (const variant of scenario.variants.filter((v) => (v.script ?? []).length > 0)) {
+      await withPage(`#/${scenario.id}?variant=${variant.id}&step=0`, async (page) => {
+        const question = page.locator('[data-question]');
+        for (let guard = 0; guard < 400 && (await step(page)) < (await steps(page)); guard++) {
+          if ((await question.count()) > 0) {
+            const q = variant.questions[Number(await question.getAttribute('data-question'))];
+            // Alternate: the right answer, then a wrong one.
+            const right = asked % 2 === 0;
+            const pick = right ? q.answer : (q.answer + 1) % q.choices.length;
+            await question.getByRole('button', { name: q.choices[pick], exact: true }).click();
+            const verdict = await page.getByRole('status').innerText();
+            assert.ok(verdict.startsWith(right ? 'Yes.' : 'Not quite:') && verdict.includes(q.why), `${scenario.id}/${variant.id}: ${verdict}`);
+            asked++;
+          } else {
+            await page.keyboard.press('ArrowRight');
+          }
+        }
+        assert.equal(await step(page), await steps(page), `${scenario.id}/${variant.id}: at the end`);
+        for (const [id, state] of Object.entries(variant.expect?.orders ?? {})) {
+          assert.equal(await orderState(page, id), state, `${scenario.id}/${variant.id}: order ${id}`);
+        }
+      });
+    }
+  }
+  assert.ok(asked >= 35, `${asked} questions asked`);
+});
+
 test('Play runs the lesson to its end by itself, then stops', async () => {
   // At 0.1× the lesson's 195 ms take about two seconds, so that a slow
   // first frame cannot play all of it at once. (Unguided: play keeps
