@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{run_checked, scenario};
+use common::{lesson_start, order, run_checked};
 use sagascope_engine::sim::broker::{partition_of, PARTITIONS};
 use sagascope_engine::sim::kind::Kind;
 use sagascope_engine::sim::message::{Category, Message};
@@ -15,15 +15,7 @@ use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
 /// The idempotent-consumer lesson's start (Order and Customer Service,
 /// Alice with 100 of credit) with `actions` scripted on it.
 fn world(seed: u64, actions: &[(u64, Action)]) -> World {
-    let mut world = World::new(seed, &scenario("idempotent-consumer").setup);
-    for (at, action) in actions {
-        world.schedule_action(*at, action.clone());
-    }
-    world
-}
-
-fn order(at: u64) -> (u64, Action) {
-    (at, Action::PlaceOrder { customer: 1, total: 10 })
+    lesson_start("idempotent-consumer", seed, actions)
 }
 
 /// The order ids whose `OrderCreatedEvent`s Customer Service handled, in
@@ -98,13 +90,20 @@ fn handled_at(seed: u64) -> u64 {
     steps.iter().find(|s| s.kind == StepKind::Handle && s.actor == Some(Svc::CustomerService)).expect("handled").time_ms
 }
 
-#[test]
-fn a_restart_before_the_offset_commit_delivers_what_was_handled_again() {
+/// One order; Customer Service crashes `ms` after handling its
+/// OrderCreatedEvent (the offset commit comes 100 ms after), and restarts.
+fn crash_customer_service_after_handling(ms: u64) -> Vec<Step> {
     let at = handled_at(1);
-    let crash = (at + 50, Action::Crash { service: Svc::CustomerService });
+    let crash = (at + ms, Action::Crash { service: Svc::CustomerService });
     let restart = (at + 400, Action::Restart { service: Svc::CustomerService });
     let (_, steps, violations) = run_checked(world(1, &[order(0), crash, restart]), 1000);
     assert!(violations.is_empty(), "{violations:?}");
+    steps
+}
+
+#[test]
+fn a_restart_before_the_offset_commit_delivers_what_was_handled_again() {
+    let steps = crash_customer_service_after_handling(50);
     let restarted = steps.iter().find(|s| s.text.contains("restarted")).expect("restart");
     assert!(restarted.text.contains("m1 handled before the crash, offset not yet committed"), "{}", restarted.text);
     let dropped: Vec<&Step> = steps.iter().filter(|s| s.kind == StepKind::Drop).collect();
@@ -114,11 +113,7 @@ fn a_restart_before_the_offset_commit_delivers_what_was_handled_again() {
 
 #[test]
 fn after_the_offset_commit_a_restart_delivers_nothing_again() {
-    let at = handled_at(1);
-    let crash = (at + 150, Action::Crash { service: Svc::CustomerService });
-    let restart = (at + 400, Action::Restart { service: Svc::CustomerService });
-    let (_, steps, violations) = run_checked(world(1, &[order(0), crash, restart]), 1000);
-    assert!(violations.is_empty(), "{violations:?}");
+    let steps = crash_customer_service_after_handling(150);
     assert!(steps.iter().all(|s| s.kind != StepKind::Drop && !s.message.as_ref().is_some_and(|m| m.duplicate)));
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{run_checked, scenario};
+use common::{lesson_start, order, run_checked};
 use sagascope_engine::sim::kind::Kind;
 use sagascope_engine::sim::service::RelayMode;
 use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
@@ -13,15 +13,7 @@ use sagascope_engine::sim::{Action, Step, StepKind, Svc, World};
 /// The outbox lesson's start (Order Service and Customer Service, Alice
 /// with 100 of credit) with `actions` scripted on it.
 fn world(seed: u64, actions: &[(u64, Action)]) -> World {
-    let mut world = World::new(seed, &scenario("outbox").setup);
-    for (at, action) in actions {
-        world.schedule_action(*at, action.clone());
-    }
-    world
-}
-
-fn order(at: u64) -> (u64, Action) {
-    (at, Action::PlaceOrder { customer: 1, total: 10 })
+    lesson_start("outbox", seed, actions)
 }
 
 /// The steps that published an `OrderCreatedEvent` (the orders' later

@@ -45,6 +45,21 @@ pub fn run_checked(mut world: World, step_limit: usize) -> (World, Vec<Step>, Ve
     (world, steps, violations)
 }
 
+/// The start of lesson `lesson` (its setup, none of its scripts) with
+/// `actions` scripted on it.
+pub fn lesson_start(lesson: &str, seed: u64, actions: &[(u64, Action)]) -> World {
+    let mut world = World::new(seed, &scenario(lesson).setup);
+    for (at, action) in actions {
+        world.schedule_action(*at, action.clone());
+    }
+    world
+}
+
+/// Customer 1 places an order of 10 at `at` ms.
+pub fn order(at: u64) -> (u64, Action) {
+    (at, Action::PlaceOrder { customer: 1, total: 10 })
+}
+
 /// The final state of every order, by id.
 pub fn order_states(world: &World) -> Vec<(i64, String)> {
     let db = &world.services()[&Svc::OrderService].db;
