@@ -31,13 +31,14 @@ pub fn load(id: &str, done: impl FnOnce(Result<Rc<Scenario>, String>) + 'static)
         return;
     }
     let url = format!("lessons/{id}.json");
+    let opened = web_sys::XmlHttpRequest::new().map(|request| (request.open("GET", &url).is_ok(), request));
     let failed = move |why: &str| format!("The lesson file {url} could not be loaded: {why}.");
-    let Ok(request) = web_sys::XmlHttpRequest::new() else {
+    let Ok((opened, request)) = opened else {
         done(Err(failed("this browser cannot make the request")));
         return;
     };
     request.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
-    if request.open("GET", &format!("lessons/{id}.json")).is_err() {
+    if !opened {
         done(Err(failed("the request could not be opened")));
         return;
     }

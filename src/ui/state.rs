@@ -299,20 +299,29 @@ impl Lesson {
     /// it); the notice says whether the prediction held and why, and the
     /// step it was about happens.
     pub fn answer(&self, index: usize, choice: Option<usize>) {
-        let verdict = self.inner.try_update_value(|i| {
-            i.answered.push(index);
-            let question = &i.scenario.variants[i.variant].questions[index];
-            choice.map(|c| {
-                let right = &question.choices[question.answer];
-                if c == question.answer {
-                    format!("Yes. {}", question.why)
-                } else {
-                    format!("Not quite: {right}. {}", question.why)
-                }
+        // A click that outlived its lesson (another variant opened) finds
+        // no such question and does nothing.
+        let Some(verdict) = self
+            .inner
+            .try_update_value(|i| {
+                let question = i.scenario.variants[i.variant].questions.get(index)?;
+                let verdict = choice.map(|c| {
+                    let right = &question.choices[question.answer];
+                    if c == question.answer {
+                        format!("Yes. {}", question.why)
+                    } else {
+                        format!("Not quite: {right}. {}", question.why)
+                    }
+                });
+                i.answered.push(index);
+                Some(verdict)
             })
-        });
+            .flatten()
+        else {
+            return;
+        };
         self.forward();
-        self.notice.set(verdict.flatten());
+        self.notice.set(verdict);
     }
 
     /// Guided play, after a step: keep it on screen long enough to read

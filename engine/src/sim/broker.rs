@@ -132,6 +132,11 @@ impl Broker {
         Delivery { id: self.next_delivery_id, message: Rc::clone(message), to, partition, sent_at, deliver_at, duplicate, waiting: false }
     }
 
+    /// The lanes `svc` consumes from, one per channel partition.
+    pub fn lanes_of(&self, svc: Svc) -> Vec<Lane> {
+        self.subscriptions.keys().copied().filter(|(_, to, _)| *to == svc).collect()
+    }
+
     /// Every delivery in flight, in (channel, subscriber, partition, queue) order.
     pub fn in_flight(&self) -> impl Iterator<Item = &Delivery> {
         self.subscriptions.values().flat_map(|s| s.queue.iter())

@@ -139,9 +139,8 @@ impl World {
     /// restart, or its consumer group rebalancing): what it handled since
     /// comes again, first and in order. Returns those message ids.
     pub(super) fn redeliver_uncommitted(&mut self, svc: Svc) -> Vec<u64> {
-        let lanes: Vec<Lane> = self.broker.subscriptions.keys().copied().filter(|(_, to, _)| *to == svc).collect();
         let mut again = Vec::new();
-        for lane in lanes {
+        for lane in self.broker.lanes_of(svc) {
             let handled = std::mem::take(&mut self.broker.subscriptions.get_mut(&lane).expect("lane").uncommitted);
             if handled.is_empty() {
                 continue;

@@ -76,7 +76,7 @@ impl World {
             }
             Action::Duplicate { message, to } => return self.duplicate(message, to),
             Action::Rebalance { service: svc } => {
-                if !self.broker.subscriptions.keys().any(|(_, to, _)| *to == svc) {
+                if self.broker.lanes_of(svc).is_empty() {
                     return self.refused(svc, format!("{svc} consumes from no channel"));
                 }
                 let again = self.redeliver_uncommitted(svc);
@@ -114,8 +114,7 @@ impl World {
             }
             Action::Reconnect { service: svc } => {
                 self.services.get_mut(&svc).expect("present").connected = true;
-                let lanes: Vec<Lane> = self.broker.subscriptions.keys().copied().filter(|(_, to, _)| *to == svc).collect();
-                for lane in lanes {
+                for lane in self.broker.lanes_of(svc) {
                     self.schedule_commit(lane);
                 }
                 self.wake();
@@ -216,9 +215,4 @@ impl World {
         let text = format!("the broker will deliver m{id} again to {} (at-least-once delivery)", names.join(", "));
         self.note(StepKind::Fault, None, text)
     }
-}
-
-/// Message ids as a learner reads them: `m3, m4`.
-pub(super) fn ids(ids: &[u64]) -> String {
-    ids.iter().map(|id| format!("m{id}")).collect::<Vec<_>>().join(", ")
 }

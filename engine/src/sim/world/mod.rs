@@ -466,6 +466,11 @@ fn involves(step: &saga::StepDef, svc: Svc) -> bool {
     is(Some(step.forward)) || is(step.compensation)
 }
 
+/// Message ids as a learner reads them: `m3, m4`.
+fn ids(ids: &[u64]) -> String {
+    ids.iter().map(|id| format!("m{id}")).collect::<Vec<_>>().join(", ")
+}
+
 fn reference(message: &Message, to: Option<Svc>, duplicate: bool) -> MessageRef {
     MessageRef {
         id: message.id,

@@ -1,7 +1,6 @@
 //! The message relay (the outbox's publisher) in its two modes, and the
 //! dual write that publishes straight from memory when the outbox is off.
 
-use super::faults::ids;
 use super::*;
 use crate::sim::service::RelayMode;
 
