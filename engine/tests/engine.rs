@@ -179,6 +179,65 @@ fn the_timeline_reports_violations_as_they_happen() {
 /// `leptos`, `web_sys` and `wasm_bindgen` out), and its source never reaches
 /// for what the compiler cannot forbid: the wall clock, the environment, the
 /// file system, thread-locals or hash-ordered collections.
+/// The modules each engine module uses (`super::x`, `crate::sim::x`),
+/// read from its source, comments aside; `world/*` counts as `world`.
+fn engine_module_graph() -> Vec<(String, Vec<String>)> {
+    let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src/sim"));
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for folder in [dir.clone(), dir.join("world")] {
+        files.extend(std::fs::read_dir(folder).expect("readable folder").map(|e| e.expect("readable").path()).filter(|p| p.is_file()));
+    }
+    let mut graph: Vec<(String, Vec<String>)> = Vec::new();
+    for path in files {
+        let inside_world = path.parent().is_some_and(|p| p.ends_with("world"));
+        let name = if inside_world { "world".to_string() } else { path.file_stem().unwrap().to_string_lossy().into_owned() };
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let mut uses = Vec::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.starts_with("//")) {
+            for prefix in ["super::", "crate::sim::"] {
+                for (at, _) in line.match_indices(prefix) {
+                    let rest = &line[at + prefix.len()..];
+                    let module: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                    // `super::` inside world/ names world's own sub-modules.
+                    if !module.is_empty() && module != name && !(inside_world && prefix == "super::") {
+                        uses.push(module);
+                    }
+                }
+            }
+        }
+        match graph.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, known)) => known.extend(uses),
+            None => graph.push((name, uses)),
+        }
+    }
+    graph
+}
+
+/// `db.rs` should not know saga or view rows, and no module should reach
+/// itself through others: each module of the engine can be read knowing
+/// only the ones below it.
+#[test]
+fn engine_modules_form_no_cycle() {
+    let graph = engine_module_graph();
+    assert!(graph.len() > 20, "expected the engine's modules, found {}", graph.len());
+    let uses = |name: &str| graph.iter().find(|(n, _)| n == name).map(|(_, u)| u.clone()).unwrap_or_default();
+    for (start, _) in &graph {
+        // Depth-first from `start`, remembering the path, looking for `start`.
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen: Vec<String> = Vec::new();
+        while let Some((module, path)) = stack.pop() {
+            for next in uses(&module) {
+                assert!(next != *start, "import cycle: {} -> {start}", path.join(" -> "));
+                if !seen.contains(&next) {
+                    seen.push(next.clone());
+                    stack.push((next.clone(), [path.clone(), vec![next]].concat()));
+                }
+            }
+        }
+    }
+    assert!(!uses("db").iter().any(|u| u == "saga" || u == "view"), "db.rs uses the saga or view modules: {:?}", uses("db"));
+}
+
 #[test]
 fn engine_is_pure() {
     let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).expect("engine manifest");

@@ -5,11 +5,10 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
+use super::documents::{CustomerView, SagaInstance, ViewOrder};
 use super::message::Message;
-use super::saga::SagaInstance;
 use super::sorted::{SortedMap, SortedSet};
 pub use super::value::{Key, Value};
-use super::view::{CustomerView, ViewOrder};
 
 /// A table: fixed columns and rows by primary key, in key order.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@ pub mod check;
 pub mod correlation;
 pub mod customers;
 pub mod db;
+pub mod documents;
 pub mod faults;
 pub mod ftgo;
 pub mod handler;

@@ -56,7 +56,7 @@ pub fn short(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::saga::SagaType;
+    use crate::sim::correlation::SagaType;
 
     #[test]
     fn every_channel_and_saga_name_has_its_qualified_form() {

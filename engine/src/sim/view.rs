@@ -7,29 +7,12 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::db::{Database, Write};
+pub use super::documents::{CustomerView, ViewOrder};
 use super::handler::{Done, Outcome, Tx};
 use super::kind::Kind;
 use super::message::Message;
 use super::sorted::SortedMap;
 use super::states::OrderState;
-
-/// One order inside a customer's document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ViewOrder {
-    pub state: &'static str,
-    pub order_total: i64,
-    /// Id of the last event applied to this order; older ones are ignored.
-    pub last_event_id: u64,
-}
-
-/// `{id, name, credit_limit, orders: {order_id: {state, order_total}}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CustomerView {
-    pub id: i64,
-    pub name: Option<Rc<str>>,
-    pub credit_limit: Option<i64>,
-    pub orders: SortedMap<i64, ViewOrder>,
-}
 
 /// What a query returns, and what the truth looks like, without the
 /// bookkeeping ids, so the two compare directly.
@@ -63,31 +46,9 @@ impl History {
     }
 }
 
+/// The document as a query answer; the document itself is in
+/// [`super::documents`].
 impl CustomerView {
-    /// The columns the UI shows.
-    pub const COLUMNS: [&'static str; 4] = ["id", "name", "credit_limit", "orders"];
-
-    /// A document with nothing in it yet.
-    pub fn empty(id: i64) -> Self {
-        CustomerView { id, name: None, credit_limit: None, orders: SortedMap::new() }
-    }
-
-    /// Whether nothing has been written to it yet.
-    pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.credit_limit.is_none() && self.orders.is_empty()
-    }
-
-    /// The document as a row of text.
-    pub fn cells(&self) -> Vec<String> {
-        let orders: Vec<String> = self.orders.iter().map(|(id, o)| format!("{id}:{{{},{}}}", o.state, o.order_total)).collect();
-        vec![
-            self.id.to_string(),
-            self.name.as_deref().unwrap_or("null").to_string(),
-            self.credit_limit.map_or("null".into(), |c| c.to_string()),
-            format!("{{{}}}", orders.join(",")),
-        ]
-    }
-
     /// The document as a query answer.
     pub fn history(&self) -> History {
         History {
