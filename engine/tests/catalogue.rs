@@ -36,6 +36,76 @@ fn required_scenarios_exist_with_variants() {
 fn the_lesson_index_matches_the_files() {
     let files: Vec<(&str, &str)> = scenarios::catalogue().iter().map(|s| (s.id.as_str(), s.title.as_str())).collect();
     assert_eq!(files, scenarios::LESSONS);
+    for scenario in scenarios::catalogue() {
+        assert!(scenario.takeaway.len() > 80, "{}: a takeaway that names the trade-offs", scenario.id);
+    }
+}
+
+/// One entry of the course page: (lesson id, title, minutes, questions).
+fn course_entries(html: &str) -> Vec<(String, String, u64, usize)> {
+    let between = |text: &str, start: &str, end: &str| -> String {
+        let from = text.find(start).map(|i| i + start.len()).unwrap_or_else(|| panic!("no {start} in {text}"));
+        text[from..from + text[from..].find(end).unwrap()].to_string()
+    };
+    html.split("<li data-lesson=\"")
+        .skip(1)
+        .map(|entry| {
+            let id = entry[..entry.find('"').unwrap()].to_string();
+            let title = between(entry, "\">", "</a>").rsplit('>').next().unwrap().to_string();
+            let length = between(entry, "<span class=\"length\">", "</span>");
+            let minutes = length.split(' ').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+            let questions = between(entry, "data-questions=\"", "\"").parse().unwrap();
+            (id, title, minutes, questions)
+        })
+        .collect()
+}
+
+/// The course page in `index.html` lists every lesson in the catalogue's
+/// order (the side-by-side page before the sandbox), with its title, its
+/// number of questions, and its length: the minutes guided play takes at
+/// the default speed, every caption read and every question answered.
+#[test]
+fn the_course_page_matches_the_lessons() {
+    use sagascope_engine::sim::Timeline;
+    /// Time to read a question, its choices and the answer's reason.
+    const QUESTION_MS: u64 = 20_000;
+    let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../index.html")).expect("the app's index.html");
+    let mut entries = course_entries(&html);
+    let compare = entries.iter().position(|e| e.0 == "compare").expect("the side-by-side page is in the course");
+    assert_eq!(compare, entries.len() - 2, "the side-by-side page comes just before the sandbox");
+    entries.remove(compare);
+    assert_eq!(entries.len(), scenarios::catalogue().len());
+    for (scenario, (id, title, minutes, questions)) in scenarios::catalogue().iter().zip(entries) {
+        assert_eq!((id.as_str(), title.as_str()), (scenario.id.as_str(), scenario.title.as_str()));
+        assert_eq!(questions, scenario.variants.iter().map(|v| v.questions.len()).sum::<usize>(), "{id}: questions");
+        // Guided play at the default speed from where each variant starts.
+        let mut reading = 0;
+        for variant in &scenario.variants {
+            let timeline = Timeline::new(scenario.world(variant, 1), 20_000);
+            for step in timeline.steps().iter().filter(|s| s.time_ms >= variant.start_ms.unwrap_or(0)) {
+                reading += scenarios::reading_ms(scenario.caption(variant, step).map_or(0, str::len));
+            }
+            reading += QUESTION_MS * variant.questions.len() as u64;
+        }
+        assert_eq!(minutes, reading.div_ceil(60_000), "{id}: minutes of guided reading ({reading} ms)");
+    }
+}
+
+/// "Break it in the sandbox": the same services, rows and settings, and
+/// nothing the script would have done.
+#[test]
+fn a_lesson_in_the_sandbox_keeps_its_settings_and_drops_its_script() {
+    use sagascope_engine::sim::{Action, StepKind, Timeline};
+    let outbox = scenarios::find("outbox").unwrap();
+    let dual_write = outbox.variants.iter().find(|v| v.id == "dual-write").unwrap();
+    assert!(matches!(dual_write.script[0].action, Action::SetOutbox { enabled: false, .. }));
+    let mut free = Timeline::new(outbox.free_world(dual_write, 1), 1_000);
+    free.seek(usize::MAX);
+    let kinds: Vec<StepKind> = free.steps().iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [StepKind::Fault], "only the outbox switch happens: {:?}", free.steps());
+    assert!(!free.world().service(sagascope_engine::sim::Svc::OrderService).unwrap().outbox_enabled);
+    let scripted = Timeline::new(outbox.world(dual_write, 1), 1_000);
+    assert!(scripted.len() > 3, "the scripted run places an order and crashes");
 }
 
 /// The app's own JSON reader against serde_json, on every built-in file

@@ -1,4 +1,6 @@
-//! The URL hash contract: `#/<scenario-id>?step=N&seed=N&variant=V`.
+//! The URL hash contract: `#/` (the course), `#/compare`, and
+//! `#/<scenario-id>?step=N&seed=N&variant=V` (a lesson; `guided=0` without
+//! questions or pacing, `free=1` its variant in the sandbox).
 //! Pure functions, so the parsing is tested natively.
 
 /// Where the URL asks the app to be.
@@ -11,13 +13,17 @@ pub struct Location {
     /// `guided=0`: play without pacing or pauses (tests, teachers who
     /// narrate themselves). Guided is the default.
     pub unguided: bool,
+    /// `free=1`: the variant's situation with nothing scripted ("break it
+    /// in the sandbox").
+    pub free: bool,
 }
 
 /// The scenario id of the compare page, as the hash spells it.
 pub const COMPARE: &str = "compare";
 
 /// The page a hash names: `#/outbox?step=3` names `outbox`, `#/compare`
-/// the comparison. Anything after `?` is options.
+/// the comparison, `#/` (or nothing) the course, as the empty string.
+/// Anything after `?` is options.
 pub fn page(hash: &str) -> &str {
     let body = hash.trim_start_matches('#').trim_start_matches('/');
     body.split_once('?').map_or(body, |(path, _)| path)
@@ -42,6 +48,7 @@ pub fn parse(hash: &str) -> Result<Location, String> {
             "seed" => location.seed = Some(number("seed")?),
             "variant" => location.variant = Some(value.to_string()),
             "guided" => location.unguided = number("guided")? == 0,
+            "free" => location.free = number("free")? == 1,
             _ => {}
         }
     }
@@ -49,9 +56,10 @@ pub fn parse(hash: &str) -> Result<Location, String> {
 }
 
 /// The hash for a place in a lesson.
-pub fn format(scenario: &str, variant: &str, step: usize, seed: u64, unguided: bool) -> String {
+pub fn format(scenario: &str, variant: &str, step: usize, seed: u64, unguided: bool, free: bool) -> String {
     let guided = if unguided { "&guided=0" } else { "" };
-    format!("#/{scenario}?variant={variant}&step={step}&seed={seed}{guided}")
+    let free = if free { "&free=1" } else { "" };
+    format!("#/{scenario}?variant={variant}&step={step}&seed={seed}{guided}{free}")
 }
 
 #[cfg(test)]
@@ -63,7 +71,7 @@ mod tests {
     }
 
     fn at(scenario: &str, step: Option<usize>, seed: Option<u64>) -> Location {
-        Location { scenario: Some(scenario.into()), variant: None, step, seed, unguided: false }
+        Location { scenario: Some(scenario.into()), variant: None, step, seed, unguided: false, free: false }
     }
 
     #[test]
@@ -75,7 +83,9 @@ mod tests {
         check("#/outbox?seed=7&unknown=1", Ok(at("outbox", None, Some(7))));
         assert!(parse("#/outbox?guided=0").unwrap().unguided);
         assert!(!parse("#/outbox?guided=1").unwrap().unguided);
-        assert_eq!(format("outbox", "dual-write", 3, 7, true), "#/outbox?variant=dual-write&step=3&seed=7&guided=0");
+        assert_eq!(format("outbox", "dual-write", 3, 7, true, false), "#/outbox?variant=dual-write&step=3&seed=7&guided=0");
+        assert!(parse(&format("outbox", "dual-write", 3, 7, false, true)).unwrap().free);
+        assert!(!parse("#/outbox?free=0").unwrap().free);
         check("#/outbox?step=x", Err("step in the URL must be a whole number, not \"x\""));
         check("#/outbox?seed=-1", Err("seed in the URL must be a whole number, not \"-1\""));
         let with_variant = parse("#/outbox?variant=dual-write").unwrap();
@@ -91,11 +101,14 @@ mod tests {
         assert_eq!(page("#/compare?step=3"), COMPARE);
         assert_ne!(page("#/compareXYZ"), COMPARE);
         assert_ne!(page("#/outbox"), COMPARE);
+        for course in ["", "#", "#/", "#/?step=3"] {
+            assert_eq!(page(course), "", "{course}");
+        }
     }
 
     #[test]
     fn format_round_trips() {
-        let hash = format("cqrs-view", "lag", 12, 5, false);
+        let hash = format("cqrs-view", "lag", 12, 5, false, false);
         let location = parse(&hash).unwrap();
         assert_eq!(
             (location.scenario.as_deref(), location.variant.as_deref(), location.step, location.seed),

@@ -23,6 +23,14 @@ pub fn first() -> &'static str {
     scenarios::LESSONS[0].0
 }
 
+/// The lesson after `id` in the course, (id, title): the side-by-side
+/// page comes after the last scripted lesson, before the sandbox.
+pub fn next(id: &str) -> Option<(&'static str, &'static str)> {
+    const COMPARE: (&str, &str) = (super::hash::COMPARE, "Side by side: choreography vs orchestration");
+    let (lessons, sandbox) = scenarios::LESSONS.split_at(scenarios::LESSONS.len() - 1);
+    lessons.iter().chain([&COMPARE]).chain(sandbox).skip_while(|l| l.0 != id).nth(1).copied()
+}
+
 /// Calls `done` with the built-in lesson `id`: at once if it was loaded
 /// before, otherwise when its file has arrived (or failed to).
 pub fn load(id: &str, done: impl FnOnce(Result<Rc<Scenario>, String>) + 'static) {

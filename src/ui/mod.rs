@@ -10,9 +10,11 @@
 mod canvas;
 mod controls;
 pub mod hash;
+mod html;
 pub mod layout;
 mod lessons;
 mod panels;
+mod progress;
 mod sequence;
 mod state;
 mod tables;
@@ -27,7 +29,7 @@ use wasm_bindgen::prelude::*;
 use crate::scenarios;
 use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
-use panels::{Inspector, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, Violations};
+use panels::{Inspector, LessonEnd, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, Violations};
 use sequence::Sequence;
 use state::Lesson;
 
@@ -38,14 +40,60 @@ fn location_hash() -> String {
     web_sys::js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
 }
 
-/// The whole app: one lesson, or two side by side.
+/// The pages the hash can name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Course,
+    Compare,
+    Lesson,
+}
+
+fn current_page() -> Page {
+    match hash::page(&location_hash()) {
+        "" => Page::Course,
+        hash::COMPARE => Page::Compare,
+        _ => Page::Lesson,
+    }
+}
+
+/// The whole app: the course, one lesson, or two side by side. Moving
+/// between lessons keeps the lesson page (it follows the hash itself).
 #[component]
 pub fn App() -> impl IntoView {
-    let on_compare_page = || hash::page(&location_hash()) == hash::COMPARE;
-    let comparing = RwSignal::new(on_compare_page());
-    let handle = window_event_listener(ev::hashchange, move |_| comparing.set(on_compare_page()));
+    let page = RwSignal::new(current_page());
+    let handle = window_event_listener(ev::hashchange, move |_| {
+        let now = current_page();
+        if now != page.get_untracked() {
+            page.set(now);
+        }
+    });
     on_cleanup(move || handle.remove());
-    move || if comparing.get() { view! { <Compare/> }.into_any() } else { view! { <Single/> }.into_any() }
+    move || {
+        let now = page.get();
+        show_course(now == Page::Course);
+        match now {
+            Page::Course => ().into_any(),
+            Page::Compare => view! { <Compare/> }.into_any(),
+            Page::Lesson => view! { <Single/> }.into_any(),
+        }
+    }
+}
+
+/// `#/`: the course, static in `index.html` (so it costs the download
+/// only its text); shown with the answered questions filled in from the
+/// learner's progress.
+fn show_course(shown: bool) {
+    let Some(course) = document().get_element_by_id("course") else { return };
+    let _ = course.toggle_attribute_with_force("hidden", !shown);
+    for (id, _) in scenarios::LESSONS.iter().filter(|_| shown) {
+        let entry = course.query_selector(&format!("[data-lesson={id}]")).ok().flatten();
+        let questions = entry.as_ref().and_then(|e| e.get_attribute("data-questions")).and_then(|q| q.parse::<usize>().ok());
+        let progress = entry.and_then(|e| e.query_selector(".progress").ok().flatten());
+        if let (Some(questions), Some(progress)) = (questions.filter(|q| *q > 0), progress) {
+            let answered = progress::answered(id).min(questions);
+            progress.set_text_content(Some(&if answered > 0 { format!("{answered} answered") } else { String::new() }));
+        }
+    }
 }
 
 /// The root of one lesson, carrying the page's data contract.
@@ -103,6 +151,7 @@ fn LessonPage() -> impl IntoView {
                     <SagaStrip/>
                     <Narration/>
                     <QuestionPanel/>
+                    <LessonEnd/>
                     <Violations/>
                     <Playback/>
                     <Actions/>
@@ -118,6 +167,11 @@ fn LessonPage() -> impl IntoView {
                             <input type="checkbox" prop:checked=move || lesson.whole_run.get()
                                 on:change=move |ev| lesson.whole_run.set(event_target_checked(&ev))/>
                             "whole run"
+                        </label>
+                        <label class="whole-run" title="Show each relay publish as its own step">
+                            <input type="checkbox" prop:checked=move || lesson.show_relay.get()
+                                on:change=move |ev| lesson.show_relay.set(event_target_checked(&ev))/>
+                            "relay steps"
                         </label>
                     </div>
                     {move || if diagram.get() { view! { <Sequence/> }.into_any() } else { view! { <Log/> }.into_any() }}
@@ -138,7 +192,7 @@ fn Compare() -> impl IntoView {
             <header>
                 <h1>"SagaScope"</h1>
                 <span class="summary">"One order, two ways: services reacting to each other's events (left) or a saga orchestrator sending commands (right). Space, ← and → drive both."</span>
-                <a href="#/choreography">"Back to the lessons"</a>
+                <a href="#/">"All lessons"</a>
             </header>
             <div class="panes">
                 {opening("#/choreography?variant=approved", pane)}
@@ -211,10 +265,18 @@ fn Header() -> impl IntoView {
         }
         Err(_) => lesson.notice.set(Some("The seed must be a whole number.".into())),
     };
-    let summary = move || lesson.with(|i| format!("{} {}", i.scenario.summary, i.scenario.variants[i.variant].summary));
+    let summary = move || {
+        lesson.with(|i| {
+            let variant = &i.scenario.variants[i.variant];
+            match i.free {
+                true => format!("In the sandbox: \"{}\" with nothing scripted. Act with the buttons below the stage.", variant.title),
+                false => format!("{} {}", i.scenario.summary, variant.summary),
+            }
+        })
+    };
     view! {
         <header>
-            <h1>"SagaScope"</h1>
+            <h1><a href="#/" title="All lessons">"SagaScope"</a></h1>
             <label>"Lesson "
                 <select aria-label="Lesson" on:change=pick_scenario>
                     {scenarios::LESSONS.iter().map(|(id, title)| {
@@ -332,12 +394,12 @@ fn sync_hash(lesson: Lesson) {
     });
     let handle = window_event_listener(ev::hashchange, move |_| {
         let hash = location_hash();
-        if hash != lesson.hash_untracked() && hash::page(&hash) != hash::COMPARE {
+        if hash != lesson.hash_untracked() && !matches!(hash::page(&hash), "" | hash::COMPARE) {
             Lesson::open_hash(&hash, move |fresh| match fresh {
                 Ok(fresh) => {
-                    let (scenario, variant, seed, step) =
-                        fresh.with_untracked(|i| (Rc::clone(&i.scenario), i.variant, i.seed, i.timeline.cursor()));
-                    lesson.open(scenario, variant, seed);
+                    let (scenario, variant, seed, step, free) =
+                        fresh.with_untracked(|i| (Rc::clone(&i.scenario), i.variant, i.seed, i.timeline.cursor(), i.free));
+                    lesson.open_as(scenario, variant, seed, free);
                     lesson.seek(step);
                     lesson.notice.set(fresh.notice.get_untracked());
                 }

@@ -9,8 +9,10 @@ use crate::sim::saga::{Invoke, Role, SagaInstance};
 use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc, Timeline};
 
-use super::state::{Lesson, Selection};
+use super::html::escape;
+use super::state::{folded, Lesson, Selection};
 use super::tables::TableList;
+use super::{hash, lessons};
 
 /// Log lines shown before and after the current step.
 const LOG_BEFORE: usize = 60;
@@ -22,6 +24,7 @@ pub fn Narration() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     // (caption in plain words, the step's technical log line)
     let now = move || {
+        let fold = !lesson.show_relay.get();
         lesson.with(|i| {
             let variant = &i.scenario.variants[i.variant];
             match i.timeline.current() {
@@ -30,7 +33,15 @@ pub fn Narration() -> impl IntoView {
                     let start = if i.timeline.is_empty() { "Act on the system below to begin." } else { "Press Space or Play to start." };
                     (format!("{} {start}", variant.summary), None)
                 }
-                Some(step) => (i.scenario.caption(variant, step).unwrap_or_default().to_string(), Some(step.sentence())),
+                Some(step) => {
+                    // A relay step passed over is named before this one.
+                    let cursor = i.timeline.cursor();
+                    let line = match cursor.checked_sub(2).filter(|n| fold && folded(i, *n)) {
+                        Some(n) => format!("{} · {}", i.timeline.steps()[n].sentence(), step.sentence()),
+                        None => step.sentence(),
+                    };
+                    (i.scenario.caption(variant, step).unwrap_or_default().to_string(), Some(line))
+                }
             }
         })
     };
@@ -61,6 +72,39 @@ pub fn QuestionPanel() -> impl IntoView {
                 </section>
             }
         })
+    }
+}
+
+/// At the end of a lesson's run: what it showed and its trade-offs, and
+/// links onward (the next variant, the next lesson, the same situation in
+/// the sandbox, the course), written as HTML text (see [`super::html`]).
+#[component]
+pub fn LessonEnd() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    let html = move || {
+        lesson.with(|i| {
+            let t = &i.timeline;
+            if t.is_empty() || t.cursor() < t.len() || i.free || i.scenario.takeaway.is_empty() {
+                return String::new();
+            }
+            let (id, variant) = (&i.scenario.id, &i.scenario.variants[i.variant]);
+            let link = |href: &str, label: &str| format!("<a href=\"{}\">{}</a>", escape(href), escape(label));
+            let mut html = format!("<p><b>What this lesson shows: </b>{}</p><nav>", escape(&i.scenario.takeaway));
+            if let Some(next) = i.scenario.variants.get(i.variant + 1) {
+                html += &link(&format!("#/{id}?variant={}&seed={}", next.id, i.seed), &format!("Next: {}", next.title));
+            }
+            if let Some((next, title)) = lessons::next(id) {
+                html += &link(&format!("#/{next}"), &format!("Next lesson: {title}"));
+            }
+            html += &link(&hash::format(id, &variant.id, 0, i.seed, false, true), "Break it in the sandbox");
+            html + &link("#/", "All lessons") + "</nav>"
+        })
+    };
+    // Absent until the end, so the stage before it is the same DOM however
+    // it was reached.
+    move || {
+        let html = html();
+        (!html.is_empty()).then(|| view! { <section class="lesson-end" data-testid="lesson-end" inner_html=html></section> })
     }
 }
 
@@ -95,61 +139,74 @@ pub fn Violations() -> impl IntoView {
     }
 }
 
-/// Every step so far, the current one highlighted; click to jump.
+/// Every step so far, the current one highlighted; click to jump. Written
+/// as HTML text (see [`super::html`]); a click on a line is read from its
+/// `data-goto`.
 #[component]
 pub fn Log() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let lines = move || {
+    let html = move || {
         let shown = lesson.shown_steps();
         lesson.with(|i| {
             let t = &i.timeline;
+            let mut html = String::new();
+            let dropped = t.dropped_steps();
+            if !dropped.is_empty() {
+                html += &format!(
+                    "<details class=\"dropped\"><summary>{} step(s) dropped by your last action in the past</summary><ol>",
+                    dropped.len()
+                );
+                for step in dropped.iter().take(LOG_AFTER) {
+                    html += &format!("<li><s>{}</s></li>", escape(&step.text));
+                }
+                html += "</ol></details>";
+            }
+            if t.is_empty() {
+                html +=
+                    "<p class=\"hint\">No steps yet: act on the system below (place an order, create a customer) and they appear here.</p>";
+            } else if shown == 0 {
+                html += "<p class=\"hint\">Step forward (→) or press Play: each step is listed here once it has happened.</p>";
+            }
+            html += "<ol>";
             let cursor = t.cursor();
             let broke: Vec<usize> = t.violations().into_iter().filter_map(|(at, _)| at).collect();
-            t.window(LOG_BEFORE, LOG_AFTER)
-                .filter(|n| *n < shown)
-                .map(|n| (n + 1, t.steps()[n].text.clone(), n + 1 == cursor, n + 1 > cursor, broke.contains(&(n + 1))))
-                .collect::<Vec<_>>()
+            for n in t.window(LOG_BEFORE, LOG_AFTER).map(|n| n + 1).filter(|n| *n <= shown) {
+                let class = [(n == cursor, "current"), (n > cursor, "future"), (broke.contains(&n), "broke")]
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, name)| *name)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let text = escape(&t.steps()[n - 1].text);
+                html += &format!(
+                    "<li class=\"{class}\" value=\"{n}\"><button data-goto=\"{n}\" title=\"Go to this step\">{text}</button></li>"
+                );
+            }
+            html + "</ol>"
         })
     };
-    let list = NodeRef::<leptos::html::Ol>::new();
+    let log = NodeRef::<leptos::html::Section>::new();
     // Keep the current line in view: the one effect that touches the DOM.
     Effect::new(move |_| {
         lesson.with(|i| i.timeline.cursor());
-        if let Some(el) = list.get().and_then(|l| l.query_selector(".current").ok().flatten()) {
+        if let Some(el) = log.get().and_then(|l| l.query_selector("li.current").ok().flatten()) {
             let options = web_sys::ScrollIntoViewOptions::new();
             options.set_block(web_sys::ScrollLogicalPosition::Nearest);
             el.scroll_into_view_with_scroll_into_view_options(&options);
         }
     });
-    let dropped = move || {
-        lesson.with(|i| {
-            let steps = i.timeline.dropped_steps();
-            (!steps.is_empty()).then(|| (steps.len(), steps.iter().take(LOG_AFTER).map(|s| s.text.clone()).collect::<Vec<_>>()))
-        })
-    };
-    view! {
-        <section class="log">
-            {move || dropped().map(|(n, texts)| view! {
-                <details class="dropped">
-                    <summary>{format!("{n} step(s) dropped by your last action in the past")}</summary>
-                    <ol>{texts.into_iter().map(|t| view! { <li><s>{t}</s></li> }).collect_view()}</ol>
-                </details>
-            })}
-            {move || if lesson.with(|i| i.timeline.is_empty()) {
-                Some(view! { <p class="hint">"No steps yet: act on the system below (place an order, create a customer) and they appear here."</p> })
-            } else if lesson.shown_steps() == 0 {
-                Some(view! { <p class="hint">"Step forward (→) or press Play: each step is listed here once it has happened."</p> })
-            } else {
-                None
-            }}
-            <ol node_ref=list>
-                {move || lines().into_iter().map(|(n, text, current, future, broke)| view! {
-                    <li class:current=current class:future=future class:broke=broke value=n>
-                        <button on:click=move |_| lesson.seek(n) title="Go to this step">{text}</button>
-                    </li>
-                }).collect_view()}
-            </ol>
-        </section>
+    view! { <section class="log" node_ref=log inner_html=html on:click=move |ev| go_to_clicked(lesson, ev)></section> }
+}
+
+/// A click inside a panel written as HTML text: goes to the step named by
+/// the `data-goto` of the clicked element or its nearest ancestor.
+pub fn go_to_clicked(lesson: Lesson, ev: web_sys::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let step = target.and_then(|t| t.closest("[data-goto]").ok().flatten()).and_then(|el| el.get_attribute("data-goto"));
+    if let Some(step) = step.and_then(|s| s.parse().ok()) {
+        lesson.playing.set(false);
+        lesson.seek(step);
     }
 }
 

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use crate::sim::message::Category;
 use crate::sim::{StepKind, Svc};
 
+use super::html::escape;
 use super::layout::short;
+use super::panels::go_to_clicked;
 use super::state::Lesson;
 
 /// Rows shown before and after the current step.
@@ -77,48 +79,48 @@ pub fn Sequence() -> impl IntoView {
             (heads, rows)
         })
     };
-    view! {
-        <section class="sequence">
-            {move || {
-                let (heads, rows) = model();
-                let height = TOP + ROW_H * rows.len() as i32 + 10;
-                view! {
-                    <svg viewBox=format!("0 0 {WIDTH} {height}") width="100%" role="img" aria-label="Sequence diagram of the run">
-                        {heads.iter().map(|(x, name)| view! {
-                            <line class="lifeline" x1=*x y1="20" x2=*x y2=height></line>
-                            <text class="lifeline-name" x=*x y="14" text-anchor="middle">{*name}</text>
-                        }).collect_view()}
-                        {rows.into_iter().enumerate().map(|(n, row)| {
-                            let y = TOP + ROW_H * n as i32 + 14;
-                            let target = row.step;
-                            let shape = if row.from_x == row.to_x {
-                                view! { <circle cx=row.from_x cy=y r="4"></circle> }.into_any()
-                            } else {
-                                let tip = if row.to_x > row.from_x { row.to_x - 6 } else { row.to_x + 6 };
-                                view! {
-                                    <line x1=row.from_x y1=y x2=tip y2=y></line>
-                                    <path d=format!("M{} {} L{} {} L{} {} Z", row.to_x, y, tip, y - 4, tip, y + 4)></path>
-                                }.into_any()
-                            };
-                            // Labels start at the arrow's left end; a dot on the
-                            // right half labels itself leftwards, to stay inside.
-                            let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2 {
-                                (row.from_x - 7, "end")
-                            } else {
-                                (row.from_x.min(row.to_x) + 4, "start")
-                            };
-                            view! {
-                                <g class=format!("seq-row {}", row.class) class:current=row.current class:future=row.future
-                                    data-seq-step=target on:click=move |_| lesson.seek(target)>
-                                    <rect class="hit" x="0" y=y - 15 width=WIDTH height=ROW_H></rect>
-                                    {shape}
-                                    <text x=label_x y=y - 4 text-anchor=anchor>{row.label}</text>
-                                </g>
-                            }
-                        }).collect_view()}
-                    </svg>
-                }
-            }}
-        </section>
-    }
+    // One SVG as text (see [`super::html`]); a click on a row goes to its step.
+    let html = move || {
+        let (heads, rows) = model();
+        let height = TOP + ROW_H * rows.len() as i32 + 10;
+        let mut svg =
+            format!("<svg viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"Sequence diagram of the run\">");
+        for (x, name) in heads {
+            svg += &format!("<line class=\"lifeline\" x1=\"{x}\" y1=\"20\" x2=\"{x}\" y2=\"{height}\"></line><text class=\"lifeline-name\" x=\"{x}\" y=\"14\" text-anchor=\"middle\">{name}</text>");
+        }
+        for (n, row) in rows.into_iter().enumerate() {
+            let y = TOP + ROW_H * n as i32 + 14;
+            let shape = if row.from_x == row.to_x {
+                format!("<circle cx=\"{}\" cy=\"{y}\" r=\"4\"></circle>", row.from_x)
+            } else {
+                let tip = if row.to_x > row.from_x { row.to_x - 6 } else { row.to_x + 6 };
+                format!(
+                    "<line x1=\"{}\" y1=\"{y}\" x2=\"{tip}\" y2=\"{y}\"></line><path d=\"M{} {y} L{tip} {} L{tip} {} Z\"></path>",
+                    row.from_x,
+                    row.to_x,
+                    y - 4,
+                    y + 4
+                )
+            };
+            // Labels start at the arrow's left end; a dot on the right
+            // half labels itself leftwards, to stay inside.
+            let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2 {
+                (row.from_x - 7, "end")
+            } else {
+                (row.from_x.min(row.to_x) + 4, "start")
+            };
+            let state =
+                [(row.current, " current"), (row.future, " future")].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect::<String>();
+            svg += &format!(
+                "<g class=\"seq-row {}{state}\" data-seq-step=\"{step}\" data-goto=\"{step}\"><rect class=\"hit\" x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{ROW_H}\"></rect>{shape}<text x=\"{label_x}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
+                row.class,
+                y - 15,
+                y - 4,
+                escape(&row.label),
+                step = row.step,
+            );
+        }
+        svg + "</svg>"
+    };
+    view! { <section class="sequence" inner_html=html on:click=move |ev| go_to_clicked(lesson, ev)></section> }
 }

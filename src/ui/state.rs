@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::scenarios::{Question, Scenario};
-use crate::sim::{Action, Timeline};
+use crate::scenarios::{self, Question, Scenario};
+use crate::sim::{Action, StepKind, Timeline};
 
-use super::{hash, lessons};
+use super::{hash, lessons, progress};
 
 /// Most steps computed ahead of the cursor.
 const STEP_LIMIT: usize = 20_000;
@@ -37,6 +37,8 @@ pub struct Inner {
     dwell: f64,
     /// Questions answered or skipped in this run, by index.
     answered: Vec<usize>,
+    /// The variant's situation with nothing scripted (`free=1`).
+    pub free: bool,
 }
 
 /// A cheap, copyable handle on the lesson, shared through context.
@@ -59,6 +61,10 @@ pub struct Lesson {
     /// Show every step of the run, reached or not (on in the sandbox,
     /// where nothing is scripted).
     pub whole_run: RwSignal<bool>,
+    /// Show the relay's publish steps on their own; off (the default in a
+    /// guided lesson), stepping and playing pass over them and the next
+    /// step's log line names them.
+    pub show_relay: RwSignal<bool>,
     /// Guided play: each step stays on screen long enough to read its
     /// caption, and play pauses where a lesson turns (`guided=0`: off).
     guided: bool,
@@ -98,11 +104,12 @@ impl Lesson {
             }
             None => 0,
         };
+        let free = location.free;
         let seed = location.seed.unwrap_or(1);
-        let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
-        let unscripted = scenario.variants.iter().all(|v| v.script.is_empty());
+        let timeline = run(&scenario, variant, seed, free);
+        let unscripted = free || scenario.variants.iter().all(|v| v.script.is_empty());
         let lesson = Lesson {
-            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new() }),
+            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new(), free }),
             version: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(0.1),
@@ -111,6 +118,7 @@ impl Lesson {
             selected: RwSignal::new(None),
             reached: RwSignal::new(0),
             whole_run: RwSignal::new(unscripted),
+            show_relay: RwSignal::new(unscripted || location.unguided),
             guided: !location.unguided,
         };
         match location.step {
@@ -171,10 +179,22 @@ impl Lesson {
         }
     }
 
-    /// Opens another lesson (or variant, or seed) at step 0.
+    /// Opens another lesson (or variant, or seed) at step 0; another
+    /// variant or seed of a lesson in the sandbox stays in the sandbox.
     pub fn open(&self, scenario: Rc<Scenario>, variant: usize, seed: u64) {
-        let timeline = Timeline::new(scenario.world(&scenario.variants[variant], seed), STEP_LIMIT);
-        self.inner.set_value(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new() });
+        let free = self.inner.with_value(|i| i.free && Rc::ptr_eq(&i.scenario, &scenario));
+        self.open_as(scenario, variant, seed, free);
+    }
+
+    /// Opens a lesson at step 0, `free`: its variant's situation in the
+    /// sandbox. With nothing scripted, the whole run and the relay's
+    /// steps show.
+    pub fn open_as(&self, scenario: Rc<Scenario>, variant: usize, seed: u64, free: bool) {
+        let unscripted = free || scenario.variants.iter().all(|v| v.script.is_empty());
+        self.whole_run.set(unscripted);
+        self.show_relay.set(unscripted || !self.guided);
+        let timeline = run(&scenario, variant, seed, free);
+        self.inner.set_value(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new(), free });
         self.playing.set(false);
         self.selected.set(None);
         self.notice.set(None);
@@ -189,17 +209,22 @@ impl Lesson {
         self.changed();
     }
 
-    /// One step forward (false at the end).
+    /// One step forward, over folded relay steps (false at the end).
     pub fn forward(&self) -> bool {
-        let moved = self.inner.try_update_value(|i| i.timeline.forward()).unwrap_or(false);
+        let fold = !self.show_relay.get_untracked();
+        let moved = self.inner.try_update_value(|i| forward_over_folded(i, fold)).unwrap_or(false);
         self.changed();
         moved
     }
 
-    /// One step back.
+    /// One step back, over folded relay steps.
     pub fn back(&self) {
+        let fold = !self.show_relay.get_untracked();
         self.inner.update_value(|i| {
             i.timeline.back();
+            while fold && i.timeline.cursor() > 0 && folded(i, i.timeline.cursor() - 1) {
+                i.timeline.back();
+            }
         });
         self.changed();
     }
@@ -255,8 +280,9 @@ impl Lesson {
                 break;
             }
             let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
+            let fold = !self.show_relay.get_untracked();
             self.inner.update_value(|i| {
-                i.timeline.forward();
+                forward_over_folded(i, fold);
             });
             taken += 1;
             if self.guided {
@@ -289,6 +315,9 @@ impl Lesson {
             return None;
         }
         self.with(|i| {
+            if i.free {
+                return None;
+            }
             let next = i.timeline.steps().get(i.timeline.cursor())?;
             let (index, question) = i.scenario.question(&i.scenario.variants[i.variant], next)?;
             (!i.answered.contains(&index)).then(|| (index, question.clone()))
@@ -305,6 +334,9 @@ impl Lesson {
             .inner
             .try_update_value(|i| {
                 let question = i.scenario.variants[i.variant].questions.get(index)?;
+                if choice.is_some() {
+                    progress::record(&i.scenario.id, &i.scenario.variants[i.variant].id, index);
+                }
                 let verdict = choice.map(|c| {
                     let right = &question.choices[question.answer];
                     if c == question.answer {
@@ -337,7 +369,7 @@ impl Lesson {
                 let caption = t.current().and_then(|s| i.scenario.caption(&i.scenario.variants[i.variant], s)).map_or(0, str::len);
                 let broke = t.violations().iter().any(|(at, _)| *at == Some(t.cursor()));
                 let compensating = compensating_sagas(t.world());
-                i.dwell = (600.0 + 33.0 * caption as f64) * 0.1 / speed;
+                i.dwell = scenarios::reading_ms(caption) as f64 * 0.1 / speed;
                 (broke, compensating)
             })
             .unwrap_or_default();
@@ -360,9 +392,40 @@ impl Lesson {
 
     /// The same, without subscribing.
     pub fn hash_untracked(&self) -> String {
-        self.inner
-            .with_value(|i| hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed, !self.guided))
+        self.inner.with_value(|i| {
+            hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed, !self.guided, i.free)
+        })
     }
+}
+
+/// The run of a lesson's variant: scripted, or `free` (its settings only).
+fn run(scenario: &Scenario, variant: usize, seed: u64, free: bool) -> Timeline {
+    let variant = &scenario.variants[variant];
+    let world = if free { scenario.free_world(variant, seed) } else { scenario.world(variant, seed) };
+    Timeline::new(world, STEP_LIMIT)
+}
+
+/// Whether step `n` (0-based) is a relay's publish that stepping passes
+/// over when relay steps are folded: not the last step, not one the
+/// variant's own captions or questions single out (nor the step after
+/// it), and not one that breaks an invariant.
+pub fn folded(i: &Inner, n: usize) -> bool {
+    let variant = &i.scenario.variants[i.variant];
+    let steps = i.timeline.steps();
+    let (Some(step), Some(after)) = (steps.get(n), steps.get(n + 1)) else { return false };
+    step.kind == StepKind::Publish
+        && !i.scenario.singles_out(variant, step)
+        && i.scenario.question(variant, after).is_none()
+        && !i.timeline.violations().iter().any(|(at, _)| *at == Some(n + 1))
+}
+
+/// One step forward, then on over folded relay steps; false at the end.
+fn forward_over_folded(i: &mut Inner, fold: bool) -> bool {
+    let mut moved = i.timeline.forward();
+    while moved && fold && folded(i, i.timeline.cursor() - 1) {
+        moved = i.timeline.forward();
+    }
+    moved
 }
 
 /// How many of Order Service's sagas have turned to compensating, ended or

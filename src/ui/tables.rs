@@ -8,6 +8,7 @@ use crate::sim::names::short;
 use crate::sim::step::Written;
 use crate::sim::Svc;
 
+use super::html::{class_if, escape};
 use super::state::Lesson;
 
 /// Rows shown per table inside a service box; the inspector shows more.
@@ -15,23 +16,23 @@ pub const COMPACT_ROWS: usize = 4;
 const FULL_ROWS: usize = 200;
 
 /// Every table of `svc`. Compact: the newest rows only, and
-/// `received_messages` as a count.
+/// `received_messages` as a count. Written as HTML text (see
+/// [`super::html`]): a table that did not change is not touched.
 #[component]
 pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let tables = move || {
+    let html = move || {
         lesson.with(|i| {
             let timeline = &i.timeline;
-            let Some(service) = timeline.world().service(svc) else { return Vec::new() };
-            let written: Vec<Written> = timeline.current().filter(|s| s.actor == Some(svc)).map(|s| s.writes.clone()).unwrap_or_default();
-            service.db.render().into_iter().map(|t| (t, written.clone())).collect::<Vec<_>>()
+            let Some(service) = timeline.world().service(svc) else { return String::new() };
+            let written: &[Written] = match timeline.current() {
+                Some(step) if step.actor == Some(svc) => &step.writes,
+                _ => &[],
+            };
+            service.db.render().into_iter().map(|table| one_table(svc, table, written, compact)).collect::<String>()
         })
     };
-    view! {
-        <div class="tables">
-            {move || tables().into_iter().map(|(table, written)| view! { <OneTable svc table written compact/> }).collect_view()}
-        </div>
-    }
+    view! { <div class="tables" inner_html=html></div> }
 }
 
 /// In a service box, space is short: `received_messages` shows as a count
@@ -50,8 +51,9 @@ pub fn compact_lines(name: &str, rows: usize) -> i32 {
     }
 }
 
-#[component]
-fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) -> impl IntoView {
+/// One table as HTML: its rows written by the current step marked
+/// `changed`, and within them the cells whose value changed.
+fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool) -> String {
     let name = table.name;
     let total = table.rows.len();
     if compact && one_line(name, total) {
@@ -61,12 +63,8 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
             OUTBOX_TABLE => " (the outbox, empty)".into(),
             _ => " (empty)".into(),
         };
-        return view! {
-            <div class="table-count" class:changed=touched data-table=format!("{svc}/{name}")>
-                <code>{name}</code>{text}
-            </div>
-        }
-        .into_any();
+        let class = if touched { "table-count changed" } else { "table-count" };
+        return format!("<div class=\"{class}\" data-table=\"{svc}/{name}\"><code>{name}</code>{text}</div>");
     }
     // In a service box, wide tables keep only the columns that tell the story.
     let keep: &[&str] = match (compact, name) {
@@ -78,36 +76,34 @@ fn OneTable(svc: Svc, table: TableView, written: Vec<Written>, compact: bool) ->
     let limit = if compact { COMPACT_ROWS } else { FULL_ROWS };
     let hidden = total.saturating_sub(limit);
     let state_column = table.columns.iter().position(|c| *c == "state").filter(|_| name == "orders");
-    let rows = table.rows.into_iter().skip(hidden).map(|(key, cells)| {
-        let write = written.iter().find(|w| w.table == name && w.key.to_string() == key);
-        let order_state = state_column.map(|i| cells[i].clone());
-        // On the stage a class name is its last part; the inspector and
-        // the tooltip show it whole, as Eventuate writes it.
-        let cells: Vec<(String, String, bool)> = shown
-            .iter()
-            .map(|i| {
-                let full = cells[*i].clone();
-                let text = if compact && !full.contains([' ', '{']) { short(&full).to_string() } else { full.clone() };
-                (text, full, write.is_some_and(|w| w.columns.contains(&table.columns[*i])))
-            })
-            .collect();
-        view! {
-            <tr data-row=key class:changed=write.is_some() data-order-state=order_state>
-                {cells.into_iter().map(|(c, title, changed)| view! { <td title=title class:cell-changed=changed>{c}</td> }).collect_view()}
-            </tr>
-        }
-    });
-    view! {
-        <table data-table=format!("{svc}/{name}")>
-            <caption>
-                <code>{name}</code>
-                {(name == OUTBOX_TABLE).then_some(" (the outbox)")}
-                {(hidden > 0).then(|| format!(" (newest {limit} of {total})"))}
-                {(total == 0).then_some(" (empty)")}
-            </caption>
-            <thead><tr>{shown.iter().map(|i| { let c = table.columns[*i]; view! { <th title=c>{c}</th> } }).collect_view()}</tr></thead>
-            <tbody>{rows.collect_view()}</tbody>
-        </table>
+    let mut html = format!("<table data-table=\"{svc}/{name}\"><caption><code>{name}</code>");
+    if name == OUTBOX_TABLE {
+        html += " (the outbox)";
     }
-    .into_any()
+    if hidden > 0 {
+        html += &format!(" (newest {limit} of {total})");
+    }
+    if total == 0 {
+        html += " (empty)";
+    }
+    html += "</caption><thead><tr>";
+    for i in &shown {
+        html += &format!("<th title=\"{0}\">{0}</th>", table.columns[*i]);
+    }
+    html += "</tr></thead><tbody>";
+    for (key, cells) in table.rows.into_iter().skip(hidden) {
+        let write = written.iter().find(|w| w.table == name && w.key.to_string() == key);
+        let state = state_column.map_or(String::new(), |i| format!(" data-order-state=\"{}\"", escape(&cells[i])));
+        html += &format!("<tr data-row=\"{}\"{}{state}>", escape(&key), class_if(write.is_some(), "changed"));
+        for i in &shown {
+            // On the stage a class name is its last part; the inspector
+            // and the tooltip show it whole, as Eventuate writes it.
+            let full = &cells[*i];
+            let text = if compact && !full.contains([' ', '{']) { short(full) } else { full };
+            let changed = write.is_some_and(|w| w.columns.contains(&table.columns[*i]));
+            html += &format!("<td title=\"{}\"{}>{}</td>", escape(full), class_if(changed, "cell-changed"), escape(text));
+        }
+        html += "</tr>";
+    }
+    html + "</tbody></table>"
 }

@@ -125,14 +125,17 @@ test('guided play leaves each step on screen to be read, and pauses when the sag
 
 test('N steps forward then N back gives the same screen', async () => {
   // FTGO compensating; isolation, where invariants break on the way.
-  for (const [hash, from, n] of [['#/ftgo-create-order?variant=authorization-fails', 4, 9], ['#/isolation?variant=no-countermeasure', 5, 5]]) {
+  // (guided=0: every step, the relay's too; folded stepping has its own test.)
+  for (const [hash, from, n] of [['#/ftgo-create-order?variant=authorization-fails&guided=0', 4, 9], ['#/isolation?variant=no-countermeasure&guided=0', 5, 5]]) {
     await withPage(hash, async (page) => {
       // The stage, but for how far the timeline reaches: the log and the
-      // timeline keep the steps the learner has seen.
+      // timeline keep the steps the learner has seen. (Without comments:
+      // Leptos's empty placeholders, which a panel written as HTML text
+      // drops when it is first rewritten; nothing a learner sees.)
       const screen = () => page.locator('.stage').evaluate((stage) => {
         const copy = stage.cloneNode(true);
         copy.querySelector('input.scrub').removeAttribute('max');
-        return copy.innerHTML;
+        return copy.innerHTML.replaceAll('<!---->', '');
       });
       for (let i = 0; i < from; i++) await page.keyboard.press('ArrowRight');
       const before = await screen();
@@ -153,21 +156,24 @@ test('no spoilers: the log, the sequence diagram and the timeline hold only the 
     assert.deepEqual(await logged(), []);
     assert.equal(await page.getByRole('slider', { name: 'Timeline' }).getAttribute('max'), '0');
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-    assert.deepEqual(await logged(), [1, 2, 3]);
+    // (Right passes over relay steps, which the log still lists.)
+    const reached = await step(page);
+    const upTo = Array.from({ length: reached }, (_, i) => i + 1);
+    assert.deepEqual(await logged(), upTo);
     // (The saga panel lists the definition, compensations included: that is
     // the saga's code, not what this run will do.)
     assert.doesNotMatch(await told(), /CancelCreateTicket|Failure/, 'the compensation is not told before it happens');
     assert.doesNotMatch(await page.locator('.counter').innerText(), /\//, 'the counter does not tell how long the run is');
     // Back is not forgetting: what was reached stays listed.
     await page.keyboard.press('Home');
-    assert.deepEqual(await logged(), [1, 2, 3]);
+    assert.deepEqual(await logged(), upTo);
     await page.getByRole('tab', { name: 'Sequence diagram' }).click();
     const rows = await page.locator('[data-seq-step]').evaluateAll((els) => els.map((e) => Number(e.dataset.seqStep)));
-    assert.ok(rows.length > 0 && rows.every((n) => n <= 3), `sequence rows ${rows}`);
+    assert.ok(rows.length > 0 && rows.every((n) => n <= reached), `sequence rows ${rows}`);
     // The switch shows the whole run.
     await page.getByRole('checkbox', { name: 'whole run' }).check();
     const all = await page.locator('[data-seq-step]').evaluateAll((els) => els.map((e) => Number(e.dataset.seqStep)));
-    assert.ok(Math.max(...all) > 3, `whole run shows later steps: ${all}`);
+    assert.ok(Math.max(...all) > reached, `whole run shows later steps: ${all}`);
     assert.match(await page.locator('.counter').innerText(), new RegExp(`/ ${await steps(page)}`));
   });
 });
@@ -177,9 +183,10 @@ test('every step has a caption in plain words above its log line; in a slide the
     await withPage(hash, async (page) => {
       const caption = page.locator('[data-caption]');
       const total = await steps(page);
-      for (let n = 1; n <= total; n++) {
+      // Every step a learner lands on (Right passes over relay steps).
+      for (let n = 1; n <= total; n = (await step(page)) + 1) {
         await page.keyboard.press('ArrowRight');
-        assert.equal(await step(page), n);
+        assert.ok((await step(page)) >= n);
         const text = (await caption.innerText()).trim();
         assert.ok(text.length > 20, `${hash} step ${n}: caption "${text}"`);
         const line = page.locator('.narration .sentence');
@@ -249,7 +256,7 @@ test('"What happens next?": play stops before a key step, and the answer says wh
 });
 
 test('keys: Right, Left, Home, End and Space', async () => {
-  await withPage('#/choreography', async (page) => {
+  await withPage('#/choreography?guided=0', async (page) => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     assert.equal(await step(page), 2);
@@ -276,7 +283,7 @@ test('the saga panel shows compensation running backwards', async () => {
 });
 
 test('clicking a message in flight lets the learner duplicate it; the consumer drops the copy', async () => {
-  await withPage('#/choreography?variant=approved', async (page) => {
+  await withPage('#/choreography?variant=approved&guided=0', async (page) => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     const token = page.locator('[data-message][data-kind="OrderCreatedEvent"]');
@@ -366,13 +373,13 @@ test('the URL opens a lesson at a step; a bad URL gets a message, not a blank pa
   // held against the first lesson.
   await withPage('#/my-own-lesson?variant=custom&step=3', async (page) => {
     await page.getByRole('status').getByText('(a lesson from a file has to be loaded again)').waitFor();
-    assert.equal(await attr(page, 'data-scenario'), 'choreography');
+    assert.equal(await attr(page, 'data-scenario'), 'outbox');
     assert.equal(await step(page), 0);
     assert.equal(await page.getByText('has no variant').count(), 0);
   });
   await withPage('#/no-such-lesson', async (page) => {
     await page.getByRole('status').getByText('There is no lesson called "no-such-lesson"').waitFor();
-    assert.equal(await attr(page, 'data-scenario'), 'choreography');
+    assert.equal(await attr(page, 'data-scenario'), 'outbox');
   });
   await withPage('#/outbox?step=abc', async (page) => {
     await page.getByRole('status').getByText('step in the URL must be a whole number').waitFor();

@@ -10,12 +10,17 @@ let browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-test('the app mounts its root element', async () => {
+test('the app opens on the course; a lesson from it mounts the lesson root', async () => {
   const { page, problems, close } = await openPage(browser, server.url);
   await page.goto(server.url);
+  const course = page.locator('[data-testid="course"]');
+  await course.waitFor();
+  await screenshot(page, 'course');
+  await course.locator('[data-lesson] a').first().click();
   const root = page.locator('[data-testid="sagascope"]');
   await root.waitFor();
   assert.ok(await root.isVisible());
+  assert.equal(await course.isVisible(), false, 'the course hides while a lesson is open');
   await screenshot(page, 'smoke');
   assert.deepEqual(problems, []);
   await close();

@@ -332,9 +332,14 @@ impl<'j> At<'j> {
         // machinery per item type in the download.
         let mut out = Vec::with_capacity(items.len());
         for (i, value) in items.iter().enumerate() {
-            out.push(item(At { value, path: format!("{}[{i}]", self.path) })?);
+            out.push(item(self.item(i, value))?);
         }
         Ok(out)
+    }
+
+    /// Item `i` of this array, with its path.
+    fn item(&self, i: usize, value: &'j Json) -> At<'j> {
+        At { value, path: format!("{}[{i}]", self.path) }
     }
 
     /// Each field of an object used as a map (`{"1": "APPROVED"}`),
@@ -365,20 +370,32 @@ pub struct Fields<'j> {
 }
 
 impl<'j> Fields<'j> {
-    /// Decodes field `name` with `decode`, if the object has it.
-    pub fn optional<T>(&mut self, name: &'static str, decode: impl FnOnce(At<'j>) -> Result<T, String>) -> Result<Option<T>, String> {
+    /// Field `name`, if the object has it (asked for either way).
+    pub fn get(&mut self, name: &'static str) -> Option<At<'j>> {
         self.asked.push(name);
-        let Some(i) = self.fields.iter().position(|(key, _)| key == name) else { return Ok(None) };
+        let (_, value) = self.fields.iter().find(|(key, _)| key == name)?;
         let path = if self.path.is_empty() { name.to_string() } else { format!("{}.{name}", self.path) };
-        decode(At { value: &self.fields[i].1, path }).map(Some)
+        Some(At { value, path })
+    }
+
+    /// Field `name`; missing is an error.
+    pub fn need(&mut self, name: &'static str) -> Result<At<'j>, String> {
+        self.get(name).ok_or_else(|| self.error(&format!("missing field \"{name}\"")))
+    }
+
+    // The two readers below are thin on purpose: one copy of each is
+    // compiled per decoder, so the work lives in `get` and `need`.
+
+    /// Decodes field `name` with `decode`, if the object has it.
+    #[inline]
+    pub fn optional<T>(&mut self, name: &'static str, decode: impl FnOnce(At<'j>) -> Result<T, String>) -> Result<Option<T>, String> {
+        self.get(name).map(decode).transpose()
     }
 
     /// Decodes field `name` with `decode`; missing is an error.
+    #[inline]
     pub fn required<T>(&mut self, name: &'static str, decode: impl FnOnce(At<'j>) -> Result<T, String>) -> Result<T, String> {
-        match self.optional(name, decode)? {
-            Some(value) => Ok(value),
-            None => Err(self.error(&format!("missing field \"{name}\""))),
-        }
+        decode(self.need(name)?)
     }
 
     /// The names of the fields present, in file order.

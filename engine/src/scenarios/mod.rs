@@ -61,6 +61,9 @@ pub struct Scenario {
     pub setup: Setup,
     pub variants: Vec<Variant>,
     pub narration: Vec<Narration>,
+    /// What the lesson showed, with the pattern's trade-offs: the summary
+    /// at its end.
+    pub takeaway: String,
 }
 
 impl Variant {
@@ -212,33 +215,41 @@ fn decode_person(value: At<'_>) -> Result<Person, String> {
 
 /// The built-in lessons, in teaching order: (id, title). The web app
 /// fetches each file (`lessons/<id>.json`) when it is first opened, so the
-/// lessons stay out of the first download; a test checks this list
-/// against the files.
+/// lessons stay out of the first download; the course page (`#/`, in
+/// `index.html`) lists them with what each shows and how long it takes. A
+/// test checks both against the files.
 pub const LESSONS: [(&str, &str); 11] = [
+    ("outbox", "The transactional outbox"),
+    ("idempotent-consumer", "The idempotent consumer"),
     ("choreography", "Choreography: customers and orders"),
     ("orchestration", "Orchestration: the same order as a saga"),
     ("ftgo-create-order", "FTGO: the Create Order saga"),
     ("ftgo-cancel-order", "FTGO: the Cancel Order saga"),
     ("ftgo-revise-order", "FTGO: the Revise Order saga"),
-    ("outbox", "The transactional outbox"),
-    ("idempotent-consumer", "The idempotent consumer"),
     ("cqrs-view", "CQRS: the order history view"),
     ("api-composition", "API composition"),
     ("isolation", "Lack of isolation: the semantic lock"),
     ("sandbox", "Sandbox"),
 ];
 
+/// How long a caption of `chars` characters stays on screen in guided play
+/// at the default speed: long enough to read it (about 30 characters a
+/// second), plus a moment to look at what moved.
+pub fn reading_ms(chars: usize) -> u64 {
+    600 + 33 * chars as u64
+}
+
 /// The built-in scenario files, in teaching order (native builds: the CLI,
 /// the tests and the benchmark).
 #[cfg(feature = "catalogue")]
 const BUILT_IN: [&str; 11] = [
+    include_str!("catalogue/outbox.json"),
+    include_str!("catalogue/idempotent-consumer.json"),
     include_str!("catalogue/choreography.json"),
     include_str!("catalogue/orchestration.json"),
     include_str!("catalogue/ftgo-create-order.json"),
     include_str!("catalogue/ftgo-cancel-order.json"),
     include_str!("catalogue/ftgo-revise-order.json"),
-    include_str!("catalogue/outbox.json"),
-    include_str!("catalogue/idempotent-consumer.json"),
     include_str!("catalogue/cqrs-view.json"),
     include_str!("catalogue/api-composition.json"),
     include_str!("catalogue/isolation.json"),
@@ -317,6 +328,7 @@ impl Scenario {
             setup: f.required("setup", decode_setup)?,
             variants: f.required("variants", |v| v.list(Variant::decode))?,
             narration: f.optional("narration", |v| v.list(Narration::decode))?.unwrap_or_default(),
+            takeaway: f.optional("takeaway", string)?.unwrap_or_default(),
         };
         f.done()?;
         Ok(scenario)
@@ -382,20 +394,37 @@ impl Scenario {
     /// A world with this scenario's services and rows and the variant's
     /// script scheduled.
     pub fn world(&self, variant: &Variant, seed: u64) -> World {
+        self.world_with(variant, seed, |_| true)
+    }
+
+    /// The same situation with nothing scripted ("break it in the
+    /// sandbox"): only the variant's settings at time 0 (the outbox off,
+    /// the semantic lock off, ...) are scheduled, none of its actions.
+    pub fn free_world(&self, variant: &Variant, seed: u64) -> World {
+        self.world_with(variant, seed, |s| s.at == 0 && s.action.is_setting())
+    }
+
+    fn world_with(&self, variant: &Variant, seed: u64, keep: fn(&Scripted) -> bool) -> World {
         let mut world = World::new(seed, &self.setup);
-        for scripted in &variant.script {
+        for scripted in variant.script.iter().filter(|s| keep(s)) {
             world.schedule_action(scripted.at, scripted.action.clone());
         }
         world
     }
 
-    /// A step's caption: the variant's own rule for it, else the
-    /// lesson's; the first rule that matches wins.
     /// The question to ask before `step`, with its index in the variant.
     pub fn question<'a>(&self, variant: &'a Variant, step: &Step) -> Option<(usize, &'a Question)> {
         variant.questions.iter().enumerate().find(|(_, q)| rule_matches(&q.before, step))
     }
 
+    /// Whether the variant's own captions or questions name `step`: a
+    /// step its author singled out, which the app never folds away.
+    pub fn singles_out(&self, variant: &Variant, step: &Step) -> bool {
+        variant.narration.iter().any(|n| n.matches(step)) || self.question(variant, step).is_some()
+    }
+
+    /// A step's caption: the variant's own rule for it, else the
+    /// lesson's; the first rule that matches wins.
     pub fn caption<'a>(&'a self, variant: &'a Variant, step: &Step) -> Option<&'a str> {
         variant.narration.iter().chain(&self.narration).find(|n| n.matches(step)).map(|n| n.text.as_str())
     }

@@ -134,4 +134,18 @@ impl Action {
             _ => None,
         }
     }
+
+    /// Whether this action configures the system (a switch such as the
+    /// outbox or the semantic lock) rather than doing something in it.
+    pub fn is_setting(&self) -> bool {
+        matches!(
+            self,
+            Action::SetOutbox { .. }
+                | Action::SetRelayMode { .. }
+                | Action::SetIdempotence { .. }
+                | Action::SetHandlerBug { .. }
+                | Action::SetViewDedup { .. }
+                | Action::SetSemanticLock { .. }
+        )
+    }
 }

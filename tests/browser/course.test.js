@@ -1,0 +1,187 @@
+// The course around the lessons: the course page in teaching order with the
+// learner's progress (kept in localStorage, and working without it), the end
+// of a lesson (what it showed, the next variant and lesson, the same
+// situation in the sandbox), and relay steps folded away in a lesson.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { serve, launch, openPage, screenshot } from './harness.js';
+
+const CATALOGUE = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
+const lesson = (id) => JSON.parse(readFileSync(new URL(`${id}.json`, CATALOGUE), 'utf8'));
+// The course order, as the engine lists its lessons (plus the side-by-side page).
+const ORDER = ['outbox', 'idempotent-consumer', 'choreography', 'orchestration', 'ftgo-create-order', 'ftgo-cancel-order',
+  'ftgo-revise-order', 'cqrs-view', 'api-composition', 'isolation', 'compare', 'sandbox'];
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function withPage(hash, body, options) {
+  const { page, problems, close } = await openPage(browser, server.url, options);
+  try {
+    await page.goto(server.url + hash);
+    await body(page);
+    assert.deepEqual(problems, [], 'console errors, exceptions or foreign requests');
+  } finally {
+    await close();
+  }
+}
+
+const root = (page) => page.locator('[data-testid="sagascope"]');
+const step = async (page) => Number(await root(page).getAttribute('data-step'));
+const steps = async (page) => Number(await root(page).getAttribute('data-steps'));
+const course = (page) => page.locator('[data-testid="course"]');
+
+/** Answers every question of the open variant (the first choice) and steps to its end. */
+async function playThrough(page) {
+  const question = page.locator('[data-question]');
+  for (let guard = 0; guard < 400 && (await step(page)) < (await steps(page)); guard++) {
+    if ((await question.count()) > 0) {
+      await question.locator('.choices button').first().click();
+    } else {
+      await page.keyboard.press('ArrowRight');
+    }
+  }
+  assert.equal(await step(page), await steps(page));
+}
+
+test('the course lists every lesson in teaching order, each opening its lesson', async () => {
+  await withPage('#/', async (page) => {
+    await course(page).waitFor();
+    const ids = await course(page).locator('[data-lesson]').evaluateAll((els) => els.map((e) => e.dataset.lesson));
+    assert.deepEqual(ids, ORDER);
+    for (const id of ORDER.filter((i) => i !== 'compare')) {
+      assert.equal(await course(page).locator(`[data-lesson="${id}"] a`).innerText(), lesson(id).title);
+    }
+    await course(page).locator('[data-lesson="cqrs-view"] a').click();
+    await root(page).waitFor();
+    assert.equal(await root(page).getAttribute('data-scenario'), 'cqrs-view');
+    assert.equal(await course(page).isVisible(), false);
+    // The title goes back to the course.
+    await page.getByRole('link', { name: 'SagaScope' }).click();
+    await course(page).waitFor();
+    assert.equal(await root(page).count(), 0);
+  });
+});
+
+test('answered questions are remembered for the course page, across visits', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    await page.goto(`${server.url}#/outbox?variant=dual-write&step=0`);
+    await root(page).waitFor();
+    await playThrough(page);
+    await page.goto(`${server.url}#/`);
+    await page.reload();
+    await course(page).waitFor();
+    const progress = course(page).locator('[data-lesson="outbox"] .progress');
+    await page.waitForFunction(() => document.querySelector('[data-lesson="outbox"] .progress').textContent !== '');
+    assert.equal(await progress.innerText(), '1 answered');
+    assert.equal(await course(page).locator('[data-lesson="isolation"] .progress').innerText(), '');
+    await screenshot(page, 'course-progress');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('without localStorage (blocked, as in some frames) lessons and the course still work', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } });
+    });
+    await page.goto(`${server.url}#/outbox?variant=dual-write&step=0`);
+    await root(page).waitFor();
+    await playThrough(page);
+    await page.getByRole('link', { name: 'All lessons' }).first().click();
+    await course(page).waitFor();
+    assert.equal(await course(page).locator('[data-lesson="outbox"] .progress').innerText(), '');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a lesson ends with what it showed and the way on: next variant, next lesson, the sandbox', async () => {
+  const outbox = lesson('outbox');
+  await withPage('#/outbox?variant=dual-write&guided=0', async (page) => {
+    await root(page).waitFor();
+    const end = page.locator('[data-testid="lesson-end"]');
+    assert.equal(await end.count(), 0, 'nothing before the end');
+    await page.keyboard.press('End');
+    await end.getByText('What this lesson shows').waitFor();
+    assert.ok((await end.innerText()).includes(outbox.takeaway));
+    await screenshot(page, 'lesson-end-outbox');
+    // The next variant.
+    await end.getByRole('link', { name: `Next: ${outbox.variants[1].title}` }).click();
+    await page.waitForFunction(() => location.hash.includes('variant=outbox'));
+    assert.equal(await end.count(), 0);
+    // The last variant offers the next lesson.
+    await page.goto(`${server.url}#/outbox?variant=${outbox.variants.at(-1).id}&guided=0`);
+    await page.keyboard.press('End');
+    await end.getByRole('link', { name: 'Next lesson: The idempotent consumer' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.scenario === 'idempotent-consumer');
+  });
+});
+
+test('"Break it in the sandbox" opens the same situation with nothing scripted, and survives a reload', async () => {
+  await withPage('#/outbox?variant=dual-write&guided=0', async (page) => {
+    await root(page).waitFor();
+    await page.keyboard.press('End');
+    await page.getByRole('link', { name: 'Break it in the sandbox' }).click();
+    await page.waitForFunction(() => location.hash.includes('free=1'));
+    await page.getByText('In the sandbox: "Dual write: the event is lost" with nothing scripted').waitFor();
+    // Only the outbox switch is scheduled: no order, no crash, no question.
+    assert.equal(await steps(page), 1);
+    await page.keyboard.press('End');
+    assert.equal(await page.locator('[data-question]').count(), 0);
+    assert.match(await page.locator('[data-service="order-service"] .relay-node').textContent(), /dual write/);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="sagascope"]').dataset.steps) > 1);
+    await screenshot(page, 'sandbox-dual-write');
+    // A reload comes back to the sandbox, not to the scripted lesson.
+    await page.reload();
+    await page.getByText('In the sandbox: "Dual write: the event is lost"').waitFor();
+  });
+});
+
+test('in a lesson, Right and Left pass over relay steps, named in the next log line; the switch shows them', async () => {
+  await withPage('#/choreography?variant=approved&step=0', async (page) => {
+    await root(page).waitFor();
+    const landed = [];
+    while ((await step(page)) < (await steps(page))) {
+      await page.keyboard.press('ArrowRight');
+      landed.push(await step(page));
+    }
+    const skipped = await page.locator('.log li').evaluateAll((els) => els.map((e) => Number(e.getAttribute('value'))));
+    const folded = skipped.filter((n) => !landed.includes(n));
+    assert.ok(folded.length > 0, `some steps were passed over: landed on ${landed}`);
+    for (const n of folded) {
+      assert.match(await page.locator(`.log li[value="${n}"]`).innerText(), /published/, `step ${n} is a relay publish`);
+    }
+    // Back over the same steps, to the start.
+    const back = [];
+    while ((await step(page)) > 0) {
+      await page.keyboard.press('ArrowLeft');
+      back.push(await step(page));
+    }
+    assert.deepEqual(back.slice(0, -1).reverse(), landed.slice(0, -1).slice(0, back.length - 1));
+    // The step after a folded publish names it in its log line.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    if (folded.includes((await step(page)) - 1)) {
+      assert.match(await page.locator('.narration .sentence').innerText(), /published .* · /);
+    }
+    // With the switch on, every step is landed on.
+    await page.keyboard.press('Home');
+    await page.getByLabel('relay steps').check();
+    await page.evaluate(() => document.activeElement.blur());
+    for (let n = 1; n <= (await steps(page)); n++) {
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await step(page), n);
+    }
+  });
+});
