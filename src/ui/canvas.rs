@@ -21,7 +21,8 @@ pub fn Canvas() -> impl IntoView {
     let geometry = Memo::new(move |_| {
         lesson.with(|i| {
             let world = i.timeline.world();
-            let services: Vec<(Svc, i32)> = world.services().iter().map(|(svc, s)| (*svc, box_lines(world, *svc, s))).collect();
+            let focus = &i.scenario.focus;
+            let services: Vec<(Svc, i32)> = world.services().iter().map(|(svc, s)| (*svc, box_lines(world, *svc, s, focus))).collect();
             // A channel nobody subscribes to carries nothing worth drawing.
             let channels: Vec<&'static str> =
                 i.timeline.world().broker().channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
@@ -40,14 +41,14 @@ pub fn Canvas() -> impl IntoView {
 
 /// Lines of text a service's box shows now (its title, padding and relay
 /// count as four), so the layout can give each box the height it needs.
-fn box_lines(world: &World, svc: Svc, service: &Service) -> i32 {
+fn box_lines(world: &World, svc: Svc, service: &Service, focus: &[String]) -> i32 {
     let tables: i32 = if svc == Svc::ApiComposer {
         // The composer stores nothing; its queries table always shows its
         // header, so it counts at least one row.
         let queries = world.queries().iter().filter(|q| q.source == QuerySource::Composer).count();
-        compact_lines("queries", queries.max(1))
+        compact_lines("queries", queries.max(1), focus)
     } else {
-        service.db.table_sizes().map(|(name, rows)| compact_lines(name, rows)).sum()
+        service.db.table_sizes().map(|(name, rows)| compact_lines(name, rows, focus)).sum()
     };
     let lost = i32::from(!service.unsent.is_empty() || world.ledger().lost.iter().any(|(from, _, _)| *from == svc));
     4 + tables + lost

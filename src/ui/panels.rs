@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use crate::sim::check::meaning;
 use crate::sim::db::SAGA_TABLE;
-use crate::sim::saga::{Invoke, Role, SagaInstance};
+use crate::sim::saga::{Invoke, Role, SagaInstance, StepStatus};
 use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc, Timeline};
 
-use super::html::escape;
+use super::html::{class_if, escape};
 use super::state::{folded, Lesson, Selection};
 use super::tables::TableList;
 use super::{hash, lessons};
@@ -109,33 +109,34 @@ pub fn LessonEnd() -> impl IntoView {
 }
 
 /// The invariants broken so far, as the checker names them: what a lesson
-/// that breaks something on purpose (or a learner's fault) leads to.
+/// that breaks something on purpose (or a learner's fault) leads to; each
+/// links to the step that broke it. Written as HTML text.
 #[component]
 pub fn Violations() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let found = move || {
+    let html = move || {
         lesson.with(|i| {
             let cursor = i.timeline.cursor();
-            i.timeline.violations().into_iter().map(|(at, v)| (at, v.id, v.detail.clone(), at == Some(cursor))).collect::<Vec<_>>()
+            let mut html = String::new();
+            for (at, v) in i.timeline.violations() {
+                // The ones the current step broke stand out.
+                let now = class_if(at == Some(cursor), "now");
+                let link = match at {
+                    Some(at) => {
+                        format!("<button class=\"link\" data-goto=\"{at}\" title=\"Go to the step that broke it\">step {at}</button>")
+                    }
+                    None => "<span class=\"at-rest\"> (at rest: nothing is left to happen)</span>".into(),
+                };
+                html += &format!("<p data-violation=\"{}\"{now}><b>{}</b>: {} {link}</p>", v.id, meaning(v.id), escape(&v.detail));
+            }
+            html
         })
     };
     // Always present (empty and hidden when nothing is broken), so a screen
     // reader announces a violation as it appears.
     view! {
-        <section class="violations" aria-label="Broken invariants" aria-live="polite">
-            // The ones the current step broke stand out.
-            {move || found().into_iter().map(|(at, id, detail, now)| view! {
-                <p data-violation=id class:now=now>
-                    <b>{meaning(id)}</b>": "{detail}
-                    {match at {
-                        Some(at) => view! {
-                            <button class="link" on:click=move |_| lesson.seek(at) title="Go to the step that broke it">{format!("step {at}")}</button>
-                        }.into_any(),
-                        None => view! { <span class="at-rest">" (at rest: nothing is left to happen)"</span> }.into_any(),
-                    }}
-                </p>
-            }).collect_view()}
-        </section>
+        <section class="violations" aria-label="Broken invariants" aria-live="polite" inner_html=html
+            on:click=move |ev| go_to_clicked(lesson, ev)></section>
     }
 }
 
@@ -236,101 +237,86 @@ fn shown_saga(timeline: &Timeline) -> Option<&SagaInstance> {
         .or_else(|| sagas.values().next_back())
 }
 
-/// An orchestrated saga (see `shown_saga`): its steps in order and its saga_instance.
+/// An orchestrated saga (see `shown_saga`): its steps in order and its
+/// state. Written as HTML text.
 #[component]
 pub fn SagaPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let saga = move || lesson.with(|i| shown_saga(&i.timeline).cloned());
-    move || {
-        saga().map(|saga| {
-            let steps = saga.definition();
+    let html = move || {
+        lesson.with(|i| {
+            let Some(saga) = shown_saga(&i.timeline) else { return String::new() };
             let state = saga.progress();
-            let rows = steps.iter().enumerate().map(|(n, def)| {
-                let status = saga.steps[n].name();
-                let describe = |invoke: Option<Invoke>| match invoke {
-                    None => "—".to_string(),
-                    Some(Invoke::Local(name)) => format!("local: {name}"),
-                    Some(Invoke::Participant(svc, command)) => format!("{} → {}", breakable(command.name()), super::layout::short(svc)),
-                };
+            let describe = |invoke: Option<Invoke>| match invoke {
+                None => "—".to_string(),
+                Some(Invoke::Local(name)) => format!("local: {name}"),
+                Some(Invoke::Participant(svc, command)) => format!("{} → {}", breakable(command.name()), super::layout::short(svc)),
+            };
+            let mut html = format!(
+                "<section class=\"saga\" data-saga=\"{id}\" data-saga-state=\"{state}\"><h2>{} {id}: {state}</h2><table><colgroup><col class=\"n\"><col><col><col class=\"st\"></colgroup><thead><tr><th>#</th><th>step</th><th>compensation</th><th>status</th></tr></thead><tbody>",
+                saga.saga_type.name(),
+                id = saga.saga_id,
+            );
+            for (n, def) in saga.definition().iter().enumerate() {
+                let status = saga.steps[n];
                 let role = match def.role {
-                    Role::Compensatable => None,
-                    Role::Pivot => Some("pivot"),
-                    Role::Retriable => Some("retriable"),
+                    Role::Compensatable => "",
+                    Role::Pivot => "<span class=\"role pivot\">pivot</span>",
+                    Role::Retriable => "<span class=\"role retriable\">retriable</span>",
                 };
-                view! {
-                    <tr data-saga-step=n + 1 data-step-status=status class=status>
-                        <td>{n + 1}</td>
-                        <td><span inner_html=describe(Some(def.forward))/>{role.map(|r| view! { <span class=format!("role {r}")>{r}</span> })}</td>
-                        <td inner_html=describe(def.compensation)/>
-                        <td class="step-status">{saga.steps[n].label()}</td>
-                    </tr>
-                }
-            });
-            view! {
-                <section class="saga" data-saga=saga.saga_id data-saga-state=state>
-                    <h2>{format!("{} {}: {state}", saga.saga_type.name(), saga.saga_id)}</h2>
-                    <table>
-                        <colgroup><col class="n"/><col/><col/><col class="st"/></colgroup>
-                        <thead><tr><th>"#"</th><th>"step"</th><th>"compensation"</th><th>"status"</th></tr></thead>
-                        <tbody>{rows.collect_view()}</tbody>
-                    </table>
-                </section>
+                html += &format!(
+                    "<tr data-saga-step=\"{}\" data-step-status=\"{name}\" class=\"{name}\"><td>{}</td><td><span>{}</span>{role}</td><td>{}</td><td class=\"step-status\">{}</td></tr>",
+                    n + 1,
+                    n + 1,
+                    describe(Some(def.forward)),
+                    describe(def.compensation),
+                    status.label(),
+                    name = status.name(),
+                );
             }
+            html + "</tbody></table></section>"
         })
-    }
+    };
+    view! { <div inner_html=html></div> }
 }
 
 /// The saga's steps as one line of chips, for a slide-sized frame where the
-/// side panel is folded away.
+/// side panel is folded away. Written as HTML text.
 #[component]
 pub fn SagaStrip() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let chips = move || {
+    let html = move || {
         lesson.with(|i| {
-            let saga = shown_saga(&i.timeline)?;
-            let steps = saga.definition();
-            let chips: Vec<(usize, &'static str, &'static str)> = steps
-                .iter()
-                .enumerate()
-                .map(|(n, def)| {
-                    let status = saga.steps[n];
-                    let undoing = matches!(status, crate::sim::saga::StepStatus::Compensating | crate::sim::saga::StepStatus::Compensated);
-                    let shown = match def.compensation.filter(|_| undoing).unwrap_or(def.forward) {
-                        Invoke::Participant(_, command) => command.name(),
-                        Invoke::Local(name) => name,
-                    };
-                    (n + 1, status.name(), shown)
-                })
-                .collect();
-            Some((saga.saga_type.name(), saga.saga_id, chips))
+            let Some(saga) = shown_saga(&i.timeline) else { return String::new() };
+            let mut html =
+                format!("<div class=\"saga-strip\" aria-label=\"Saga steps\"><b>{} {}:</b>", saga.saga_type.name(), saga.saga_id);
+            for (n, def) in saga.definition().iter().enumerate() {
+                let status = saga.steps[n];
+                let undoing = matches!(status, StepStatus::Compensating | StepStatus::Compensated);
+                let name = match def.compensation.filter(|_| undoing).unwrap_or(def.forward) {
+                    Invoke::Participant(_, command) => command.name(),
+                    Invoke::Local(name) => name,
+                };
+                let (n, status) = (n + 1, status.name());
+                html += &format!("<span class=\"chip {status}\" title=\"step {n}: {name} ({status})\">{n} {name}</span>");
+            }
+            html + "</div>"
         })
     };
-    move || {
-        chips().map(|(saga_type, id, chips)| {
-            view! {
-                <div class="saga-strip" aria-label="Saga steps">
-                    <b>{format!("{saga_type} {id}:")}</b>
-                    {chips.into_iter().map(|(n, status, name)| view! {
-                        <span class=format!("chip {status}") title=format!("step {n}: {name} ({status})")>{format!("{n} {name}")}</span>
-                    }).collect_view()}
-                </div>
-            }
-        })
-    }
+    view! { <div inner_html=html></div> }
 }
 
 /// Queries shown in the panel, newest first.
 const QUERIES_SHOWN: usize = 2;
 
 /// The newest queries: each answer beside the owning services' truth.
+/// Written as HTML text.
 #[component]
 pub fn QueryPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let last = move || lesson.with(|i| i.timeline.world().queries().iter().rev().take(QUERIES_SHOWN).cloned().collect::<Vec<_>>());
-    move || {
-        last()
-            .into_iter()
-            .map(|q| {
+    let html = move || {
+        lesson.with(|i| {
+            let mut html = String::new();
+            for q in i.timeline.world().queries().iter().rev().take(QUERIES_SHOWN) {
                 let source = match q.source {
                     crate::sim::query::QuerySource::View => "Order History view",
                     crate::sim::query::QuerySource::Composer => "API composer",
@@ -343,18 +329,25 @@ pub fn QueryPanel() -> impl IntoView {
                     (None, Some(_), true) => format!("STALE: {} event(s) behind", q.events_behind),
                     (None, Some(_), false) => "fresh".to_string(),
                 };
-                let latency = q.latency_ms().map(|ms| format!(" in {ms} ms"));
-                view! {
-                    <section class="query" data-query=q.id data-stale=q.stale().to_string()>
-                        <h2>{format!("Query {} ({source}){}", q.id, latency.unwrap_or_default())}</h2>
-                        <p class="verdict" class:stale={q.stale() || q.error.is_some()}>{verdict}</p>
-                        <p><b>{if q.error.is_some() { "partial answer: " } else { "answer: " }}</b>{q.answer.summary()}</p>
-                        {q.truth.clone().map(|t| view! { <p><b>"services: "</b>{t.summary()}</p> })}
-                    </section>
+                let latency = q.latency_ms().map(|ms| format!(" in {ms} ms")).unwrap_or_default();
+                let answer = if q.error.is_some() { "partial answer: " } else { "answer: " };
+                html += &format!(
+                    "<section class=\"query\" data-query=\"{id}\" data-stale=\"{stale}\"><h2>Query {id} ({source}){latency}</h2><p class=\"verdict{}\">{}</p><p><b>{answer}</b>{}</p>",
+                    if q.stale() || q.error.is_some() { " stale" } else { "" },
+                    escape(&verdict),
+                    escape(&q.answer.summary()),
+                    id = q.id,
+                    stale = q.stale(),
+                );
+                if let Some(truth) = &q.truth {
+                    html += &format!("<p><b>services: </b>{}</p>", escape(&truth.summary()));
                 }
-            })
-            .collect_view()
-    }
+                html += "</section>";
+            }
+            html
+        })
+    };
+    view! { <div inner_html=html></div> }
 }
 
 /// Everything about the selected service or message.

@@ -29,22 +29,24 @@ pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
                 Some(step) if step.actor == Some(svc) => &step.writes,
                 _ => &[],
             };
-            service.db.render().into_iter().map(|table| one_table(svc, table, written, compact)).collect::<String>()
+            let focus = &i.scenario.focus;
+            service.db.render().into_iter().map(|table| one_table(svc, table, written, compact, focus)).collect::<String>()
         })
     };
     view! { <div class="tables" inner_html=html></div> }
 }
 
 /// In a service box, space is short: `received_messages` shows as a count
-/// and an empty table as its name (the inspector shows the columns).
-fn one_line(name: &str, rows: usize) -> bool {
-    name == RECEIVED_TABLE || rows == 0
+/// (unless the lesson is about it: `focus`) and an empty table as its name
+/// (the inspector shows the columns).
+fn one_line(name: &str, rows: usize, focus: &[String]) -> bool {
+    (name == RECEIVED_TABLE && !focus.iter().any(|f| f == name)) || rows == 0
 }
 
 /// Lines a table takes inside a service box: one, or caption, header and
 /// the newest rows.
-pub fn compact_lines(name: &str, rows: usize) -> i32 {
-    if one_line(name, rows) {
+pub fn compact_lines(name: &str, rows: usize, focus: &[String]) -> i32 {
+    if one_line(name, rows, focus) {
         1
     } else {
         2 + rows.min(COMPACT_ROWS) as i32
@@ -53,10 +55,10 @@ pub fn compact_lines(name: &str, rows: usize) -> i32 {
 
 /// One table as HTML: its rows written by the current step marked
 /// `changed`, and within them the cells whose value changed.
-fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool) -> String {
+fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool, focus: &[String]) -> String {
     let name = table.name;
     let total = table.rows.len();
-    if compact && one_line(name, total) {
+    if compact && one_line(name, total, focus) {
         let touched = written.iter().any(|w| w.table == name);
         let text = match name {
             RECEIVED_TABLE => format!(": {total} message id(s), each handled once"),

@@ -574,6 +574,12 @@ test('compare: choreography and orchestration side by side, driven by the same k
     assert.equal(await panes.count(), 2);
     assert.equal(await panes.nth(0).getAttribute('data-scenario'), 'choreography');
     assert.equal(await panes.nth(1).getAttribute('data-scenario'), 'orchestration');
+    // Each pane says what its style costs, row for row, the messages sent
+    // so far following the steps.
+    const sent = (n) => panes.nth(n).locator('.style-facts dd').first().innerText();
+    assert.deepEqual([await sent(0), await sent(1)], ['none yet', 'none yet']);
+    assert.match(await panes.nth(0).locator('.style-facts').innerText(), /subscribes to the other's events/);
+    assert.match(await panes.nth(1).locator('.style-facts').innerText(), /One saga_instance row in Order Service/);
     await page.keyboard.press('ArrowRight');
     assert.equal(await panes.nth(0).getAttribute('data-step'), '1');
     assert.equal(await panes.nth(1).getAttribute('data-step'), '1');
@@ -584,6 +590,7 @@ test('compare: choreography and orchestration side by side, driven by the same k
       const order = pane.locator('[data-table="order-service/orders"] tr[data-row="1"]');
       assert.equal(await order.getAttribute('data-order-state'), 'APPROVED');
     }
+    assert.deepEqual([await sent(0), await sent(1)], ['3 events', '1 command, 1 reply']);
     // Only the orchestrated side keeps a saga_instance.
     assert.equal(await panes.nth(0).locator('[data-table="order-service/saga_instance"]').count(), 0);
     assert.equal(await panes.nth(1).locator('[data-table="order-service/saga_instance"]').count(), 1);

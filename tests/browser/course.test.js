@@ -185,3 +185,30 @@ test('in a lesson, Right and Left pass over relay steps, named in the next log l
     }
   });
 });
+
+test('where a lesson is about received_messages, its rows are on the stage, not just a count', async () => {
+  await withPage('#/idempotent-consumer?variant=duplicate-dropped&guided=0', async (page) => {
+    await root(page).waitFor();
+    await page.keyboard.press('End');
+    const table = page.locator('table[data-table="customer-service/received_messages"]');
+    assert.ok((await table.locator('tr[data-row]').count()) >= 1, 'handled message ids listed on the stage');
+  });
+  await withPage('#/choreography?variant=approved&guided=0', async (page) => {
+    await root(page).waitFor();
+    await page.keyboard.press('End');
+    assert.match(await page.locator('[data-table="customer-service/received_messages"]').innerText(), /1 message id\(s\)/);
+  });
+});
+
+test('a reload of a deep link comes back to the same step and the same question', async () => {
+  await withPage('#/choreography?variant=approved&step=0', async (page) => {
+    await root(page).waitFor();
+    const question = page.locator('[data-question]');
+    for (let guard = 0; guard < 20 && (await question.count()) === 0; guard++) await page.keyboard.press('ArrowRight');
+    const [at, asked] = [await step(page), await question.locator('.prompt').innerText()];
+    await page.reload();
+    await question.waitFor();
+    assert.equal(await step(page), at);
+    assert.equal(await question.locator('.prompt').innerText(), asked);
+  });
+});

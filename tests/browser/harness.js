@@ -4,7 +4,7 @@
 
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -48,8 +48,8 @@ export async function launch() {
  * A new page at `viewport`, recording problems: console errors, uncaught
  * exceptions, and requests that leave the app's own origin.
  */
-export async function openPage(browser, base, { width = 1280, height = 720, reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, reducedMotion });
+export async function openPage(browser, base, { width = 1280, height = 720, reducedMotion = 'no-preference', colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, reducedMotion, colorScheme });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
@@ -62,6 +62,7 @@ export async function openPage(browser, base, { width = 1280, height = 720, redu
 
 /** Saves a screenshot under test-artifacts/. */
 export async function screenshot(page, name) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await mkdir(dirname(path), { recursive: true });
+  await page.screenshot({ path });
 }

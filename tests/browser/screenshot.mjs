@@ -1,13 +1,61 @@
-// Takes a screenshot of the built app (dist/), for looking at the UI.
-//   node tests/browser/screenshot.mjs '#/outbox?step=3' outbox 1280 720
+// Screenshots of the built app (dist/), for looking at the UI.
+//   node tests/browser/screenshot.mjs '#/outbox?step=3' outbox 1280 720 [dark]
 // writes test-artifacts/outbox.png and prints any console problems.
+//   node tests/browser/screenshot.mjs --gallery
+// writes test-artifacts/gallery/: every lesson variant at its first question
+// and at its end, at 1280x720 (a projector) and 800x450 (a slide), light and
+// dark, plus the course and the compare page.
+import { readFileSync, readdirSync } from 'node:fs';
 import { serve, launch, openPage, screenshot } from './harness.js';
-const server = await serve(); const browser = await launch();
-const [hash, name, w, h] = process.argv.slice(2);
-const { page, problems, close } = await openPage(browser, server.url, { width: +w || 1280, height: +h || 720 });
-await page.goto(server.url + (hash || ''));
-await page.locator('[data-testid="sagascope"]').first().waitFor();
-await page.waitForTimeout(300);
-await screenshot(page, name || 'shot');
+
+const server = await serve();
+const browser = await launch();
+const problems = [];
+
+async function shot(hash, name, width, height, colorScheme, before) {
+  const page = await openPage(browser, server.url, { width, height, colorScheme });
+  await page.page.goto(server.url + hash);
+  await page.page.locator('[data-testid="sagascope"], [data-testid="course"]:not([hidden])').first().waitFor();
+  if (before) await before(page.page);
+  await page.page.waitForTimeout(250);
+  await screenshot(page.page, name);
+  problems.push(...page.problems.map((p) => `${name}: ${p}`));
+  await page.close();
+}
+
+/** Steps until the first question shows (or the end). */
+async function toQuestion(page) {
+  for (let guard = 0; guard < 200; guard++) {
+    if ((await page.locator('[data-question]').count()) > 0) return;
+    const root = page.locator('[data-testid="sagascope"]');
+    if ((await root.getAttribute('data-step')) === (await root.getAttribute('data-steps'))) return;
+    await page.keyboard.press('ArrowRight');
+  }
+}
+
+if (process.argv[2] === '--gallery') {
+  const dir = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
+  const lessons = readdirSync(dir).map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
+  for (const [width, height] of [[1280, 720], [800, 450]]) {
+    for (const scheme of ['light', 'dark']) {
+      const tag = `${width}-${scheme}`;
+      await shot('#/', `gallery/course-${tag}`, width, height, scheme);
+      await shot('#/compare', `gallery/compare-${tag}`, width, height, scheme, (p) => p.keyboard.press('End'));
+      for (const lesson of lessons) {
+        for (const variant of lesson.variants) {
+          const base = `#/${lesson.id}?variant=${variant.id}`;
+          if ((variant.questions ?? []).length > 0) {
+            await shot(base, `gallery/${lesson.id}-${variant.id}-question-${tag}`, width, height, scheme, toQuestion);
+          }
+          await shot(`${base}&guided=0`, `gallery/${lesson.id}-${variant.id}-end-${tag}`, width, height, scheme, (p) => p.keyboard.press('End'));
+        }
+      }
+    }
+  }
+} else {
+  const [hash, name, w, h, scheme] = process.argv.slice(2);
+  await shot(hash || '', name || 'shot', +w || 1280, +h || 720, scheme || 'light');
+}
 console.log(JSON.stringify(problems));
-await close(); await browser.close(); await server.close();
+await browser.close();
+await server.close();

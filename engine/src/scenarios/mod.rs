@@ -64,6 +64,9 @@ pub struct Scenario {
     /// What the lesson showed, with the pattern's trade-offs: the summary
     /// at its end.
     pub takeaway: String,
+    /// Tables the lesson is about, shown row by row on the stage even
+    /// where they would fold to a line (`received_messages`).
+    pub focus: Vec<String>,
 }
 
 impl Variant {
@@ -329,6 +332,7 @@ impl Scenario {
             variants: f.required("variants", |v| v.list(Variant::decode))?,
             narration: f.optional("narration", |v| v.list(Narration::decode))?.unwrap_or_default(),
             takeaway: f.optional("takeaway", string)?.unwrap_or_default(),
+            focus: f.optional("focus", strings)?.unwrap_or_default(),
         };
         f.done()?;
         Ok(scenario)
