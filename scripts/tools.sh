@@ -84,3 +84,24 @@ ensure_build_tools() {
   ensure_wasm_bindgen
   ensure_node_tools
 }
+
+# The browser tests' and the example deck's npm packages (playwright-core,
+# axe-core, reveal.js), exactly as tests/browser/package-lock.json pins them.
+ensure_test_packages() {
+  local dir="$ROOT/tests/browser/node_modules"
+  if [ ! -d "$dir/playwright-core" ] || [ ! -d "$dir/axe-core" ] || [ ! -d "$dir/reveal.js" ]; then
+    say "installing the test packages (npm ci in tests/browser)"
+    npm ci --prefix "$ROOT/tests/browser" --no-audit --no-fund >&2
+  fi
+}
+
+# Writes the example deck into dist/deck/ (after a build): its page, script
+# and style from assets/deck/, and reveal.js's files from npm.
+build_deck() {
+  ensure_test_packages
+  local reveal="$ROOT/tests/browser/node_modules/reveal.js/dist" deck="$ROOT/dist/deck"
+  mkdir -p "$deck/reveal/theme"
+  cp "$ROOT"/assets/deck/* "$deck/"
+  cp "$reveal/reveal.js" "$reveal/reveal.css" "$deck/reveal/"
+  cp "$reveal/theme/white.css" "$deck/reveal/theme/"
+}

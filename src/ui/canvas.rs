@@ -10,6 +10,7 @@ use crate::sim::query::QuerySource;
 use crate::sim::service::{RelayMode, Service};
 use crate::sim::{Action, Svc, World};
 
+use super::html::{class_if, escape};
 use super::layout::{layout, Layout, Rect, WIDTH};
 use super::state::{Lesson, Selection};
 use super::tables::{compact_lines, TableList, COMPACT_ROWS};
@@ -58,32 +59,34 @@ fn box_lines(world: &World, svc: Svc, service: &Service, focus: &[String]) -> i3
 #[component]
 fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
+    // The lanes as SVG text (see [`super::html`]).
     let lanes = move || {
         let g = geometry.get();
         lesson.with(|i| {
             let world = i.timeline.world();
             let broker = world.broker();
-            g.lanes
-                .iter()
-                .map(|(channel, y)| {
-                    let held = broker.held.contains(channel);
-                    let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
-                    let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
-                    let title = format!(
-                        "{} ({kind}, {PARTITIONS} partitions) → {}",
-                        qualified(world.style(), channel),
-                        if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") }
-                    );
-                    view! {
-                        <g class="lane" class:held=held data-channel=*channel>
-                            <title>{title}</title>
-                            <rect x=g.broker.x + 6 y=*y width=g.broker.w - 12 height="44" rx="8"></rect>
-                            <text x=g.broker.x + 14 y=*y + 17 class="lane-name" class:long={channel.len() > 18}>{*channel}</text>
-                            <text x=g.broker.x + 14 y=*y + 33 class="lane-kind">{if held { "HELD".to_string() } else { kind.to_string() }}</text>
-                        </g>
-                    }
-                })
-                .collect_view()
+            let mut svg = String::new();
+            for (channel, y) in &g.lanes {
+                let held = broker.held.contains(channel);
+                let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
+                let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
+                let to = if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") };
+                let (x, w) = (g.broker.x, g.broker.w);
+                svg += &format!(
+                    "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"44\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name{}\">{channel}</text><text x=\"{}\" y=\"{}\" class=\"lane-kind\">{}</text></g>",
+                    if held { " held" } else { "" },
+                    escape(qualified(world.style(), channel)),
+                    x + 6,
+                    w - 12,
+                    x + 14,
+                    y + 17,
+                    if channel.len() > 18 { " long" } else { "" },
+                    x + 14,
+                    y + 33,
+                    if held { "HELD" } else { kind },
+                );
+            }
+            svg
         })
     };
     move || {
@@ -95,7 +98,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                 <text x=middle y="24" class="box-title" text-anchor="middle">"Message broker"</text>
                 <text x=middle y="40" class="box-note" text-anchor="middle">"at least once,"</text>
                 <text x=middle y="52" class="box-note" text-anchor="middle">"in order per partition"</text>
-                {lanes}
+                <g inner_html=lanes></g>
             </g>
         }
     }
@@ -197,58 +200,40 @@ fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
 }
 
 /// The API composer keeps no database; its box lists its queries.
+/// Written as HTML text (see [`super::html`]).
 #[component]
 fn ComposerQueries() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let rows = move || {
+    let html = move || {
         lesson.with(|i| {
-            i.timeline
-                .world()
-                .queries()
-                .iter()
-                .filter(|q| q.source == QuerySource::Composer)
-                .rev()
-                .take(COMPACT_ROWS)
-                .map(|q| {
-                    let status = match (&q.error, q.latency_ms()) {
-                        (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),
-                        (None, Some(ms)) => format!("joined in {ms} ms"),
-                        (_, None) => format!("waiting for {} call(s)", q.outstanding),
-                    };
-                    (q.id, q.customer, status, q.error.is_some())
-                })
-                .collect::<Vec<_>>()
+            let mut html = String::from("<table data-table=\"api-composer/queries\"><caption><code>queries</code> (in memory, nothing stored)</caption><thead><tr><th>id</th><th>customer</th><th>result</th></tr></thead><tbody>");
+            for q in i.timeline.world().queries().iter().filter(|q| q.source == QuerySource::Composer).rev().take(COMPACT_ROWS) {
+                let status = escape(&match (&q.error, q.latency_ms()) {
+                    (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),
+                    (None, Some(ms)) => format!("joined in {ms} ms"),
+                    (_, None) => format!("waiting for {} call(s)", q.outstanding),
+                });
+                let failed = class_if(q.error.is_some(), "failed");
+                html += &format!("<tr data-row=\"{0}\"{failed}><td>{0}</td><td>{1}</td><td title=\"{status}\">{status}</td></tr>", q.id, q.customer);
+            }
+            html + "</tbody></table>"
         })
     };
-    view! {
-        <div class="tables">
-            <table data-table="api-composer/queries">
-                <caption><code>"queries"</code>" (in memory, nothing stored)"</caption>
-                <thead><tr><th>"id"</th><th>"customer"</th><th>"result"</th></tr></thead>
-                <tbody>
-                    {move || rows().into_iter().map(|(id, customer, status, failed)| {
-                        let title = status.clone();
-                        view! { <tr data-row=id class:failed=failed><td>{id}</td><td>{customer}</td><td title=title>{status}</td></tr> }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
+    view! { <div class="tables" inner_html=html></div> }
 }
 
 /// What the shapes and colours mean.
 #[component]
 pub fn Legend() -> impl IntoView {
-    view! {
-        <div class="legend" aria-label="Legend">
-            <span><svg viewBox="-10 -10 20 20" class="token event"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>"event"</span>
-            <span><svg viewBox="-10 -10 20 20" class="token command"><rect x="-8" y="-8" width="16" height="16" rx="2"></rect></svg>"command"</span>
-            <span><svg viewBox="-10 -10 20 20" class="token reply"><path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path></svg>"reply"</span>
-            <span><svg viewBox="-10 -10 20 20" class="token http"><rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect></svg>"HTTP call"</span>
-            <span><svg viewBox="-10 -10 20 20" class="token event duplicate"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>"duplicate"</span>
-            <span class="legend-note">"click a message to inspect or duplicate it"</span>
-        </div>
-    }
+    const LEGEND: &str = concat!(
+        r#"<span><svg viewBox="-10 -10 20 20" class="token event"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>event</span>"#,
+        r#"<span><svg viewBox="-10 -10 20 20" class="token command"><rect x="-8" y="-8" width="16" height="16" rx="2"></rect></svg>command</span>"#,
+        r#"<span><svg viewBox="-10 -10 20 20" class="token reply"><path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path></svg>reply</span>"#,
+        r#"<span><svg viewBox="-10 -10 20 20" class="token http"><rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect></svg>HTTP call</span>"#,
+        r#"<span><svg viewBox="-10 -10 20 20" class="token event duplicate"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>duplicate</span>"#,
+        r#"<span class="legend-note">click a message to inspect or duplicate it</span>"#,
+    );
+    view! { <div class="legend" aria-label="Legend" inner_html=LEGEND></div> }
 }
 
 /// Messages in flight, positioned by the clock.

@@ -22,17 +22,20 @@ pub fn play(lesson: Lesson) {
     if lesson.playing.get_untracked() {
         return;
     }
-    if lesson.with_untracked(|i| i.timeline.cursor() >= i.timeline.len()) {
+    if lesson.at_end() {
         lesson.seek(0);
     }
     lesson.playing.set(true);
+    // A frame can outlive its lesson (the page switched to another view
+    // while playing): a disposed signal reads as `None` and ends the loop,
+    // where reading it would panic.
     fn frame(lesson: Lesson, last: f64) {
-        if !lesson.playing.get_untracked() {
+        if lesson.playing.try_get_untracked() != Some(true) {
             return;
         }
         let now = performance_now();
         lesson.advance(now - last);
-        if lesson.playing.get_untracked() {
+        if lesson.playing.try_get_untracked() == Some(true) {
             request_animation_frame(move || frame(lesson, now));
         }
     }

@@ -55,6 +55,100 @@ pub fn parse(hash: &str) -> Result<Location, String> {
     Ok(location)
 }
 
+/// How the page presents its lesson: embed mode and the options a slide
+/// deck sets in the URL. Never an error: a bad value keeps the default
+/// and leaves a note to show quietly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Present {
+    /// `embed=1`: the stage, the caption and the controls alone.
+    pub embed: bool,
+    /// `controls=none|mini|full`; empty: the default (mini in an embed).
+    pub controls: &'static str,
+    pub autoplay: bool,
+    /// `theme=light|dark`; empty: the system's.
+    pub theme: &'static str,
+    /// `zoom=1.5`, in percent (50 to 300); 0: none.
+    pub zoom: u32,
+    /// `from=N&to=M`: the steps the embed may show.
+    pub from: Option<usize>,
+    pub to: Option<usize>,
+    /// `caption=0`.
+    pub no_caption: bool,
+    /// Values refused, each with the default kept.
+    pub notes: Vec<String>,
+}
+
+/// The presentation options in `hash` (see [`Present`]).
+pub fn present(hash: &str) -> Present {
+    let mut p = Present::default();
+    let query = hash.split_once('?').map_or("", |(_, query)| query);
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let ok = match key {
+            "embed" | "autoplay" | "caption" => match value {
+                "0" | "1" => {
+                    let on = value == "1";
+                    match key {
+                        "embed" => p.embed = on,
+                        "autoplay" => p.autoplay = on,
+                        _ => p.no_caption = !on,
+                    }
+                    true
+                }
+                _ => false,
+            },
+            "controls" => ["none", "mini", "full"].iter().find(|c| **c == value).map(|c| p.controls = c).is_some(),
+            "theme" => ["light", "dark"].iter().find(|t| **t == value).map(|t| p.theme = t).is_some(),
+            "zoom" => percent(value).filter(|z| (50..=300).contains(z)).map(|z| p.zoom = z).is_some(),
+            "from" | "to" => value.parse::<usize>().ok().map(|n| if key == "from" { p.from = Some(n) } else { p.to = Some(n) }).is_some(),
+            _ => true,
+        };
+        if !ok {
+            let shown: String = value.chars().take(24).collect();
+            p.notes.push(format!("{key}={shown} is not a value SagaScope knows; it keeps the default."));
+        }
+    }
+    p
+}
+
+/// `1.5` as 150: a decimal number with at most two places, in percent.
+/// (Parsing it as a float would add Rust's float code to the download.)
+fn percent(text: &str) -> Option<u32> {
+    let (whole, part) = text.split_once('.').unwrap_or((text, ""));
+    if part.len() > 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hundredths = format!("{part:0<2}").parse::<u32>().ok()?;
+    whole.parse::<u32>().ok()?.checked_mul(100)?.checked_add(hundredths)
+}
+
+impl Present {
+    /// The options again, for the end of a hash: a link to this place keeps them.
+    pub fn tail(&self) -> String {
+        let mut tail = String::new();
+        let flags = [(self.embed, "&embed=1"), (self.autoplay, "&autoplay=1"), (self.no_caption, "&caption=0")];
+        for (on, text) in flags {
+            if on {
+                tail += text;
+            }
+        }
+        for (key, value) in [("controls", self.controls), ("theme", self.theme)] {
+            if !value.is_empty() {
+                tail += &format!("&{key}={value}");
+            }
+        }
+        if self.zoom > 0 {
+            tail += &format!("&zoom={}.{:02}", self.zoom / 100, self.zoom % 100);
+        }
+        for (key, value) in [("from", self.from), ("to", self.to)] {
+            if let Some(n) = value {
+                tail += &format!("&{key}={n}");
+            }
+        }
+        tail
+    }
+}
+
 /// The hash for a place in a lesson.
 pub fn format(scenario: &str, variant: &str, step: usize, seed: u64, unguided: bool, free: bool) -> String {
     let guided = if unguided { "&guided=0" } else { "" };
@@ -104,6 +198,32 @@ mod tests {
         for course in ["", "#", "#/", "#/?step=3"] {
             assert_eq!(page(course), "", "{course}");
         }
+    }
+
+    #[test]
+    fn presentation_options_fall_back_to_their_defaults_with_a_note() {
+        let p = present("#/outbox?variant=outbox&embed=1&controls=none&autoplay=1&theme=dark&zoom=1.5&from=2&to=9&caption=0");
+        let expected = Present {
+            embed: true,
+            controls: "none",
+            autoplay: true,
+            theme: "dark",
+            zoom: 150,
+            from: Some(2),
+            to: Some(9),
+            no_caption: true,
+            notes: Vec::new(),
+        };
+        assert_eq!(p, expected);
+        assert_eq!(present(&format!("#/outbox?{}", p.tail())), expected, "the tail carries every option");
+        assert_eq!(present("#/outbox?zoom=2").zoom, 200);
+        let bad = present("#/outbox?embed=yes&controls=<b>&theme=blue&zoom=9&zoom=1.234&zoom=-1&from=-3&to=x&caption=2");
+        assert_eq!(Present { notes: Vec::new(), ..bad.clone() }, Present::default());
+        assert_eq!(bad.notes.len(), 9, "{:?}", bad.notes);
+        assert!(bad.notes[1].starts_with("controls=<b> is not a value"));
+        let long = present(&format!("#/outbox?theme={}", "x".repeat(10_000)));
+        assert!(long.notes[0].len() < 100, "a long value is cut short in the note");
+        assert_eq!(present("#/outbox").tail(), "");
     }
 
     #[test]

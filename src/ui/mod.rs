@@ -10,6 +10,7 @@
 mod canvas;
 mod controls;
 pub mod hash;
+mod host;
 mod html;
 pub mod layout;
 mod lessons;
@@ -61,6 +62,7 @@ fn current_page() -> Page {
 /// between lessons keeps the lesson page (it follows the hash itself).
 #[component]
 pub fn App() -> impl IntoView {
+    present(&hash::present(&location_hash()));
     let page = RwSignal::new(current_page());
     let handle = window_event_listener(ev::hashchange, move |_| {
         let now = current_page();
@@ -77,6 +79,31 @@ pub fn App() -> impl IntoView {
             Page::Compare => view! { <Compare/> }.into_any(),
             Page::Lesson => view! { <Single/> }.into_any(),
         }
+    }
+}
+
+/// Applies the URL's presentation options to the page, once: the theme and
+/// zoom on `<html>`, embed mode, the controls shown and the caption as
+/// classes on `<body>` (the stylesheet does the rest).
+fn present(options: &hash::Present) {
+    let document = document();
+    if let Some(root) = document.document_element() {
+        if !options.theme.is_empty() {
+            let _ = root.set_attribute("data-theme", options.theme);
+        }
+        if options.zoom > 0 {
+            let _ = root.set_attribute("style", &format!("zoom:{}%", options.zoom));
+        }
+    }
+    let controls = match (options.controls, options.embed) {
+        ("", true) => "mini",
+        ("", false) => "full",
+        (chosen, _) => chosen,
+    };
+    let embed = if options.embed { " embed" } else { "" };
+    let caption = if options.no_caption { " no-caption" } else { "" };
+    if let Some(body) = document.body() {
+        let _ = body.set_attribute("class", &format!("controls-{controls}{embed}{caption}"));
     }
 }
 
@@ -122,7 +149,13 @@ fn Single() -> impl IntoView {
 /// it cannot be loaded, else `page` with the lesson in its context.
 fn opening(hash: &str, page: fn() -> AnyView) -> impl IntoView {
     let opened = RwSignal::new(None::<Result<Lesson, String>>);
-    Lesson::open_hash(hash, move |lesson| opened.set(Some(lesson)));
+    let autoplay = hash::present(hash).autoplay;
+    Lesson::open_hash(hash, move |lesson| {
+        if let (Ok(lesson), true) = (&lesson, autoplay) {
+            controls::play(*lesson);
+        }
+        opened.set(Some(lesson));
+    });
     move || match opened.get() {
         None => view! { <p class="loading">"Loading the lesson…"</p> }.into_any(),
         Some(Err(error)) => view! { <p class="notice" role="alert">{error}</p> }.into_any(),
@@ -136,6 +169,7 @@ fn LessonPage() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     keyboard(lesson);
     sync_hash(lesson);
+    host::connect(lesson);
     let diagram = RwSignal::new(false);
     view! {
         <LessonRoot lesson class="app">
@@ -415,6 +449,11 @@ fn keyboard(lesson: Lesson) {
                 lesson.seek(usize::MAX);
                 true
             }
+            // In a slide, give the keys back to the deck.
+            "Escape" => {
+                give_focus_back();
+                true
+            }
             _ => false,
         };
         if handled {
@@ -422,6 +461,17 @@ fn keyboard(lesson: Lesson) {
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Blurs whatever has focus and focuses the host page (an iframe's
+/// parent), so a deck's arrow keys work again.
+fn give_focus_back() {
+    if let Some(focused) = document().active_element().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = focused.blur();
+    }
+    if let Ok(Some(parent)) = window().parent() {
+        let _ = parent.focus();
+    }
 }
 
 /// Keeps the URL hash on the current step while paused (so a link opens
@@ -440,6 +490,11 @@ fn sync_hash(lesson: Lesson) {
     });
     let handle = window_event_listener(ev::hashchange, move |_| {
         let hash = location_hash();
+        // The presentation options belong to the page: new ones, a new page.
+        if hash::present(&hash).tail() != lesson.with_untracked(|i| i.tail().to_string()) {
+            let _ = window().location().reload();
+            return;
+        }
         if hash != lesson.hash_untracked() && !matches!(hash::page(&hash), "" | hash::COMPARE) {
             Lesson::open_hash(&hash, move |fresh| match fresh {
                 Ok(fresh) => {

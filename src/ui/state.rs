@@ -39,6 +39,18 @@ pub struct Inner {
     answered: Vec<usize>,
     /// The variant's situation with nothing scripted (`free=1`).
     pub free: bool,
+    /// The steps the page may show (`from=N&to=M` in an embed): seeking,
+    /// stepping and playing stay inside.
+    bounds: (usize, usize),
+    /// The presentation options, kept at the end of the lesson's hash.
+    tail: String,
+}
+
+impl Inner {
+    /// The presentation options at the end of the lesson's hash.
+    pub fn tail(&self) -> &str {
+        &self.tail
+    }
 }
 
 /// A cheap, copyable handle on the lesson, shared through context.
@@ -91,11 +103,15 @@ impl Lesson {
             }
             None => lessons::first().to_string(),
         };
-        lessons::load(&id, move |loaded| done(loaded.map(|scenario| Lesson::new(scenario, &location, problem))));
+        let present = hash::present(hash_text);
+        if !present.notes.is_empty() && problem.is_none() {
+            problem = Some(present.notes.join(" "));
+        }
+        lessons::load(&id, move |loaded| done(loaded.map(|scenario| Lesson::new(scenario, &location, &present, problem))));
     }
 
     /// A lesson of `scenario` at the variant, seed and step `location` names.
-    fn new(scenario: Rc<Scenario>, location: &hash::Location, mut problem: Option<String>) -> Self {
+    fn new(scenario: Rc<Scenario>, location: &hash::Location, present: &hash::Present, mut problem: Option<String>) -> Self {
         let variant = match location.variant.as_deref().map(|v| scenario.variants.iter().position(|x| x.id == v)) {
             Some(Some(i)) => i,
             Some(None) => {
@@ -109,7 +125,17 @@ impl Lesson {
         let timeline = run(&scenario, variant, seed, free);
         let unscripted = free || scenario.variants.iter().all(|v| v.script.is_empty());
         let lesson = Lesson {
-            inner: StoredValue::new_local(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new(), free }),
+            inner: StoredValue::new_local(Inner {
+                scenario,
+                variant,
+                seed,
+                timeline,
+                dwell: 0.0,
+                answered: Vec::new(),
+                free,
+                bounds: (present.from.unwrap_or(0), present.to.unwrap_or(usize::MAX)),
+                tail: present.tail(),
+            }),
             version: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(0.1),
@@ -123,6 +149,7 @@ impl Lesson {
         };
         match location.step {
             Some(step) => lesson.seek(step),
+            None if present.from.is_some() => lesson.seek(0),
             None => lesson.skip_to_start(),
         }
         lesson
@@ -194,7 +221,10 @@ impl Lesson {
         self.whole_run.set(unscripted);
         self.show_relay.set(unscripted || !self.guided);
         let timeline = run(&scenario, variant, seed, free);
-        self.inner.set_value(Inner { scenario, variant, seed, timeline, dwell: 0.0, answered: Vec::new(), free });
+        self.inner.update_value(|i| {
+            (i.scenario, i.variant, i.seed, i.timeline, i.dwell, i.free) = (scenario, variant, seed, timeline, 0.0, free);
+            i.answered.clear();
+        });
         self.playing.set(false);
         self.selected.set(None);
         self.notice.set(None);
@@ -203,16 +233,24 @@ impl Lesson {
         self.skip_to_start();
     }
 
-    /// Goes to step `n` exactly.
+    /// Goes to step `n` exactly (within the page's bounds).
     pub fn seek(&self, n: usize) {
-        self.inner.update_value(|i| i.timeline.seek(n));
+        self.inner.update_value(|i| {
+            i.timeline.seek(n);
+            keep_in_bounds(i);
+        });
         self.changed();
+    }
+
+    /// Whether the lesson stands at its last step (or the page's last).
+    pub fn at_end(&self) -> bool {
+        self.inner.with_value(|i| i.timeline.cursor() >= i.timeline.len().min(i.bounds.1))
     }
 
     /// One step forward, over folded relay steps (false at the end).
     pub fn forward(&self) -> bool {
         let fold = !self.show_relay.get_untracked();
-        let moved = self.inner.try_update_value(|i| forward_over_folded(i, fold)).unwrap_or(false);
+        let moved = !self.at_end() && self.inner.try_update_value(|i| forward_over_folded(i, fold)).unwrap_or(false);
         self.changed();
         moved
     }
@@ -225,6 +263,7 @@ impl Lesson {
             while fold && i.timeline.cursor() > 0 && folded(i, i.timeline.cursor() - 1) {
                 i.timeline.back();
             }
+            keep_in_bounds(i);
         });
         self.changed();
     }
@@ -266,7 +305,7 @@ impl Lesson {
             let t = &i.timeline;
             (t.steps().get(t.cursor()).map(|s| s.time_ms as f64), t.world().messages_in_flight() > 0)
         });
-        let Some(mut next) = next else {
+        let Some(mut next) = next.filter(|_| !self.at_end()) else {
             self.playing.set(false);
             return;
         };
@@ -283,10 +322,15 @@ impl Lesson {
             let fold = !self.show_relay.get_untracked();
             self.inner.update_value(|i| {
                 forward_over_folded(i, fold);
+                keep_in_bounds(i);
             });
             taken += 1;
             if self.guided {
                 self.pause_to_read(compensating);
+            }
+            if self.at_end() {
+                self.playing.set(false);
+                break;
             }
             match self.inner.with_value(|i| i.timeline.steps().get(i.timeline.cursor()).map(|s| s.time_ms as f64)) {
                 Some(t) => next = t,
@@ -393,7 +437,7 @@ impl Lesson {
     /// The same, without subscribing.
     pub fn hash_untracked(&self) -> String {
         self.inner.with_value(|i| {
-            hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed, !self.guided, i.free)
+            hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed, !self.guided, i.free) + &i.tail
         })
     }
 }
@@ -417,6 +461,15 @@ pub fn folded(i: &Inner, n: usize) -> bool {
         && !i.scenario.singles_out(variant, step)
         && i.scenario.question(variant, after).is_none()
         && !i.timeline.violations().iter().any(|(at, _)| *at == Some(n + 1))
+}
+
+/// Puts the cursor back inside the page's bounds (`from`, `to`).
+fn keep_in_bounds(i: &mut Inner) {
+    let (from, to) = i.bounds;
+    let cursor = i.timeline.cursor();
+    if cursor < from || cursor > to {
+        i.timeline.seek(cursor.clamp(from, to));
+    }
 }
 
 /// One step forward, then on over folded relay steps; false at the end.

@@ -602,6 +602,22 @@ test('compare: choreography and orchestration side by side, driven by the same k
   });
 });
 
+test('switching to the compare page while the sandbox plays leaves no frame behind to fail', async () => {
+  await withPage('#/sandbox', async (page) => {
+    for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Place order' }).click();
+    await page.keyboard.press('Home');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForTimeout(200);
+    assert.equal(await attr(page, 'data-playing'), 'true');
+    await page.getByRole('combobox', { name: 'Lesson' }).selectOption('compare');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="sagascope"]').length === 2);
+    // Frames that were already requested run into the disposed lesson now.
+    await page.waitForTimeout(500);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('[data-testid="sagascope"]').first().getAttribute('data-step'), '1');
+  });
+});
+
 test('in a slide-sized frame the lesson fits: no side panel, no horizontal scroll', async () => {
   await withPage('#/ftgo-create-order?variant=authorization-fails&step=13', async (page) => {
     assert.equal(await page.locator('aside').isVisible(), false);

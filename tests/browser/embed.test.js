@@ -1,0 +1,152 @@
+// SagaScope in a slide: embed mode and its URL options, and the host API a
+// deck drives it with over postMessage.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage, screenshot } from './harness.js';
+
+let server;
+let browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const root = (page) => page.locator('[data-testid="sagascope"]');
+const step = async (frame) => Number(await root(frame).getAttribute('data-step'));
+
+test('embed=1 shows the stage, caption and controls alone; the options change them; bad values fall back quietly', async () => {
+  const { page, problems, close } = await openPage(browser, server.url, { width: 800, height: 450 });
+  try {
+    await page.goto(`${server.url}#/outbox?variant=dual-write&embed=1&guided=0`);
+    await root(page).waitFor();
+    assert.equal(await page.locator('.app > header').isVisible(), false, 'no header');
+    assert.equal(await page.locator('aside').isVisible(), false, 'no side panel');
+    assert.ok(await page.locator('.canvas').isVisible());
+    assert.ok(await page.locator('[data-caption]').isVisible());
+    assert.ok(await page.getByRole('button', { name: 'Play' }).isVisible(), 'mini controls: play and step');
+    assert.equal(await page.getByRole('combobox', { name: 'Speed' }).isVisible(), false);
+    assert.equal(await page.locator('details.actions').isVisible(), false);
+    await screenshot(page, 'embed-800');
+    // The options stay in the URL the app keeps current.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => location.hash.includes('step=1') && location.hash.includes('embed=1'));
+
+    // (New options are a new page: the app reloads itself for them.)
+    await page.goto(`${server.url}#/outbox?variant=dual-write&embed=1&controls=none&caption=0&theme=dark&zoom=1.25&from=2&to=4&guided=0`);
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await root(page).waitFor();
+    assert.equal(await page.locator('.playback').isVisible(), false);
+    assert.equal(await page.locator('.narration').isVisible(), false);
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+    assert.match(await page.locator('html').getAttribute('style'), /zoom: ?125%/);
+    assert.equal(await step(page), 2, 'opens at from');
+    await page.keyboard.press('End');
+    assert.equal(await step(page), 4, 'ends at to');
+    await page.keyboard.press('Home');
+    assert.equal(await step(page), 2);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await step(page), 2, 'never before from');
+
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#/outbox?embed=1&zoom=banana&theme=<b>x</b>&controls=all&from=-1`);
+    await page.getByRole('status').getByText('zoom=banana is not a value SagaScope knows').waitFor();
+    assert.equal(await page.locator('html').getAttribute('data-theme'), null);
+    assert.equal(await page.locator('.notice b').count(), 0, 'no markup from the URL');
+    assert.ok(await page.getByRole('button', { name: 'Play' }).isVisible(), 'default controls kept');
+    // Escape hands the keys back: nothing in the embed keeps focus.
+    await page.getByRole('button', { name: 'Step forward' }).focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+/** A host page at the app's origin with the app in an iframe; it records every message. */
+async function host(page, hash) {
+  await page.route(`${server.url}host.html`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: `<!doctype html><title>host</title><iframe id="app" title="SagaScope" width="800" height="450" src="${server.url}${hash}"></iframe>
+      <script>window.got = []; addEventListener('message', (e) => { if (e.source === document.getElementById('app').contentWindow) got.push(e.data); });
+      window.ask = (message) => document.getElementById('app').contentWindow.postMessage(message, '*');</script>`,
+  }));
+  await page.goto(`${server.url}host.html`);
+  await page.waitForFunction(() => got.some((m) => m.event === 'ready'));
+}
+
+/** Sends a request and waits for its callback. */
+async function request(page, id, method, args) {
+  await page.evaluate(([id, method, args]) => ask({ namespace: 'sagascope', v: 1, id, method, args }), [id, method, args]);
+  return page.waitForFunction((id) => got.find((m) => m.event === 'callback' && m.id === id), id).then((h) => h.jsonValue());
+}
+
+test('the host API: ready, requests answered, events, and bad requests refused without a change', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    await host(page, '#/choreography?variant=approved&embed=1&guided=0');
+    const ready = await page.evaluate(() => got.find((m) => m.event === 'ready'));
+    assert.equal(ready.namespace, 'sagascope');
+    assert.equal(ready.v, 1);
+    assert.deepEqual(ready.methods, ['goto', 'next', 'prev', 'play', 'pause', 'reset', 'load', 'getState']);
+    assert.deepEqual(ready.events, ['ready', 'stepchanged', 'played', 'paused', 'ended']);
+    assert.deepEqual(ready.state, { scenario: 'choreography', variant: 'approved', seed: 1, step: 0, steps: 6, playing: false });
+
+    let answer = await request(page, 1, 'goto', { step: 3 });
+    assert.equal(answer.ok, true);
+    assert.equal(answer.state.step, 3);
+    await page.waitForFunction(() => got.some((m) => m.event === 'stepchanged' && m.state.step === 3));
+    answer = await request(page, 2, 'next');
+    assert.equal(answer.state.step, 4);
+    answer = await request(page, 3, 'prev');
+    assert.equal(answer.state.step, 3);
+
+    // Refused, and nothing changes.
+    for (const [id, method, args] of [[4, 'goto', { step: 99 }], [5, 'goto', { step: -1 }], [6, 'goto', { step: 1.5 }],
+      [7, 'goto', { step: '2' }], [8, 'explode'], [9, '<img src=x onerror=alert(1)>'], [10, 'load', { scenario: 'nope' }],
+      [11, 'load', { scenario: 'outbox', variant: '<b>' }], [12, 'load', { scenario: 'outbox', seed: -4 }], [13, 'goto']]) {
+      answer = await request(page, id, method, args);
+      assert.equal(answer.ok, false, `${method} ${JSON.stringify(args)} refused`);
+      assert.ok(answer.error.length > 0);
+      assert.equal(answer.state.scenario, 'choreography');
+      assert.equal(answer.state.step, 3, `${method} changed nothing`);
+    }
+    const app = page.frameLocator('#app');
+    assert.equal(await app.locator('img').count(), 0, 'nothing from a message became markup');
+    // Messages not meant for it are ignored: no answer, no change.
+    await page.evaluate(() => { ask('hello'); ask({ namespace: 'other', id: 50, method: 'reset' }); ask(null); });
+    answer = await request(page, 14, 'getState');
+    assert.equal(answer.ok, true);
+    assert.equal(answer.state.step, 3);
+    assert.equal(await page.evaluate(() => got.filter((m) => m.id === 50).length), 0);
+    // A wrong version is refused.
+    await page.evaluate(() => ask({ namespace: 'sagascope', v: 2, id: 15, method: 'reset' }));
+    answer = await page.waitForFunction(() => got.find((m) => m.id === 15)).then((h) => h.jsonValue());
+    assert.equal(answer.ok, false);
+
+    // Play, the end, pause.
+    answer = await request(page, 16, 'play');
+    await page.waitForFunction(() => got.some((m) => m.event === 'played'));
+    await page.waitForFunction(() => got.some((m) => m.event === 'ended' && m.state.step === 6), null, { timeout: 15000 });
+    await page.waitForFunction(() => got.some((m) => m.event === 'paused'));
+    answer = await request(page, 17, 'reset');
+    assert.equal(answer.state.step, 0);
+
+    // reveal.js leaves the slide while it plays, then comes back.
+    await request(page, 18, 'play');
+    await page.evaluate(() => ask('slide:stop'));
+    await page.waitForFunction(() => got.filter((m) => m.event === 'paused').length >= 2);
+    assert.equal((await request(page, 19, 'getState')).state.playing, false);
+    await page.evaluate(() => ask('slide:start'));
+    await page.waitForFunction(() => got.filter((m) => m.event === 'played').length >= 3);
+    await request(page, 20, 'pause');
+
+    // Another lesson.
+    answer = await request(page, 21, 'load', { scenario: 'outbox', variant: 'dual-write', seed: 7 });
+    assert.equal(answer.ok, true);
+    assert.deepEqual([answer.state.scenario, answer.state.variant, answer.state.seed], ['outbox', 'dual-write', 7]);
+    assert.equal(await app.locator('[data-testid="sagascope"]').getAttribute('data-scenario'), 'outbox');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
