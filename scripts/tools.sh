@@ -105,3 +105,9 @@ build_deck() {
   cp "$reveal/reveal.js" "$reveal/reveal.css" "$deck/reveal/"
   cp "$reveal/theme/white.css" "$deck/reveal/theme/"
 }
+
+# Writes dist/sagascope-offline.html (after a build): the whole app and its
+# lessons in one file that opens from file:// (scripts/single-file.mjs).
+build_single_file() {
+  node "$ROOT/scripts/single-file.mjs" "$ROOT/dist" "$ROOT/dist/sagascope-offline.html"
+}

@@ -31,7 +31,7 @@ pub fn Canvas() -> impl IntoView {
         })
     });
     view! {
-        <svg class="canvas" viewBox=move || format!("0 0 {WIDTH} {}", geometry.get().height) role="img"
+        <svg class="canvas" viewBox=move || format!("0 0 {WIDTH} {}", geometry.get().height) role="group"
             aria-label="Services, the broker and the messages between them">
             <Broker geometry/>
             {move || geometry.get().boxes.into_iter().map(|(svc, rect)| view! { <ServiceBox svc rect geometry/> }).collect_view()}

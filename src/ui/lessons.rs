@@ -1,10 +1,12 @@
 //! The built-in lessons are files next to the app (`lessons/<id>.json`,
 //! copied there by Trunk), fetched the first time one is opened and kept
-//! for the session, so that they stay out of the first download.
+//! for the session, so that they stay out of the first download. The
+//! single-file build (`scripts/offline`) carries them in the page instead.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use leptos::prelude::document;
 use wasm_bindgen::prelude::*;
 
 use crate::scenarios::{self, Scenario};
@@ -36,6 +38,17 @@ pub fn next(id: &str) -> Option<(&'static str, &'static str)> {
 pub fn load(id: &str, done: impl FnOnce(Result<Rc<Scenario>, String>) + 'static) {
     if let Some(scenario) = LOADED.with_borrow(|loaded| loaded.iter().find(|s| s.id == id).cloned()) {
         done(Ok(scenario));
+        return;
+    }
+    // The single-file build carries its lessons in the page (there is no
+    // server to fetch them from under file://).
+    let inline = document().get_element_by_id(&format!("lesson-{id}")).and_then(|script| script.text_content());
+    if let Some(text) = inline {
+        let scenario = scenarios::from_bytes(text.as_bytes()).map(Rc::new);
+        if let Ok(scenario) = &scenario {
+            LOADED.with_borrow_mut(|loaded| loaded.push(Rc::clone(scenario)));
+        }
+        done(scenario);
         return;
     }
     let url = format!("lessons/{id}.json");

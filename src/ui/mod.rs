@@ -92,7 +92,11 @@ fn present(options: &hash::Present) {
             let _ = root.set_attribute("data-theme", options.theme);
         }
         if options.zoom > 0 {
-            let _ = root.set_attribute("style", &format!("zoom:{}%", options.zoom));
+            // Through the CSSOM: a style attribute would need the Content
+            // Security Policy to allow inline styles.
+            if let Ok(style) = web_sys::js_sys::Reflect::get(&root, &"style".into()) {
+                let _ = web_sys::js_sys::Reflect::set(&style, &"zoom".into(), &format!("{}%", options.zoom).into());
+            }
         }
     }
     let controls = match (options.controls, options.embed) {
@@ -195,9 +199,11 @@ fn LessonPage() -> impl IntoView {
                     <Inspector/>
                     <SagaPanel/>
                     <QueryPanel/>
-                    <div class="tabs" role="tablist">
-                        <button role="tab" aria-selected=move || (!diagram.get()).to_string() on:click=move |_| diagram.set(false)>"Steps"</button>
-                        <button role="tab" aria-selected=move || diagram.get().to_string() on:click=move |_| diagram.set(true)>"Sequence diagram"</button>
+                    <div class="tabs">
+                        <div class="tablist" role="tablist" aria-label="Steps or sequence diagram">
+                            <button role="tab" aria-selected=move || (!diagram.get()).to_string() on:click=move |_| diagram.set(false)>"Steps"</button>
+                            <button role="tab" aria-selected=move || diagram.get().to_string() on:click=move |_| diagram.set(true)>"Sequence diagram"</button>
+                        </div>
                         <label class="whole-run" title="Also list the steps not reached yet">
                             <input type="checkbox" prop:checked=move || lesson.whole_run.get()
                                 on:change=move |ev| lesson.whole_run.set(event_target_checked(&ev))/>

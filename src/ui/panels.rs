@@ -18,7 +18,8 @@ use super::{hash, lessons};
 const LOG_BEFORE: usize = 60;
 const LOG_AFTER: usize = 12;
 
-/// What just happened, in words, and the lesson's note for it.
+/// What just happened, in words, and the lesson's note for it. Written
+/// as HTML text.
 #[component]
 pub fn Narration() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
@@ -45,12 +46,13 @@ pub fn Narration() -> impl IntoView {
             }
         })
     };
-    view! {
-        <section class="narration" aria-live="polite">
-            <p class="caption" data-caption>{move || now().0}</p>
-            {move || now().1.map(|line| view! { <p class="sentence">{line}</p> })}
-        </section>
-    }
+    // As HTML text, in a live region that exists before it is filled.
+    let html = move || {
+        let (caption, line) = now();
+        let line = line.map_or(String::new(), |line| format!("<p class=\"sentence\">{}</p>", escape(&line)));
+        format!("<p class=\"caption\" data-caption>{}</p>{line}", escape(&caption))
+    };
+    view! { <section class="narration" aria-live="polite" inner_html=html></section> }
 }
 
 /// "What happens next?": asked before a key step in guided mode. An answer

@@ -48,8 +48,8 @@ export async function launch() {
  * A new page at `viewport`, recording problems: console errors, uncaught
  * exceptions, and requests that leave the app's own origin.
  */
-export async function openPage(browser, base, { width = 1280, height = 720, reducedMotion = 'no-preference', colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, reducedMotion, colorScheme });
+export async function openPage(browser, base, { width = 1280, height = 720, reducedMotion = 'no-preference', colorScheme = 'light', bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, reducedMotion, colorScheme, bypassCSP });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });

@@ -1,6 +1,8 @@
 // Browser figures for scripts/bench (prints them; asserts nothing):
-// time from navigation to the first lesson drawn, and frame intervals while
-// `sandbox` plays with 50 orders in flight.
+// time from navigation to the first lesson drawn; frame intervals while
+// `sandbox` plays with 50 orders in flight; the main thread's busy share
+// while a lesson plays and while paused, beside a bare page; and how much
+// the wasm memory grows over 4,000 rendered steps.
 
 import { serve, launch, openPage } from './harness.js';
 
@@ -53,11 +55,59 @@ async function frames() {
   return { p95: sorted[Math.floor(sorted.length * 0.95)], median: sorted[Math.floor(sorted.length / 2)], inFlight: result.inFlight };
 }
 
+/** The share of wall time the page's main thread spent on tasks during `ms`. */
+async function busy(page, ms) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const before = await task();
+  await page.waitForTimeout(ms);
+  return ((await task()) - before) / (ms / 1000);
+}
+
+async function busyShares() {
+  const bare = await openPage(browser, server.url);
+  await bare.page.setContent('<!doctype html><title>bare</title><p>A bare page.</p>');
+  const idle = await busy(bare.page, 5000);
+  await bare.close();
+  const { page, close } = await openPage(browser, server.url);
+  await page.goto(`${server.url}#/ftgo-create-order?variant=approved&guided=0`);
+  await page.locator('[data-testid="sagascope"]').waitFor();
+  const paused = await busy(page, 3000);
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.03×' });
+  await page.getByRole('button', { name: 'Play' }).click();
+  const playing = await busy(page, 5000);
+  await close();
+  return { idle, paused, playing };
+}
+
+/** Wasm memory before and after 4,000 rendered steps (Home and End on a 6-step lesson). */
+async function memoryGrowth() {
+  const { page, close } = await openPage(browser, server.url);
+  await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => {
+    window.__memory = Object.values(e.detail.wasm).find((v) => v instanceof WebAssembly.Memory);
+  }));
+  await page.goto(`${server.url}#/choreography?variant=approved&guided=0`);
+  await page.locator('[data-testid="sagascope"]').waitFor();
+  const bytes = () => page.evaluate(() => window.__memory.buffer.byteLength);
+  for (let i = 0; i < 50; i++) await page.keyboard.press(i % 2 ? 'Home' : 'End');
+  const before = await bytes();
+  for (let i = 0; i < 4000; i++) await page.keyboard.press(i % 2 ? 'Home' : 'End');
+  const after = await bytes();
+  await close();
+  return { before, after };
+}
+
 const runs = [];
 for (let i = 0; i < 5; i++) runs.push(await firstDraw());
 runs.sort((a, b) => a - b);
 console.log(`first draw: median ${runs[2].toFixed(0)} ms (5 loads: ${runs.map((r) => r.toFixed(0)).join(', ')} ms)`);
 const f = await frames();
 console.log(`playing sandbox, up to ${f.inFlight} messages in flight: frame interval median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms`);
+const b = await busyShares();
+const pct = (x) => `${(x * 100).toFixed(1)} %`;
+console.log(`main thread busy: FTGO Create Order playing ${pct(b.playing)}, paused ${pct(b.paused)}, a bare page ${pct(b.idle)}`);
+const m = await memoryGrowth();
+console.log(`wasm memory over 4,000 rendered steps: ${(m.before / 1024).toFixed(0)} KB -> ${(m.after / 1024).toFixed(0)} KB (+${((m.after - m.before) / 1024).toFixed(0)} KB)`);
 await browser.close();
 await server.close();

@@ -22,6 +22,11 @@ test('the app opens on the course; a lesson from it mounts the lesson root', asy
   assert.ok(await root.isVisible());
   assert.equal(await course.isVisible(), false, 'the course hides while a lesson is open');
   await screenshot(page, 'smoke');
+  // A Content-Security-Policy: the app's own files, its start-up script by
+  // hash, compiled WebAssembly; never inline code or styles in general.
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+  assert.doesNotMatch(policy, /'unsafe-inline'|'unsafe-eval'/);
   assert.deepEqual(problems, []);
   await close();
 });
