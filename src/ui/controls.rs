@@ -138,7 +138,7 @@ fn ticket_state(lesson: Lesson, order: &str) -> Option<TicketState> {
 
 /// A labelled select over (value, label) options, bound to a text signal.
 #[component]
-fn Picker(label: &'static str, value: RwSignal<String>, options: Signal<Vec<(String, String)>>) -> impl IntoView {
+fn Picker(label: &'static str, value: RwSignal<String>, options: Memo<Vec<(String, String)>>) -> impl IntoView {
     // When the options change and the chosen one is gone, the browser shows
     // the first option; the value follows, so an action uses what is shown.
     Effect::new(move || {
@@ -165,7 +165,13 @@ fn Picker(label: &'static str, value: RwSignal<String>, options: Signal<Vec<(Str
 #[component]
 pub fn Actions() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let has = move |svc: Svc| lesson.with(|i| i.timeline.world().services().contains_key(&svc));
+    // Which services run changes with the lesson, not with the step: the
+    // buttons that depend on it are rebuilt (their old handlers left to the
+    // JS garbage collector) only when another lesson opens.
+    let has = move |svc: Svc| {
+        lesson.opened.track();
+        lesson.with_untracked(|i| i.timeline.world().services().contains_key(&svc))
+    };
     let customer = RwSignal::new("1".to_string());
     let total = RwSignal::new(40_i64);
     let order = RwSignal::new("1".to_string());
@@ -174,16 +180,20 @@ pub fn Actions() -> impl IntoView {
     let service = RwSignal::new(Svc::OrderService.id().to_string());
     let channel = RwSignal::new("Order".to_string());
     let int = |text: RwSignal<String>| text.get_untracked().parse::<i64>().unwrap_or(0);
+    // The pickers' options are memos: they change when an order or a
+    // customer appears, not at every step (rebuilding a select's options
+    // each step left each old option's effect behind: wasm memory grew by
+    // about 0.8 KB per step).
     // The service the fault buttons act on (always one that exists).
     let chosen = Signal::derive(move || Svc::parse(&service.get()).unwrap_or(Svc::OrderService));
-    let customers = Signal::derive(move || {
+    let customers = Memo::new(move |_| {
         let (svc, table) =
             if has(Svc::CustomerService) { (Svc::CustomerService, "customers") } else { (Svc::ConsumerService, "consumers") };
         let mut options: Vec<(String, String)> = ids(lesson, svc, table).into_iter().map(|id| (id.to_string(), id.to_string())).collect();
         options.push(("9".into(), "9 (unknown)".into()));
         options
     });
-    let orders = Signal::derive(move || {
+    let orders = Memo::new(move |_| {
         let orders: Vec<(String, String)> =
             ids(lesson, Svc::OrderService, "orders").into_iter().map(|id| (id.to_string(), id.to_string())).collect();
         // An empty select reads as broken: say there is nothing yet.
@@ -193,14 +203,13 @@ pub fn Actions() -> impl IntoView {
             orders
         }
     });
-    let services = Signal::derive(move || {
+    let services = Memo::new(move |_| {
         lesson.with(|i| {
             i.timeline.world().services().keys().filter(|s| s.publishes()).map(|s| (s.id().to_string(), s.title().to_string())).collect()
         })
     });
-    let channels = Signal::derive(move || {
-        lesson.with(|i| i.timeline.world().broker().channels.keys().map(|c| (c.to_string(), c.to_string())).collect())
-    });
+    let channels =
+        Memo::new(move |_| lesson.with(|i| i.timeline.world().broker().channels.keys().map(|c| (c.to_string(), c.to_string())).collect()));
     let act = move |action: Action| {
         lesson.playing.set(false);
         lesson.act(action);

@@ -140,7 +140,7 @@ pub fn connect(lesson: Lesson) {
                 })
             };
             if get(&data, "v").as_f64() != Some(1.0) {
-                return answer(Err("unsupported version: this app speaks v 1".into()));
+                return answer(Err("only v 1 is spoken".into()));
             }
             call(lesson, &get(&data, "method").as_string().unwrap_or_default(), &get(&data, "args"), answer);
         }

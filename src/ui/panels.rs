@@ -398,15 +398,23 @@ pub fn Inspector() -> impl IntoView {
                         let duplicate = move |_| lesson.act(Action::Duplicate { message: id, to: Some(to) });
                         let can_duplicate =
                             !matches!(message.category, crate::sim::message::Category::Request | crate::sim::message::Category::Response);
+                        // The message as HTML text (headers and payload carry
+                        // the learner's input, escaped).
+                        let about = format!(
+                            "<h2>{} m{}</h2><dl><dt>from → to</dt><dd>{} → {}</dd><dt>channel</dt><dd>{}</dd><dt>sent, due</dt><dd>{} ms, {} ms{}</dd><dt>headers</dt><dd><code>{}</code></dd><dt>payload</dt><dd><code>{}</code></dd></dl>",
+                            message.kind,
+                            message.id,
+                            message.from.title(),
+                            to.title(),
+                            escape(message.channel),
+                            flight.sent_at,
+                            flight.deliver_at,
+                            if flight.waiting { " (waiting in the broker)" } else { "" },
+                            escape(&message.headers_text()),
+                            escape(&message.payload_json()),
+                        );
                         view! {
-                            <h2>{format!("{} m{}", message.kind, message.id)}</h2>
-                            <dl>
-                                <dt>"from → to"</dt><dd>{format!("{} → {}", message.from.title(), to.title())}</dd>
-                                <dt>"channel"</dt><dd>{message.channel}</dd>
-                                <dt>"sent, due"</dt><dd>{format!("{} ms, {} ms{}", flight.sent_at, flight.deliver_at, if flight.waiting { " (waiting in the broker)" } else { "" })}</dd>
-                                <dt>"headers"</dt><dd><code>{message.headers_text()}</code></dd>
-                                <dt>"payload"</dt><dd><code>{message.payload_json()}</code></dd>
-                            </dl>
+                            <div inner_html=about></div>
                             {can_duplicate.then(|| view! {
                                 <button on:click=duplicate>"Duplicate this delivery"</button>
                                 <p class="hint">"At-least-once: the broker delivers it again. Watch the receiver's received_messages."</p>

@@ -59,6 +59,8 @@ pub struct Lesson {
     inner: StoredValue<Inner, LocalStorage>,
     /// Bumped whenever the timeline moves or changes.
     version: RwSignal<u64>,
+    /// Bumped when another lesson, variant or seed opens.
+    pub opened: RwSignal<u64>,
     pub playing: RwSignal<bool>,
     /// Virtual ms per real ms.
     pub speed: RwSignal<f64>,
@@ -137,6 +139,7 @@ impl Lesson {
                 tail: present.tail(),
             }),
             version: RwSignal::new(0),
+            opened: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(0.1),
             clock: RwSignal::new(0.0),
@@ -229,6 +232,7 @@ impl Lesson {
         self.selected.set(None);
         self.notice.set(None);
         self.reached.set(0);
+        self.opened.update(|n| *n += 1);
         self.changed();
         self.skip_to_start();
     }

@@ -150,3 +150,32 @@ test('the host API: ready, requests answered, events, and bad requests refused w
     await close();
   }
 });
+
+test('every URL parameter, given bad values, gets a clear notice and a working app, never an error or injected markup', async () => {
+  const long = 'x'.repeat(5000);
+  const script = '<script>window.hacked=1</script><img src=x onerror="window.hacked=1">';
+  const bad = ['-1', '1e99', '18446744073709551616', 'NaN', 'abc', '', long, script];
+  const params = ['step', 'seed', 'variant', 'guided', 'free', 'embed', 'controls', 'autoplay', 'theme', 'zoom', 'from', 'to', 'caption'];
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    for (const param of params) {
+      for (const value of bad) {
+        await page.goto('about:blank');
+        await page.goto(`${server.url}#/outbox?variant=dual-write&${param}=${encodeURIComponent(value)}`);
+        await root(page).or(page.locator('.notice')).first().waitFor();
+        // The app answers keys, and nothing from the URL became markup.
+        await page.keyboard.press('End');
+        assert.equal(await page.evaluate(() => window.hacked), undefined, `${param}=${value.slice(0, 20)}`);
+        assert.equal(await page.locator('.notice img, .notice script, .notice b').count(), 0);
+      }
+    }
+    // An unknown lesson, with markup in its name.
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#/${encodeURIComponent(script)}`);
+    await page.getByRole('status').getByText('There is no lesson called').waitFor();
+    assert.equal(await page.evaluate(() => window.hacked), undefined);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
