@@ -189,13 +189,21 @@ pub fn Log() -> impl IntoView {
         })
     };
     let log = NodeRef::<leptos::html::Section>::new();
-    // Keep the current line in view: the one effect that touches the DOM.
+    // Keep the current line in view by scrolling the log alone (scrolling
+    // it into view would scroll the side panel too, and the inspector above
+    // would leave the screen): the one effect that touches the DOM.
     Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
         lesson.with(|i| i.timeline.cursor());
-        if let Some(el) = log.get().and_then(|l| l.query_selector("li.current").ok().flatten()) {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-            el.scroll_into_view_with_scroll_into_view_options(&options);
+        let Some(log) = log.get() else { return };
+        let line = log.query_selector("li.current").ok().flatten().and_then(|l| l.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(line) = line {
+            let (top, bottom) = (line.offset_top(), line.offset_top() + line.offset_height());
+            if top < log.scroll_top() {
+                log.set_scroll_top(top);
+            } else if bottom > log.scroll_top() + log.client_height() {
+                log.set_scroll_top(bottom - log.client_height());
+            }
         }
     });
     view! { <section class="log" node_ref=log inner_html=html on:click=move |ev| go_to_clicked(lesson, ev)></section> }

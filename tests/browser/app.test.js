@@ -642,3 +642,16 @@ test('embedded in an iframe, as in a slide deck, it runs and stays quiet', async
   assert.deepEqual(problems.filter((p) => !p.startsWith('network request to about:')), []);
   await close();
 });
+
+test('with the inspector open, stepping never scrolls the page: the side panel scrolls on its own', async () => {
+  await withPage('#/ftgo-create-order?variant=authorization-fails&guided=0', async (page) => {
+    await page.locator('[data-service="order-service"] .service-name').click();
+    await page.locator('aside h2').first().waitFor();
+    for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => window.scrollY), 0);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollHeight), 720);
+    const aside = await page.locator('aside').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    assert.ok(aside.scroll > aside.client, 'the side panel holds more than it shows, and scrolls');
+    await screenshot(page, 'inspector-scrolls');
+  });
+});
