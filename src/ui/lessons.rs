@@ -44,11 +44,7 @@ pub fn load(id: &str, done: impl FnOnce(Result<Rc<Scenario>, String>) + 'static)
     // server to fetch them from under file://).
     let inline = document().get_element_by_id(&format!("lesson-{id}")).and_then(|script| script.text_content());
     if let Some(text) = inline {
-        let scenario = scenarios::from_bytes(text.as_bytes()).map(Rc::new);
-        if let Ok(scenario) = &scenario {
-            LOADED.with_borrow_mut(|loaded| loaded.push(Rc::clone(scenario)));
-        }
-        done(scenario);
+        done(keep(scenarios::from_bytes(text.as_bytes())));
         return;
     }
     let url = format!("lessons/{id}.json");
@@ -72,17 +68,20 @@ pub fn load(id: &str, done: impl FnOnce(Result<Rc<Scenario>, String>) + 'static)
             let result = if status != 200 || bytes.is_empty() {
                 Err(failed(&format!("the server answered {status}")))
             } else {
-                scenarios::from_bytes(&bytes)
-                    .and_then(|s| if s.id == wanted { Ok(Rc::new(s)) } else { Err(failed("it holds another lesson")) })
+                scenarios::from_bytes(&bytes).and_then(|s| if s.id == wanted { Ok(s) } else { Err(failed("it holds another lesson")) })
             };
-            if let Ok(scenario) = &result {
-                LOADED.with_borrow_mut(|loaded| loaded.push(Rc::clone(scenario)));
-            }
-            done(result);
+            done(keep(result));
         }
     });
     // `loadend` comes after success, failure and abort alike; `send` on an
     // opened request reports a network failure there, not here.
     request.set_onloadend(Some(on_end.unchecked_ref()));
     let _ = request.send();
+}
+
+/// A lesson just read, kept for the rest of the session.
+fn keep(read: Result<Scenario, String>) -> Result<Rc<Scenario>, String> {
+    let scenario = Rc::new(read?);
+    LOADED.with_borrow_mut(|loaded| loaded.push(Rc::clone(&scenario)));
+    Ok(scenario)
 }

@@ -28,10 +28,9 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::scenarios;
-use crate::sim::message::Category;
 use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
-use panels::{Inspector, LessonEnd, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, Violations};
+use panels::{Inspector, LessonEnd, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, StyleFacts, Violations};
 use sequence::Sequence;
 use state::Lesson;
 
@@ -263,50 +262,6 @@ fn Pane() -> impl IntoView {
             <Sequence/>
         </LessonRoot>
     }
-}
-
-/// What one style costs, side by side with the other pane's: the messages
-/// sent so far (it follows the steps, which the keys move together), who
-/// knows whom, where the saga's state lives, what a new participant needs.
-/// Written as HTML text.
-#[component]
-fn StyleFacts() -> impl IntoView {
-    let lesson = expect_context::<Lesson>();
-    let html = move || {
-        lesson.with(|i| {
-            let t = &i.timeline;
-            let mut sent = [0; 3];
-            for step in t.steps()[..t.cursor()].iter().filter(|s| s.kind == crate::sim::StepKind::Publish) {
-                match step.message.as_ref().map(|m| m.category) {
-                    Some(Category::Event) => sent[0] += 1,
-                    Some(Category::Command) => sent[1] += 1,
-                    Some(Category::Reply) => sent[2] += 1,
-                    _ => {}
-                }
-            }
-            let sent: Vec<String> = [("event", "events"), ("command", "commands"), ("reply", "replies")]
-                .iter()
-                .zip(sent)
-                .filter(|(_, n)| *n > 0)
-                .map(|((one, many), n)| format!("{n} {}", if n == 1 { one } else { many }))
-                .collect();
-            let sent = if sent.is_empty() { "none yet".to_string() } else { sent.join(", ") };
-            let [knows, state, new] = match t.world().style() {
-                crate::sim::Style::Choreography => [
-                    "Each service subscribes to the other's events: Order Service to Customer's, Customer Service to Order's.",
-                    "Nowhere in one place: in orders.state and credit_reservations, each service's own rows.",
-                    "New events to publish and new subscriptions in every service that must react; read them all to follow the flow.",
-                ],
-                _ => [
-                    "The saga in Order Service knows Customer Service's commands; Customer Service knows no one, it replies to whoever asked.",
-                    "One saga_instance row in Order Service, written in the same transaction as each command it sends.",
-                    "One more step in the saga's definition, and a command handler in the new service.",
-                ],
-            };
-            format!("<dt>Messages sent so far</dt><dd>{sent}</dd><dt>Who knows whom</dt><dd>{knows}</dd><dt>The saga's state</dt><dd>{state}</dd><dt>A new participant</dt><dd>{new}</dd>")
-        })
-    };
-    view! { <dl class="style-facts" inner_html=html></dl> }
 }
 
 /// The variant picker of the open lesson.

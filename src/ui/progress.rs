@@ -11,14 +11,15 @@ fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-fn entries() -> String {
-    storage().and_then(|s| s.get_item(KEY).ok().flatten()).unwrap_or_default()
+fn entries(storage: &web_sys::Storage) -> String {
+    storage.get_item(KEY).ok().flatten().unwrap_or_default()
 }
 
 /// Remembers that question `index` of `lesson`'s `variant` was answered.
 pub fn record(lesson: &str, variant: &str, index: usize) {
+    let Some(storage) = storage() else { return };
     let entry = format!("{lesson}/{variant}/{index}");
-    let mut all = entries();
+    let mut all = entries(&storage);
     if all.split(' ').any(|e| e == entry) {
         return;
     }
@@ -26,12 +27,10 @@ pub fn record(lesson: &str, variant: &str, index: usize) {
         all.push(' ');
     }
     all.push_str(&entry);
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(KEY, &all);
-    }
+    let _ = storage.set_item(KEY, &all);
 }
 
 /// How many of `lesson`'s questions were ever answered, per lesson id.
 pub fn answered(lesson: &str) -> usize {
-    entries().split(' ').filter(|e| e.split('/').next() == Some(lesson)).count()
+    storage().map_or(0, |storage| entries(&storage).split(' ').filter(|e| e.split('/').next() == Some(lesson)).count())
 }

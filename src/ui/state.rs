@@ -125,7 +125,7 @@ impl Lesson {
         let free = location.free;
         let seed = location.seed.unwrap_or(1);
         let timeline = run(&scenario, variant, seed, free);
-        let unscripted = free || scenario.variants.iter().all(|v| v.script.is_empty());
+        let unscripted = unscripted(&scenario, free);
         let lesson = Lesson {
             inner: StoredValue::new_local(Inner {
                 scenario,
@@ -220,7 +220,7 @@ impl Lesson {
     /// sandbox. With nothing scripted, the whole run and the relay's
     /// steps show.
     pub fn open_as(&self, scenario: Rc<Scenario>, variant: usize, seed: u64, free: bool) {
-        let unscripted = free || scenario.variants.iter().all(|v| v.script.is_empty());
+        let unscripted = unscripted(&scenario, free);
         self.whole_run.set(unscripted);
         self.show_relay.set(unscripted || !self.guided);
         let timeline = run(&scenario, variant, seed, free);
@@ -444,6 +444,12 @@ impl Lesson {
             hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed, !self.guided, i.free) + &i.tail
         })
     }
+}
+
+/// Whether nothing is scripted (the sandbox, or a variant `free`): then the
+/// whole run and the relay's steps show from the start.
+fn unscripted(scenario: &Scenario, free: bool) -> bool {
+    free || scenario.variants.iter().all(|v| v.script.is_empty())
 }
 
 /// The run of a lesson's variant: scripted, or `free` (its settings only).

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { serve, launch, openPage, screenshot } from './harness.js';
+import { serve, launch, openPage, visit, screenshot } from './harness.js';
 
 const CATALOGUE = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
 const scenarios = readdirSync(CATALOGUE).map((f) => JSON.parse(readFileSync(new URL(f, CATALOGUE), 'utf8')));
@@ -16,18 +16,11 @@ let browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-/** Opens the app at `hash`, runs `body(page)`, then checks for problems. */
-async function withPage(hash, body, options) {
-  const { page, problems, close } = await openPage(browser, server.url, options);
-  try {
-    await page.goto(server.url + hash);
-    await page.locator('[data-testid="sagascope"]').first().waitFor();
-    await body(page);
-    assert.deepEqual(problems, [], 'console errors, exceptions or foreign requests');
-  } finally {
-    await close();
-  }
-}
+/** Opens the app at `hash`, waits for a lesson root, runs `body(page)`, then checks for problems. */
+const withPage = (hash, body, options) => visit(browser, server.url, hash, async (page) => {
+  await page.locator('[data-testid="sagascope"]').first().waitFor();
+  await body(page);
+}, options);
 
 const root = (page) => page.locator('[data-testid="sagascope"]');
 const attr = (page, name) => root(page).getAttribute(name);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serve, launch, openPage, screenshot } from './harness.js';
+import { serve, launch, openPage, visit, screenshot } from './harness.js';
 
 const CATALOGUE = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
 const lesson = (id) => JSON.parse(readFileSync(new URL(`${id}.json`, CATALOGUE), 'utf8'));
@@ -19,16 +19,8 @@ let browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-async function withPage(hash, body, options) {
-  const { page, problems, close } = await openPage(browser, server.url, options);
-  try {
-    await page.goto(server.url + hash);
-    await body(page);
-    assert.deepEqual(problems, [], 'console errors, exceptions or foreign requests');
-  } finally {
-    await close();
-  }
-}
+/** Opens the app at `hash`, runs `body(page)`, then checks for problems. */
+const withPage = (hash, body, options) => visit(browser, server.url, hash, body, options);
 
 const root = (page) => page.locator('[data-testid="sagascope"]');
 const step = async (page) => Number(await root(page).getAttribute('data-step'));

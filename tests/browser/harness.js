@@ -2,6 +2,7 @@
 // loopback port, headless Debian Chromium, and a page that fails the test on
 // any console error, uncaught exception or request to another host.
 
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, extname, join, normalize } from 'node:path';
@@ -58,6 +59,21 @@ export async function openPage(browser, base, { width = 1280, height = 720, redu
     if (!req.url().startsWith(base) && !req.url().startsWith('data:')) problems.push(`network request to ${req.url()}`);
   });
   return { page, problems, close: () => context.close() };
+}
+
+/**
+ * Opens `base + hash` in a new page, runs `body(page)`, then fails on any
+ * problem the page recorded (console errors, exceptions, foreign requests).
+ */
+export async function visit(browser, base, hash, body, options) {
+  const { page, problems, close } = await openPage(browser, base, options);
+  try {
+    await page.goto(base + hash);
+    await body(page);
+    assert.deepEqual(problems, [], 'console errors, exceptions or foreign requests');
+  } finally {
+    await close();
+  }
 }
 
 /** Saves a screenshot under test-artifacts/. */
