@@ -108,6 +108,14 @@ pub fn present(hash: &str) -> Present {
             p.notes.push(format!("{key}={shown} is not a value SagaScope knows; it keeps the default."));
         }
     }
+    // Bounds that hold no step at all are no bounds (and would make
+    // clamping a step between them panic).
+    if let (Some(from), Some(to)) = (p.from, p.to) {
+        if from > to {
+            p.notes.push(format!("from={from} comes after to={to}; every step is shown."));
+            (p.from, p.to) = (None, None);
+        }
+    }
     p
 }
 
@@ -224,6 +232,8 @@ mod tests {
         let long = present(&format!("#/outbox?theme={}", "x".repeat(10_000)));
         assert!(long.notes[0].len() < 100, "a long value is cut short in the note");
         assert_eq!(present("#/outbox").tail(), "");
+        let backwards = present("#/outbox?from=9&to=2");
+        assert_eq!((backwards.from, backwards.to, backwards.notes.len()), (None, None, 1), "from after to keeps no bounds");
     }
 
     #[test]

@@ -46,6 +46,13 @@ test('embed=1 shows the stage, caption and controls alone; the options change th
     await page.keyboard.press('ArrowLeft');
     assert.equal(await step(page), 2, 'never before from');
 
+    // Bounds the wrong way round are no bounds, and say so.
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#/outbox?variant=dual-write&embed=1&from=4&to=2&guided=0`);
+    await page.getByRole('status').getByText('from=4 comes after to=2').waitFor();
+    await page.keyboard.press('End');
+    assert.equal(await step(page), Number(await root(page).getAttribute('data-steps')));
+
     await page.goto('about:blank');
     await page.goto(`${server.url}#/outbox?embed=1&zoom=banana&theme=<b>x</b>&controls=all&from=-1`);
     await page.getByRole('status').getByText('zoom=banana is not a value SagaScope knows').waitFor();
