@@ -108,6 +108,20 @@ fn a_lesson_in_the_sandbox_keeps_its_settings_and_drops_its_script() {
     assert!(scripted.len() > 3, "the scripted run places an order and crashes");
 }
 
+/// Each lesson names the tables it is about (the stage folds the others
+/// to a line), and each name is a table one of its services has.
+#[test]
+fn every_lesson_names_tables_it_has() {
+    for scenario in scenarios::catalogue() {
+        assert!(!scenario.focus.is_empty(), "{} names no table to focus on", scenario.id);
+        let world = scenario.world(&scenario.variants[0], 1);
+        let tables: Vec<&str> = world.services().iter().flat_map(|(_, s)| s.db.table_sizes().map(|(name, _)| name)).collect();
+        for name in &scenario.focus {
+            assert!(tables.contains(&name.as_str()), "{}: focus names {name}, which none of its services has ({tables:?})", scenario.id);
+        }
+    }
+}
+
 /// The app's own JSON reader against serde_json, on every built-in file
 /// and on strings with every kind of escape.
 #[test]

@@ -127,11 +127,18 @@ fn acting_in_the_past_forks() {
     timeline.seek(timeline.len());
     assert!(!timeline.world().services()[&Svc::OrderService].up);
     assert_eq!(timeline.world().broker().in_flight_count(), 1);
-    // The forked run replays exactly too.
+    // The forked run replays exactly too, by seeking and by `replay`.
     let end = timeline.world().clone();
     timeline.seek(0);
     timeline.seek(timeline.len());
     assert!(*timeline.world() == end);
+    let mut worlds = Vec::new();
+    timeline.replay(|w| worlds.push(w.clone()));
+    assert_eq!(worlds.len(), timeline.len() + 1, "one world per step and the start");
+    for (n, world) in worlds.iter().enumerate() {
+        timeline.seek(n);
+        assert!(timeline.world() == world, "replay differs from seek at step {n}");
+    }
 }
 
 /// The timeline tells a learner which invariants are broken so far: at the

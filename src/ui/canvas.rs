@@ -1,7 +1,13 @@
 //! The architecture canvas: a box per service with its tables, outbox and
 //! relay; the broker with a lane per channel; messages moving between them.
+//!
+//! Sized once per run: each box gets the most lines it shows at any step of
+//! the run, so nothing moves while stepping or playing. Boxes and lanes are
+//! written as SVG and HTML text (see [`super::html`]), and one handler on
+//! the canvas reads what was clicked from its `data-*` attributes.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::sim::broker::PARTITIONS;
 use crate::sim::message::Category;
@@ -11,79 +17,180 @@ use crate::sim::service::{RelayMode, Service};
 use crate::sim::{Action, Svc, World};
 
 use super::html::{class_if, escape};
-use super::layout::{layout, Layout, Rect, WIDTH};
-use super::state::{Lesson, Selection};
-use super::tables::{compact_lines, TableList, COMPACT_ROWS};
+use super::layout::{layout, Layout, Point, Rect, LANE_H, WIDTH};
+use super::state::{Inner, Lesson, Selection};
+use super::tables::{compact_lines, table_open, tables_html, COMPACT_ROWS};
+
+/// Lines of a box besides its tables: the title (with the relay) and the
+/// padding.
+const FRAME_LINES: i32 = 2;
+/// Characters a lane's second line shows (set closer past 18).
+const LANE_CHARS: usize = 23;
 
 /// The whole canvas.
 #[component]
 pub fn Canvas() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
+    // One number that changes when another run opens or the learner acts
+    // (the only times the known run changes), not on every step.
+    let run = Memo::new(move |_| (lesson.opened.get() << 32) ^ lesson.with(|i| i.timeline.revision()));
     let geometry = Memo::new(move |_| {
-        lesson.with(|i| {
-            let world = i.timeline.world();
-            let focus = &i.scenario.focus;
-            let services: Vec<(Svc, i32)> = world.services().iter().map(|(svc, s)| (*svc, box_lines(world, *svc, s, focus))).collect();
-            // A channel nobody subscribes to carries nothing worth drawing.
-            let channels: Vec<&'static str> =
-                i.timeline.world().broker().channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
-            layout(&services, &channels)
-        })
+        run.track();
+        let toggled = lesson.toggled.get();
+        lesson.with_untracked(|i| sized_for_run(i, &toggled))
+    });
+    // The messages' animations run on the canvas's timeline, held paused
+    // and set to the lesson's clock (see [`tokens_svg`]); set again after
+    // each step writes them anew.
+    let jump = window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
+    let canvas = NodeRef::<leptos::svg::Svg>::new();
+    Effect::new(move |_| {
+        let ms = lesson.clock.get();
+        lesson.with(|_| ());
+        if let Some(svg) = canvas.get() {
+            let svg: web_sys::SvgsvgElement = svg.unchecked_into();
+            svg.pause_animations();
+            svg.set_current_time(ms as f32 / 1000.0);
+        }
     });
     view! {
-        <svg class="canvas" viewBox=move || format!("0 0 {WIDTH} {}", geometry.get().height) role="group"
-            aria-label="Services, the broker and the messages between them">
+        <svg node_ref=canvas class="canvas" viewBox=move || format!("0 0 {WIDTH} {}", geometry.get().height) role="group"
+            aria-label="Services, the broker and the messages between them"
+            on:click=move |ev| clicked(lesson, &ev) on:keydown=move |ev| {
+                if ev.key() == "Enter" {
+                    clicked(lesson, &ev)
+                }
+            }>
             <Broker geometry/>
-            {move || geometry.get().boxes.into_iter().map(|(svc, rect)| view! { <ServiceBox svc rect geometry/> }).collect_view()}
-            <Tokens geometry/>
+            {move || geometry.get().boxes.into_iter().map(|(svc, rect)| {
+                let relay_at = geometry.with_untracked(|g| g.relay(svc));
+                let html = move || {
+                    let toggled = lesson.toggled.get();
+                    lesson.with(|i| service_svg(i, svc, rect, relay_at, &toggled))
+                };
+                view! { <g inner_html=html></g> }
+            }).collect_view()}
+            <g class="tokens" inner_html=move || {
+                let g = geometry.get();
+                lesson.with(|i| tokens_svg(i, &g, jump))
+            }></g>
         </svg>
     }
 }
 
-/// Lines of text a service's box shows now (its title, padding and relay
-/// count as four), so the layout can give each box the height it needs.
-fn box_lines(world: &World, svc: Svc, service: &Service, focus: &[String]) -> i32 {
+/// The layout for the whole run: each box as tall as the most lines it
+/// shows at any step.
+fn sized_for_run(i: &Inner, toggled: &str) -> Layout {
+    let focus = &i.scenario.focus;
+    let world = i.timeline.world();
+    let mut lines: Vec<(Svc, i32)> = world.services().iter().map(|(svc, _)| (*svc, 0)).collect();
+    i.timeline.replay(|world| {
+        for (svc, most) in &mut lines {
+            if let Some(service) = world.service(*svc) {
+                *most = (*most).max(box_lines(world, *svc, service, focus, toggled));
+            }
+        }
+    });
+    // A channel nobody subscribes to carries nothing worth drawing.
+    let channels: Vec<&'static str> = world.broker().channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
+    layout(&lines, &channels)
+}
+
+/// Lines of text a service's box shows in `world`.
+fn box_lines(world: &World, svc: Svc, service: &Service, focus: &[String], toggled: &str) -> i32 {
     let tables: i32 = if svc == Svc::ApiComposer {
         // The composer stores nothing; its queries table always shows its
         // header, so it counts at least one row.
         let queries = world.queries().iter().filter(|q| q.source == QuerySource::Composer).count();
-        compact_lines("queries", queries.max(1), focus)
+        compact_lines(queries.max(1), true)
     } else {
-        service.db.table_sizes().map(|(name, rows)| compact_lines(name, rows, focus)).sum()
+        service.db.table_sizes().map(|(name, rows)| compact_lines(rows, table_open(svc, name, focus, toggled))).sum()
     };
-    let lost = i32::from(!service.unsent.is_empty() || world.ledger().lost.iter().any(|(from, _, _)| *from == svc));
-    4 + tables + lost
+    // The lost-message line may wrap; the view says how far behind it is.
+    FRAME_LINES + tables + 2 * i32::from(lost(world, svc, service).is_some()) + i32::from(svc == Svc::OrderHistoryService)
 }
 
-/// The broker and its channels.
+/// A click (or Enter) on the canvas: the element clicked, or its nearest
+/// ancestor, says what it is in its `data-*` attributes.
+fn clicked(lesson: Lesson, ev: &web_sys::Event) {
+    let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+    let attr = |name: &str| target.closest(&format!("[{name}]")).ok().flatten().and_then(|e| e.get_attribute(name));
+    if let Some(key) = attr("data-delivery") {
+        let flight = lesson.with_untracked(|i| i.timeline.world().flights().into_iter().find(|f| f.key.to_string() == key));
+        if let Some(flight) = flight {
+            lesson.selected.set(Some(Selection::Message(flight.key)));
+        }
+        return;
+    }
+    // A button answers Enter with a click of its own.
+    if ev.type_() == "keydown" {
+        return;
+    }
+    if let Some(svc) = attr("data-toggle").and_then(|id| Svc::parse(&id)) {
+        let up = lesson.with_untracked(|i| i.timeline.world().service(svc).is_some_and(|s| s.up));
+        lesson.act(if up { Action::Crash { service: svc } } else { Action::Restart { service: svc } });
+    } else if let Some(svc) = attr("data-inspect").and_then(|id| Svc::parse(&id)) {
+        lesson.selected.set(Some(Selection::Service(svc)));
+    } else if let Some(table) = attr("data-unfold") {
+        let entry = format!("{table};");
+        lesson.toggled.update(|t| *t = if t.contains(&entry) { t.replace(&entry, "") } else { format!("{t}{entry}") });
+    }
+}
+
+/// The broker and its channels. A lane's second line names the messages
+/// on it, so no label ever sits over a box.
 #[component]
 fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    // The lanes as SVG text (see [`super::html`]).
     let lanes = move || {
         let g = geometry.get();
         lesson.with(|i| {
             let world = i.timeline.world();
             let broker = world.broker();
+            let flights = world.flights();
             let mut svg = String::new();
             for (channel, y) in &g.lanes {
                 let held = broker.held.contains(channel);
                 let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
                 let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
                 let to = if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") };
+                let mut on_lane = flights.iter().filter(|f| f.channel == *channel && !matches!(f.category, Category::Request | Category::Response));
+                let (class, second) = match (on_lane.next(), held) {
+                    (None, true) => ("lane-kind", "HELD".to_string()),
+                    (None, false) => ("lane-kind", kind.to_string()),
+                    (Some(first), _) => {
+                        let more = on_lane.count();
+                        let more = if more > 0 { format!(" +{more}") } else { String::new() };
+                        let text = format!("{}{} m{}", if held { "HELD " } else { "" }, first.kind, first.message_id);
+                        let room = LANE_CHARS - more.len();
+                        let text = if text.chars().count() > room { text.chars().take(room - 1).collect::<String>() + "…" } else { text };
+                        ("lane-message", text + &more)
+                    }
+                };
                 let (x, w) = (g.broker.x, g.broker.w);
+                // A reply channel's name (CreateOrderSaga-reply) is wider
+                // than a lane at the canvas's smallest font: its letters
+                // are set closer instead of smaller.
+                let squeeze = |text: &str| {
+                    if text.chars().count() > 18 {
+                        format!(" textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"", w - 22)
+                    } else {
+                        String::new()
+                    }
+                };
                 svg += &format!(
-                    "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"44\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name{}\">{channel}</text><text x=\"{}\" y=\"{}\" class=\"lane-kind\">{}</text></g>",
+                    "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{LANE_H}\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name\"{}>{channel}</text><text x=\"{}\" y=\"{}\" class=\"{class}\"{}>{}</text></g>",
                     if held { " held" } else { "" },
                     escape(qualified(world.style(), channel)),
-                    x + 6,
-                    w - 12,
-                    x + 14,
-                    y + 17,
-                    if channel.len() > 18 { " long" } else { "" },
-                    x + 14,
-                    y + 33,
-                    if held { "HELD" } else { kind },
+                    x + 5,
+                    w - 10,
+                    x + 11,
+                    y + 16,
+                    squeeze(channel),
+                    x + 11,
+                    y + 34,
+                    squeeze(&second),
+                    escape(&second),
                 );
             }
             svg
@@ -91,135 +198,113 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     };
     move || {
         let b = geometry.get().broker;
-        let middle = b.x + b.w / 2;
         view! {
             <g class="broker">
                 <rect x=b.x y="0" width=b.w height=b.h rx="10"></rect>
-                <text x=middle y="24" class="box-title" text-anchor="middle">"Message broker"</text>
-                <text x=middle y="40" class="box-note" text-anchor="middle">"at least once,"</text>
-                <text x=middle y="52" class="box-note" text-anchor="middle">"in order per partition"</text>
+                <text x=b.x + b.w / 2 y="22" class="box-title" text-anchor="middle">"Message broker"
+                    <title>"At least once, in order per partition"</title></text>
                 <g inner_html=lanes></g>
             </g>
         }
     }
 }
 
-/// One service: its status, relay, outbox switch and tables.
-#[component]
-fn ServiceBox(svc: Svc, rect: Rect, geometry: Memo<Layout>) -> impl IntoView {
-    let lesson = expect_context::<Lesson>();
-    let up = move || lesson.with(|i| i.timeline.world().service(svc).is_some_and(|s| s.up));
-    let status = move || if up() { "up" } else { "down" };
-    let relay = move || {
-        lesson.with(|i| {
-            let s = &i.timeline.world().services()[&svc];
-            // (label, class, what it means)
-            if !svc.publishes() {
-                None
-            } else if !s.outbox_enabled {
-                Some(("dual write", "relay-off", "Outbox off: the service publishes straight after its commit"))
-            } else if !s.relay.up {
-                Some(("relay ✗", "relay-down", "The message relay is down: outbox rows wait unpublished"))
-            } else if s.relay.crash_armed {
-                Some(("relay !", "relay-armed", "The relay will crash after its next publish"))
-            } else if s.relay.mode == RelayMode::Polling {
-                Some(("relay", "relay-up", "The polling relay selects outbox rows with published = 0 every 500 ms and publishes them"))
-            } else {
-                Some(("relay", "relay-up", "The CDC tails the transaction log and publishes each new outbox row"))
-            }
-        })
-    };
-    // With the outbox off, a committed message lives only in the process's
-    // memory until it is published, and a crash loses it.
-    let lost = move || {
-        lesson.with(|i| {
-            let world = i.timeline.world();
-            let unsent: Vec<String> = world.services()[&svc].unsent.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
-            if !unsent.is_empty() {
-                return Some(format!("In memory only, not yet published: {}", unsent.join(", ")));
-            }
-            let lost: Vec<String> =
-                world.ledger().lost.iter().filter(|(from, _, _)| *from == svc).map(|(_, kind, id)| format!("{kind} m{id}")).collect();
-            (!lost.is_empty()).then(|| format!("LOST, committed but never published: {}", lost.join(", ")))
-        })
-    };
-    let behind = move || {
-        (svc == Svc::OrderHistoryService).then(|| {
-            let n = lesson.with(|i| i.timeline.world().events_behind());
-            let text = match n {
-                0 => "up to date".to_string(),
-                1 => "1 event behind".to_string(),
-                n => format!("{n} events behind"),
-            };
-            view! { <span class="behind" class:lagging={n > 0} data-events-behind=n>{text}</span> }
-        })
-    };
-    let toggle = move |_| {
-        let action = if up() { Action::Crash { service: svc } } else { Action::Restart { service: svc } };
-        lesson.act(action);
-    };
-    let inspect = move |_| lesson.selected.set(Some(Selection::Service(svc)));
-    // The service that acted in the current step is outlined.
-    let acting = move || lesson.with(|i| i.timeline.current().is_some_and(|s| s.actor == Some(svc)));
-    view! {
-        <g class="service" data-service=svc.id() data-status=status class:down=move || !up() class:acting=acting>
-            <rect class="service-box" x=rect.x y=rect.y width=rect.w height=rect.h rx="10"></rect>
-            <foreignObject x=rect.x y=rect.y width=rect.w height=rect.h>
-                <div class="service-body">
-                    <div class="service-head">
-                        <button class="service-name" on:click=inspect title="Show every table">{svc.title()}</button>
-                        <span class="status" class:is-down=move || !up()>{status}</span>
-                        {behind}
-                        <button class="small" on:click=toggle aria-label=move || format!("{} {}", if up() { "Crash" } else { "Restart" }, svc.title())>
-                            {move || if up() { "Crash" } else { "Restart" }}
-                        </button>
-                    </div>
-                    {move || lost().map(|text| view! { <div class="lost">{text}</div> })}
-                    {(svc == Svc::ApiComposer).then(|| view! { <ComposerQueries/> })}
-                    <TableList svc compact=true/>
-                </div>
-            </foreignObject>
-            // The relay sits where messages leave the service for the broker.
-            {move || relay().map(|(label, class, meaning)| {
-                // Inside the box's lower corner, so a message leaving it
-                // starts just outside, at the edge.
-                // Wide enough for its label ("dual write" is the longest).
-                let half = (label.chars().count() as i32 * 7 / 2 + 8).max(28);
-                let (edge, y) = geometry.get().relay(svc);
-                let x = if rect.x < WIDTH / 2 { edge - half - 2 } else { edge + half + 2 };
-                view! {
-                    <g class=format!("relay-node {class}") transform=format!("translate({x},{y})")>
-                        <title>{meaning}</title>
-                        <rect x=-half y="-10" width=2 * half height="20" rx="6"></rect>
-                        <text y="4" text-anchor="middle">{label}</text>
-                    </g>
-                }
-            })}
-        </g>
+/// With the outbox off, a committed message lives only in the process's
+/// memory until it is published, and a crash loses it.
+fn lost(world: &World, svc: Svc, service: &Service) -> Option<String> {
+    let unsent: Vec<String> = service.unsent.iter().map(|m| format!("{} {}", m.kind, m.id_text())).collect();
+    if !unsent.is_empty() {
+        return Some(format!("In memory only, not yet published: {}", unsent.join(", ")));
+    }
+    let lost: Vec<String> =
+        world.ledger().lost.iter().filter(|(from, _, _)| *from == svc).map(|(_, kind, id)| format!("{kind} m{id}")).collect();
+    (!lost.is_empty()).then(|| format!("LOST, committed but never published: {}", lost.join(", ")))
+}
+
+/// The relay badge: (label, class, what it means).
+fn relay(svc: Svc, s: &Service) -> Option<(&'static str, &'static str, &'static str)> {
+    if !svc.publishes() {
+        None
+    } else if !s.outbox_enabled {
+        Some(("dual write", "relay-off", "Outbox off: the service publishes straight after its commit"))
+    } else if !s.relay.up {
+        Some(("relay ✗", "relay-down", "The message relay is down: outbox rows wait unpublished"))
+    } else if s.relay.crash_armed {
+        Some(("relay !", "relay-armed", "The relay will crash after its next publish"))
+    } else if s.relay.mode == RelayMode::Polling {
+        Some(("relay", "relay-up", "The polling relay selects outbox rows with published = 0 every 500 ms and publishes them"))
+    } else {
+        Some(("relay", "relay-up", "The CDC tails the transaction log and publishes each new outbox row"))
     }
 }
 
-/// The API composer keeps no database; its box lists its queries.
-/// Written as HTML text (see [`super::html`]).
-#[component]
-fn ComposerQueries() -> impl IntoView {
-    let lesson = expect_context::<Lesson>();
-    let html = move || {
-        lesson.with(|i| {
-            let mut html = String::from("<table data-table=\"api-composer/queries\"><caption><code>queries</code> (in memory, nothing stored)</caption><thead><tr><th>id</th><th>customer</th><th>result</th></tr></thead><tbody>");
-            for q in i.timeline.world().queries().iter().filter(|q| q.source == QuerySource::Composer).rev().take(COMPACT_ROWS) {
-                let status = escape(&match (&q.error, q.latency_ms()) {
-                    (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),
-                    (None, Some(ms)) => format!("joined in {ms} ms"),
-                    (_, None) => format!("waiting for {} call(s)", q.outstanding),
-                });
-                let failed = class_if(q.error.is_some(), "failed");
-                html += &format!("<tr data-row=\"{0}\"{failed}><td>{0}</td><td>{1}</td><td title=\"{status}\">{status}</td></tr>", q.id, q.customer);
-            }
-            html + "</tbody></table>"
-        })
+/// One service as SVG text: its box, status, crash button, tables and
+/// relay (where messages leave it for the broker: on the title's line, in
+/// the corner that faces the broker; the crash button sits by the title).
+fn service_svg(i: &Inner, svc: Svc, rect: Rect, relay_at: (i32, i32), toggled: &str) -> String {
+    let world = i.timeline.world();
+    let Some(s) = world.service(svc) else { return String::new() };
+    let (status, verb) = if s.up { ("up", "Crash") } else { ("down", "Restart") };
+    let acting = i.timeline.current().is_some_and(|step| step.actor == Some(svc));
+    let title = svc.title();
+    let Rect { x, y, w, h } = rect;
+    let behind = if svc == Svc::OrderHistoryService {
+        let n = world.events_behind();
+        let text = match n {
+            0 => "up to date".to_string(),
+            1 => "1 event behind".to_string(),
+            n => format!("{n} events behind"),
+        };
+        // A line of its own: the title has no room left beside it.
+        format!("<div><span class=\"behind{}\" data-events-behind=\"{n}\">{text}</span></div>", if n > 0 { " lagging" } else { "" })
+    } else {
+        String::new()
     };
-    view! { <div class="tables" inner_html=html></div> }
+    let lost = lost(world, svc, s).map_or(String::new(), |text| format!("<div class=\"lost\">{}</div>", escape(&text)));
+    let tables = if svc == Svc::ApiComposer {
+        composer_queries(world)
+    } else {
+        let focus = &i.scenario.focus;
+        tables_html(svc, &i.timeline, true, &|name| table_open(svc, name, focus, toggled))
+    };
+    // The title's line leaves room for the relay on the broker's side.
+    let room = match relay(svc, s) {
+        None => "",
+        Some(("dual write", ..)) if rect.x < WIDTH / 2 => " relay-right wide",
+        Some(("dual write", ..)) => " relay-left wide",
+        Some(_) if rect.x < WIDTH / 2 => " relay-right",
+        Some(_) => " relay-left",
+    };
+    let relay = relay(svc, s).map_or(String::new(), |(label, class, meaning)| {
+        // Wide enough for its label ("dual write" is the longest), just
+        // inside the box, so a message leaving starts at the edge.
+        let half = label.chars().count() as i32 * 4 + 10;
+        let (edge, y) = relay_at;
+        let x = if rect.x < WIDTH / 2 { edge - half - 3 } else { edge + half + 3 };
+        format!("<g class=\"relay-node {class}\" transform=\"translate({x},{y})\"><title>{meaning}</title><rect x=\"{}\" y=\"-11\" width=\"{}\" height=\"22\" rx=\"6\"></rect><text y=\"5\" text-anchor=\"middle\">{label}</text></g>", -half, 2 * half)
+    });
+    format!(
+        "<g class=\"service{}{}\" data-service=\"{svc}\" data-status=\"{status}\"><rect class=\"service-box\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"10\"></rect><foreignObject x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"><div class=\"service-body{room}\"><div class=\"service-head\"><button class=\"service-name\" data-inspect=\"{svc}\" title=\"Show every table\">{title}</button><span class=\"status{}\">{status}</span><button class=\"small\" data-toggle=\"{svc}\" aria-label=\"{verb} {title}\">{verb}</button></div>{behind}{lost}<div class=\"tables\">{tables}</div></div></foreignObject>{relay}</g>",
+        if s.up { "" } else { " down" },
+        if acting { " acting" } else { "" },
+        if s.up { "" } else { " is-down" },
+    )
+}
+
+/// The API composer keeps no database; its box lists its queries.
+fn composer_queries(world: &World) -> String {
+    let mut html = String::from("<table data-table=\"api-composer/queries\"><caption><code>queries</code> (in memory, nothing stored)</caption><thead><tr><th>id</th><th>customer</th><th>result</th></tr></thead><tbody>");
+    for q in world.queries().iter().filter(|q| q.source == QuerySource::Composer).rev().take(COMPACT_ROWS) {
+        let status = escape(&match (&q.error, q.latency_ms()) {
+            (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),
+            (None, Some(ms)) => format!("joined in {ms} ms"),
+            (_, None) => format!("waiting for {} call(s)", q.outstanding),
+        });
+        let failed = class_if(q.error.is_some(), "failed");
+        html +=
+            &format!("<tr data-row=\"{0}\"{failed}><td>{0}</td><td>{1}</td><td title=\"{status}\">{status}</td></tr>", q.id, q.customer);
+    }
+    html + "</tbody></table>"
 }
 
 /// What the shapes and colours mean.
@@ -236,95 +321,81 @@ pub fn Legend() -> impl IntoView {
     view! { <div class="legend" aria-label="Legend" inner_html=LEGEND></div> }
 }
 
-/// Messages in flight, positioned by the clock.
-#[component]
-fn Tokens(geometry: Memo<Layout>) -> impl IntoView {
-    let lesson = expect_context::<Lesson>();
-    let jump = window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
-    // Messages waiting on the same lane stack up: the first shows its name
-    // and how many wait behind it.
-    let flights = move || {
-        lesson.with(|i| {
-            let flights = i.timeline.world().flights();
-            // (channel, how many wait on it, how many of those are placed so far)
-            let mut lanes: Vec<(&'static str, usize, usize)> = Vec::new();
-            for flight in flights.iter().filter(|f| f.waiting) {
-                match lanes.iter_mut().find(|(c, _, _)| *c == flight.channel) {
-                    Some(lane) => lane.1 += 1,
-                    None => lanes.push((flight.channel, 1, 0)),
+/// Messages in flight. Each step writes them as SVG text, each with its
+/// whole route as an `animateMotion` on the canvas's own animation
+/// timeline, which is held paused and set to the lesson's clock: the
+/// browser places every message, and no code runs per message per frame.
+/// Shape and colour tell the kind; the lane a message passes names it.
+fn tokens_svg(i: &Inner, g: &Layout, jump: bool) -> String {
+    let flights = i.timeline.world().flights();
+    // Messages waiting on the same lane stack up, each a little behind.
+    let mut waiting: Vec<&'static str> = Vec::new();
+    let mut svg = String::new();
+    for f in &flights {
+        let behind = if f.waiting {
+            waiting.push(f.channel);
+            waiting.iter().filter(|c| **c == f.channel).count() as i32 - 1
+        } else {
+            0
+        };
+        // A duplicate travels just behind its original, visibly apart.
+        let offset = behind.min(12) * 3 + if f.duplicate { 12 } else { 0 };
+        let (start, via, end) = g.route(f);
+        let (rest, motion) = if f.waiting || jump {
+            // A waiting message waits in the broker, on its lane; with
+            // reduced motion every message sits there (a call midway).
+            (via.unwrap_or(((start.0 + end.0) / 2, (start.1 + end.1) / 2)), String::new())
+        } else {
+            let from_start = |(x, y): Point| (x - start.0, y - start.1);
+            let span = f.deliver_at - f.sent_at;
+            let motion = match via {
+                None => leg(f.sent_at, span, (0, 0), from_start(end)),
+                // Sender to lane in the first half, lane to receiver in the second.
+                Some(lane) => {
+                    let half = span / 2;
+                    leg(f.sent_at, half, (0, 0), from_start(lane)) + &leg(f.sent_at + half, span - half, from_start(lane), from_start(end))
                 }
-            }
-            flights
-                .into_iter()
-                .map(|flight| {
-                    let lane = lanes.iter_mut().find(|(c, _, _)| flight.waiting && *c == flight.channel);
-                    let (behind, total) = match lane {
-                        Some((_, total, placed)) => {
-                            *placed += 1;
-                            (Some(*placed - 1), *total)
-                        }
-                        None => (None, 0),
-                    };
-                    (flight, behind, total)
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    view! {
-        <g class="tokens">
-            <For each=flights key=|(f, behind, total)| (f.key, f.deliver_at, f.waiting, *behind, *total) let((flight, behind, total))>
-                {
-                    let key = flight.key;
-                    let class = match flight.category {
-                        Category::Event => "token event",
-                        Category::Command => "token command",
-                        Category::Reply => "token reply",
-                        Category::Request | Category::Response => "token http",
-                    };
-                    let shape = match flight.category {
-                        Category::Event => view! { <rect x="-8" y="-8" width="16" height="16" rx="8"></rect> }.into_any(),
-                        Category::Command => view! { <rect x="-8" y="-8" width="16" height="16" rx="2"></rect> }.into_any(),
-                        Category::Reply => view! { <path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path> }.into_any(),
-                        _ => view! { <rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect> }.into_any(),
-                    };
-                    let copy = if flight.duplicate { " (copy)" } else { "" };
-                    let label = format!("{} m{}{copy}", flight.kind, flight.message_id);
-                    let shown_label = match (behind, total) {
-                        (Some(0), total) if total > 1 => Some(format!("{label} +{} waiting", total - 1)),
-                        (Some(0), _) => Some(format!("{label} (waiting)")),
-                        (Some(_), _) => None,
-                        (None, _) => Some(label.clone()),
-                    };
-                    // Stacked copies sit a little behind the first.
-                    // A duplicate travels just behind its original, visibly apart.
-                    let offset = behind.map_or(0, |n| n.min(12) as i32 * 3) + if flight.duplicate { 12 } else { 0 };
-                    let position = {
-                        let flight = flight.clone();
-                        move || {
-                            let (x, y) = geometry.get().position(&flight, lesson.clock.get(), jump);
-                            let (x, y) = (x - offset, y + offset);
-                            format!("translate({x},{y})")
-                        }
-                    };
-                    let aria = format!("Inspect {label}");
-                    let select = move |_| lesson.selected.set(Some(Selection::Message(key)));
-                    let select_by_key = move |ev: leptos::ev::KeyboardEvent| {
-                        if ev.key() == "Enter" {
-                            lesson.selected.set(Some(Selection::Message(key)));
-                        }
-                    };
-                    view! {
-                        <g class=class class:duplicate=flight.duplicate class:waiting=flight.waiting transform=position
-                            data-message=format!("m{}", flight.message_id) data-delivery=flight.key.to_string()
-                            data-kind=flight.kind.name() data-from=flight.from.id() data-to=flight.to.id()
-                            on:click=select on:keydown=select_by_key role="button" tabindex="0" aria-label=aria>
-                            {shape}
-                            {flight.duplicate.then(|| view! { <text class="copy-mark" x="-4" y="4">"2"</text> })}
-                            {shown_label.map(|text| view! { <text class="token-label" x="12" y="4">{text}</text> })}
-                        </g>
-                    }
-                }
-            </For>
-        </g>
+            };
+            (start, motion)
+        };
+        let base = (rest.0 - offset, rest.1 + offset);
+        let (class, shape) = match f.category {
+            Category::Event => ("event", "<rect x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"8\"></rect>"),
+            Category::Command => ("command", "<rect x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"2\"></rect>"),
+            Category::Reply => ("reply", "<path d=\"M0 -9 L9 0 L0 9 L-9 0 Z\"></path>"),
+            _ => ("http", "<rect x=\"-9\" y=\"-6\" width=\"18\" height=\"12\" rx=\"3\" stroke-dasharray=\"3 2\"></rect>"),
+        };
+        let copy = if f.duplicate { " (copy)" } else { "" };
+        svg += &format!(
+            "<g class=\"token {class}{}{}\" transform=\"translate({},{})\" data-message=\"m{}\" data-delivery=\"{}\" data-kind=\"{}\" data-from=\"{}\" data-to=\"{}\" role=\"button\" tabindex=\"0\" aria-label=\"Inspect {} m{}{copy}{}\">{motion}{shape}{}</g>",
+            if f.duplicate { " duplicate" } else { "" },
+            if f.waiting { " waiting" } else { "" },
+            base.0,
+            base.1,
+            f.message_id,
+            f.key,
+            f.kind.name(),
+            f.from,
+            f.to,
+            f.kind,
+            f.message_id,
+            if f.waiting { ", waiting" } else { "" },
+            if f.duplicate { "<text class=\"copy-mark\" x=\"-4\" y=\"5\">2</text>" } else { "" },
+        );
     }
+    svg
+}
+
+/// One straight stretch of a message's route, relative to where it starts:
+/// it moves from `from` to `to` in `dur` virtual ms from `begin`, and stays
+/// there after (a later stretch takes over).
+fn leg(begin: u64, dur: u64, from: Point, to: Point) -> String {
+    format!(
+        "<animateMotion begin=\"{begin}ms\" dur=\"{}ms\" fill=\"freeze\" path=\"M{},{} L{},{}\"></animateMotion>",
+        dur.max(1),
+        from.0,
+        from.1,
+        to.0,
+        to.1
+    )
 }

@@ -220,8 +220,12 @@ pub fn Actions() -> impl IntoView {
         lesson.with(|i| i.timeline.world().broker().held.iter().any(|h| *h == c))
     };
     view! {
-        // Open on a wide screen; folded in a slide-sized frame.
-        <details class="actions" open=window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w > 900.0)>
+        // Open where nothing is scripted, on a wide screen; folded in a
+        // guided lesson (the stage gets the room) and in a slide-sized frame.
+        <details class="actions" prop:open=move || {
+            lesson.opened.track();
+            lesson.whole_run.get_untracked() && window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w > 900.0)
+        }>
             <summary>"Act on the system"</summary>
             <div class="action-row">
                 <Picker label="customer" value=customer options=customers/>

@@ -10,20 +10,26 @@ use crate::sim::message::Category;
 use crate::sim::world::Flight;
 use crate::sim::Svc;
 
-/// The canvas's coordinate system (SVG viewBox units).
+/// The canvas's coordinate system (SVG viewBox units). Text on it is at
+/// least 14 units: the canvas is drawn about 0.8-0.9 px a unit on a
+/// projector and in a slide, so that is 11-12 px or more.
 pub const WIDTH: i32 = 1000;
 /// The canvas is at least this tall...
-const HEIGHT_MIN: i32 = 470;
+const HEIGHT_MIN: i32 = 330;
 /// ...and tall enough to give each stacked box this much room.
-const BOX_H_MIN: i32 = 175;
+const BOX_H_MIN: i32 = 120;
 const GAP: i32 = 10;
-const BROKER_X: i32 = 420;
-const BROKER_W: i32 = 160;
-/// How far above a box's bottom its relay sits.
-const RELAY_INSET: i32 = 16;
+const BROKER_X: i32 = 410;
+const BROKER_W: i32 = 180;
+/// How far below a box's top its relay sits: on the title's line.
+const RELAY_INSET: i32 = 18;
 /// Height of one line of a box's text (a table row, a caption), in
 /// viewBox units: the canvas grows when a column's lines need more room.
-const LINE_H: i32 = 17;
+const LINE_H: i32 = 19;
+/// A channel's lane: its name and, below, what is on it.
+pub const LANE_H: i32 = 40;
+/// Where the first lane starts, below the broker's title.
+const LANES_TOP: i32 = 32;
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,9 +97,8 @@ pub fn layout(services: &[(Svc, i32)], channels: &[&'static str]) -> Layout {
         }
     }
     let broker = Rect { x: BROKER_X, y: 0, w: BROKER_W, h: height };
-    let top = 62;
-    let step = ((height - top - 20) / channels.len().max(1) as i32).min(64);
-    let lanes = channels.iter().enumerate().map(|(i, c)| (*c, top + step * i as i32)).collect();
+    let step = ((height - LANES_TOP - 6) / channels.len().max(1) as i32).min(LANE_H + 10);
+    let lanes = channels.iter().enumerate().map(|(i, c)| (*c, LANES_TOP + step * i as i32)).collect();
     Layout { height, boxes, broker, lanes }
 }
 
@@ -114,11 +119,11 @@ impl Layout {
     }
 
     /// Where a service's relay sits, and so where its messages leave: the
-    /// lower corner of the side that faces the broker.
+    /// upper corner of the side that faces the broker, on the title's line.
     pub fn relay(&self, svc: Svc) -> Point {
         match self.rect(svc) {
-            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h - RELAY_INSET),
-            Some(r) => (r.x, r.y + r.h - RELAY_INSET),
+            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + RELAY_INSET),
+            Some(r) => (r.x, r.y + RELAY_INSET),
             None => (WIDTH / 2, self.height / 2),
         }
     }
@@ -126,43 +131,19 @@ impl Layout {
     /// The point on a channel's lane where its messages wait.
     pub fn lane(&self, channel: &str) -> Point {
         let y = self.lanes.iter().find(|(c, _)| *c == channel).map_or(self.height / 2, |(_, y)| *y);
-        (self.broker.x + self.broker.w / 2, y + 22)
+        (self.broker.x + self.broker.w / 2, y + LANE_H / 2)
     }
 
-    /// Where `flight` is at virtual time `now_ms`. Broker messages go sender
-    /// -> channel lane -> receiver; HTTP calls go straight. With `jump`
-    /// (reduced motion), a message in flight sits on its lane instead of
-    /// gliding.
-    pub fn position(&self, flight: &Flight, now_ms: f64, jump: bool) -> Point {
-        let from = match flight.category {
-            // The composer's calls and their answers are direct, not relayed.
-            Category::Request | Category::Response => self.anchor(flight.from),
-            _ => self.relay(flight.from),
-        };
+    /// The route of `flight`: from its sender, through its channel's lane
+    /// (a broker message; an HTTP call goes straight), to its receiver.
+    pub fn route(&self, flight: &Flight) -> (Point, Option<Point>, Point) {
         let to = self.anchor(flight.to);
-        let span = (flight.deliver_at as f64 - flight.sent_at as f64).max(1.0);
-        let progress = ((now_ms - flight.sent_at as f64) / span).clamp(0.0, 1.0);
-        if matches!(flight.category, Category::Request | Category::Response) {
-            let p = if jump { 0.5 } else { progress };
-            return lerp(from, to, p);
-        }
-        let lane = self.lane(flight.channel);
-        // Once published, a message is in the broker: one that cannot be
-        // delivered yet waits on its lane.
-        if jump || flight.waiting {
-            return lane;
-        }
-        if progress < 0.5 {
-            lerp(from, lane, progress * 2.0)
-        } else {
-            lerp(lane, to, (progress - 0.5) * 2.0)
+        match flight.category {
+            // The composer's calls and their answers are direct, not relayed.
+            Category::Request | Category::Response => (self.anchor(flight.from), None, to),
+            _ => (self.relay(flight.from), Some(self.lane(flight.channel)), to),
         }
     }
-}
-
-fn lerp(a: Point, b: Point, t: f64) -> Point {
-    let between = |from: i32, to: i32| from + (f64::from(to - from) * t).round() as i32;
-    (between(a.0, b.0), between(a.1, b.1))
 }
 
 #[cfg(test)]
@@ -226,11 +207,8 @@ mod tests {
     fn a_message_goes_sender_lane_receiver() {
         let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"]);
         let f = flight(Svc::OrderService, Svc::CustomerService, 100, 200, false);
-        assert_eq!(l.position(&f, 100.0, false), l.relay(Svc::OrderService), "it leaves through the relay");
-        assert_eq!(l.position(&f, 150.0, false), l.lane("Order"));
-        assert_eq!(l.position(&f, 200.0, false), l.anchor(Svc::CustomerService));
-        assert_eq!(l.position(&f, 120.0, true), l.lane("Order"), "reduced motion sits on the lane");
-        let parked = flight(Svc::OrderService, Svc::CustomerService, 100, 200, true);
-        assert_eq!(l.position(&parked, 190.0, false), l.lane("Order"), "a waiting message waits in the broker");
+        assert_eq!(l.route(&f), (l.relay(Svc::OrderService), Some(l.lane("Order")), l.anchor(Svc::CustomerService)));
+        let call = Flight { category: Category::Request, ..f };
+        assert_eq!(l.route(&call), (l.anchor(Svc::OrderService), None, l.anchor(Svc::CustomerService)), "a call goes straight");
     }
 }

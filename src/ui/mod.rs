@@ -61,9 +61,17 @@ fn current_page() -> Page {
 /// between lessons keeps the lesson page (it follows the hash itself).
 #[component]
 pub fn App() -> impl IntoView {
-    present(&hash::present(&location_hash()));
+    let options = hash::present(&location_hash());
+    present(&options);
+    let applied = options.tail();
     let page = RwSignal::new(current_page());
     let handle = window_event_listener(ev::hashchange, move |_| {
+        // The presentation options belong to the page: new ones (from any
+        // page, the course included), a new page.
+        if hash::present(&location_hash()).tail() != applied {
+            let _ = window().location().reload();
+            return;
+        }
         let now = current_page();
         if now != page.get_untracked() {
             page.set(now);
@@ -451,9 +459,8 @@ fn sync_hash(lesson: Lesson) {
     });
     let handle = window_event_listener(ev::hashchange, move |_| {
         let hash = location_hash();
-        // The presentation options belong to the page: new ones, a new page.
+        // New presentation options: the app reloads the page (see [`App`]).
         if hash::present(&hash).tail() != lesson.with_untracked(|i| i.tail().to_string()) {
-            let _ = window().location().reload();
             return;
         }
         if hash != lesson.hash_untracked() && !matches!(hash::page(&hash), "" | hash::COMPARE) {

@@ -130,7 +130,8 @@ pub fn Violations() -> impl IntoView {
                     }
                     None => "<span class=\"at-rest\"> (at rest: nothing is left to happen)</span>".into(),
                 };
-                html += &format!("<p data-violation=\"{}\"{now}><b>{}</b>: {} {link}</p>", v.id, meaning(v.id), escape(&v.detail));
+                let detail = escape(&v.detail);
+                html += &format!("<p data-violation=\"{}\"{now} title=\"{detail}\"><b>{}</b>: {detail} {link}</p>", v.id, meaning(v.id));
             }
             html
         })
@@ -393,7 +394,7 @@ pub fn Inspector() -> impl IntoView {
                 view! {
                     <h2>{svc.title()}</h2>
                     <p class="hint">{state}</p>
-                    <TableList svc compact=false/>
+                    <TableList svc/>
                 }
                 .into_any()
             }

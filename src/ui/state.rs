@@ -79,6 +79,9 @@ pub struct Lesson {
     /// guided lesson), stepping and playing pass over them and the next
     /// step's log line names them.
     pub show_relay: RwSignal<bool>,
+    /// Tables on the stage the learner opened or folded by hand, each as
+    /// `svc/table;` (see [`super::tables::table_open`]).
+    pub toggled: RwSignal<String>,
     /// Guided play: each step stays on screen long enough to read its
     /// caption, and play pauses where a lesson turns (`guided=0`: off).
     guided: bool,
@@ -148,6 +151,7 @@ impl Lesson {
             reached: RwSignal::new(0),
             whole_run: RwSignal::new(unscripted),
             show_relay: RwSignal::new(unscripted || location.unguided),
+            toggled: RwSignal::new(String::new()),
             guided: !location.unguided,
         };
         match location.step {
@@ -231,6 +235,7 @@ impl Lesson {
         self.playing.set(false);
         self.selected.set(None);
         self.notice.set(None);
+        self.toggled.set(String::new());
         self.reached.set(0);
         self.opened.update(|n| *n += 1);
         self.changed();

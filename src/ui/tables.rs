@@ -1,11 +1,14 @@
 //! A service's tables as HTML tables: rows written by the current step
-//! highlighted, and within them the cells whose value changed.
+//! highlighted, and within them the cells whose value changed. On the
+//! stage a box shows the tables its lesson is about and folds the others
+//! to one line.
 
 use leptos::prelude::*;
 
 use crate::sim::db::{TableView, OUTBOX_TABLE, RECEIVED_TABLE};
 use crate::sim::names::short;
 use crate::sim::step::Written;
+use crate::sim::timeline::Timeline;
 use crate::sim::Svc;
 
 use super::html::{class_if, escape};
@@ -15,70 +18,96 @@ use super::state::Lesson;
 pub const COMPACT_ROWS: usize = 4;
 const FULL_ROWS: usize = 200;
 
-/// Every table of `svc`. Compact: the newest rows only, and
-/// `received_messages` as a count. Written as HTML text (see
-/// [`super::html`]): a table that did not change is not touched.
+/// Every table of `svc`, whole: the inspector's view. Written as HTML
+/// text (see [`super::html`]): a table that did not change is not touched.
 #[component]
-pub fn TableList(svc: Svc, compact: bool) -> impl IntoView {
+pub fn TableList(svc: Svc) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let html = move || {
-        lesson.with(|i| {
-            let timeline = &i.timeline;
-            let Some(service) = timeline.world().service(svc) else { return String::new() };
-            let written: &[Written] = match timeline.current() {
-                Some(step) if step.actor == Some(svc) => &step.writes,
-                _ => &[],
-            };
-            let focus = &i.scenario.focus;
-            service.db.render().into_iter().map(|table| one_table(svc, table, written, compact, focus)).collect::<String>()
-        })
-    };
+    let html = move || lesson.with(|i| tables_html(svc, &i.timeline, false, &|_| true));
     view! { <div class="tables" inner_html=html></div> }
 }
 
-/// In a service box, space is short: `received_messages` shows as a count
-/// (unless the lesson is about it: `focus`) and an empty table as its name
-/// (the inspector shows the columns).
-fn one_line(name: &str, rows: usize, focus: &[String]) -> bool {
-    (name == RECEIVED_TABLE && !focus.iter().any(|f| f == name)) || rows == 0
+/// The tables of `svc` now as HTML. `compact` (a service box on the
+/// stage): the newest rows only, the columns that tell the story, and the
+/// tables `open` declines folded to one line.
+pub fn tables_html(svc: Svc, timeline: &Timeline, compact: bool, open: &dyn Fn(&str) -> bool) -> String {
+    let Some(service) = timeline.world().service(svc) else { return String::new() };
+    let written: &[Written] = match timeline.current() {
+        Some(step) if step.actor == Some(svc) => &step.writes,
+        _ => &[],
+    };
+    let mut html = String::new();
+    for (name, rows) in service.db.table_sizes() {
+        if compact && (rows == 0 || !open(name)) {
+            html += &folded_line(svc, name, rows, written, rows > 0 && !open(name));
+        } else {
+            html += &one_table(svc, service.db.view(name), written, compact);
+        }
+    }
+    html
 }
 
-/// Lines a table takes inside a service box: one, or caption, header and
-/// the newest rows.
-pub fn compact_lines(name: &str, rows: usize, focus: &[String]) -> i32 {
-    if one_line(name, rows, focus) {
-        1
-    } else {
+/// Whether a service box shows table `name` open: the lesson's `focus`
+/// names the tables it is about (with none named, all but
+/// `received_messages`), and the learner may open or fold any of them
+/// (`toggled` lists those as `svc/table;`).
+pub fn table_open(svc: Svc, name: &str, focus: &[String], toggled: &str) -> bool {
+    let about = if focus.is_empty() { name != RECEIVED_TABLE } else { focus.iter().any(|f| f == name) };
+    about != toggled.split(';').any(|t| t.split_once('/') == Some((svc.id(), name)))
+}
+
+/// Lines a table takes inside a service box: one folded or empty, else
+/// caption, header and the newest rows.
+pub fn compact_lines(rows: usize, open: bool) -> i32 {
+    if open && rows > 0 {
         2 + rows.min(COMPACT_ROWS) as i32
+    } else {
+        1
+    }
+}
+
+/// A table folded to one line: its name and size, a button that opens it
+/// (`data-unfold`) when it has rows.
+fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written], foldable: bool) -> String {
+    let touched = written.iter().any(|w| w.table == name);
+    let size = match (name, rows) {
+        (_, 0) => "(empty)".to_string(),
+        (RECEIVED_TABLE, n) => format!("· {n} id(s), each handled once"),
+        (_, 1) => "· 1 row".to_string(),
+        (_, n) => format!("· {n} rows"),
+    };
+    let outbox = if name == OUTBOX_TABLE { " (outbox)" } else { "" };
+    let text = format!("<code>{name}</code>{outbox} {size}");
+    let class = if touched { "table-count changed" } else { "table-count" };
+    if foldable {
+        format!("<button class=\"{class}\" data-table=\"{svc}/{name}\" data-unfold=\"{svc}/{name}\" aria-expanded=\"false\" title=\"Show the rows\">▸ {text}</button>")
+    } else {
+        format!("<div class=\"{class}\" data-table=\"{svc}/{name}\">{text}</div>")
     }
 }
 
 /// One table as HTML: its rows written by the current step marked
 /// `changed`, and within them the cells whose value changed.
-fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool, focus: &[String]) -> String {
+fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool) -> String {
     let name = table.name;
     let total = table.rows.len();
-    if compact && one_line(name, total, focus) {
-        let touched = written.iter().any(|w| w.table == name);
-        let text = match name {
-            RECEIVED_TABLE => format!(": {total} message id(s), each handled once"),
-            OUTBOX_TABLE => " (the outbox, empty)".into(),
-            _ => " (empty)".into(),
-        };
-        let class = if touched { "table-count changed" } else { "table-count" };
-        return format!("<div class=\"{class}\" data-table=\"{svc}/{name}\"><code>{name}</code>{text}</div>");
-    }
     // In a service box, wide tables keep only the columns that tell the story.
     let keep: &[&str] = match (compact, name) {
         (true, OUTBOX_TABLE) => &["id", "destination", "payload", "published"],
-        (true, "saga_instance") => &["saga_type", "saga_id", "end_state", "compensating", "failed"],
+        (true, "saga_instance") => &["saga_type", "end_state", "compensating", "failed"],
+        (true, "orders") => &["id", "customer_id", "consumer_id", "order_total", "state"],
         _ => &[],
     };
     let shown: Vec<usize> = (0..table.columns.len()).filter(|i| keep.is_empty() || keep.contains(&table.columns[*i])).collect();
     let limit = if compact { COMPACT_ROWS } else { FULL_ROWS };
     let hidden = total.saturating_sub(limit);
     let state_column = table.columns.iter().position(|c| *c == "state").filter(|_| name == "orders");
-    let mut html = format!("<table data-table=\"{svc}/{name}\"><caption><code>{name}</code>");
+    // On the stage, the caption folds the table back to one line.
+    let mut html = if compact {
+        format!("<table data-table=\"{svc}/{name}\"><caption><button class=\"fold\" data-unfold=\"{svc}/{name}\" aria-expanded=\"true\" title=\"Fold to one line\">▾ <code>{name}</code>")
+    } else {
+        format!("<table data-table=\"{svc}/{name}\"><caption><code>{name}</code>")
+    };
     if name == OUTBOX_TABLE {
         html += " (the outbox)";
     }
@@ -87,6 +116,9 @@ fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool, foc
     }
     if total == 0 {
         html += " (empty)";
+    }
+    if compact {
+        html += "</button>";
     }
     html += "</caption><thead><tr>";
     for i in &shown {

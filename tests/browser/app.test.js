@@ -26,6 +26,11 @@ const root = (page) => page.locator('[data-testid="sagascope"]');
 const attr = (page, name) => root(page).getAttribute(name);
 const step = async (page) => Number(await attr(page, 'data-step'));
 const steps = async (page) => Number(await attr(page, 'data-steps'));
+/** Opens "Act on the system", folded in a guided lesson so the stage gets the room. */
+const openActions = async (page) => {
+  const folded = page.locator('details.actions:not([open]) > summary');
+  if (await folded.count()) await folded.click();
+};
 const orderState = (page, id) =>
   page.locator(`[data-table="order-service/orders"] tr[data-row="${id}"]`).getAttribute('data-order-state');
 
@@ -416,6 +421,7 @@ test('a bad scenario file gets a clear message; a good one opens', async () => {
 test('a refused action is shown: cancelling a PENDING order', async () => {
   await withPage('#/choreography?variant=approved', async (page) => {
     await page.keyboard.press('ArrowRight');
+    await openActions(page);
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await page.getByRole('status').getByText('only an APPROVED order can be cancelled').waitFor();
   });
@@ -425,6 +431,7 @@ test('FTGO: the learner lets the kitchen start cooking, then cancels, and the Ca
   await withPage('#/ftgo-create-order?variant=approved', async (page) => {
     await page.keyboard.press('End');
     assert.equal(await orderState(page, 1), 'APPROVED');
+    await openActions(page);
     await page.getByRole('button', { name: 'Kitchen accepts ticket' }).click();
     await page.getByRole('button', { name: 'Kitchen starts preparing' }).click();
     const ticket = page.locator('[data-table="kitchen-service/tickets"] [data-row="1"]');
@@ -443,6 +450,7 @@ test('FTGO: the learner lets the kitchen start cooking, then cancels, and the Ca
 test('FTGO: the learner revises an approved order; the new total lands in Order and Accounting Service together', async () => {
   await withPage('#/ftgo-create-order?variant=approved', async (page) => {
     await page.keyboard.press('End');
+    await openActions(page);
     await page.getByLabel('total').fill('60');
     await page.getByLabel('total').dispatchEvent('change');
     await page.getByRole('button', { name: 'Revise its total to 60' }).click();

@@ -64,8 +64,9 @@ pub struct Scenario {
     /// What the lesson showed, with the pattern's trade-offs: the summary
     /// at its end.
     pub takeaway: String,
-    /// Tables the lesson is about, shown row by row on the stage even
-    /// where they would fold to a line (`received_messages`).
+    /// Tables the lesson is about: on the stage they show row by row and
+    /// the others fold to one line (with none named, every table but
+    /// `received_messages` shows).
     pub focus: Vec<String>,
 }
 

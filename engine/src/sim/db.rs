@@ -197,45 +197,45 @@ impl Database {
         self.outbox.insert(message.id, Rc::new(message));
     }
 
-    /// Each table [`Database::render`] shows, with its number of rows,
-    /// without formatting a cell: what a layout needs to size a box.
+    /// Each table with its number of rows, without formatting a cell (what
+    /// a layout needs to size a box), in the order they read best: business
+    /// tables, then the typed ones this service has, then
+    /// `received_messages`.
     pub fn table_sizes(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        let plain = |received: bool| self.tables.values().filter(move |t| (t.name == RECEIVED_TABLE) == received);
         let typed = self.typed.iter().map(|name| match *name {
             OUTBOX_TABLE => (*name, self.outbox.len()),
             SAGA_TABLE => (*name, self.sagas.len()),
             _ => (*name, self.views.len()),
         });
-        self.tables.values().map(|t| (t.name, t.rows.len())).chain(typed)
+        let count = |t: &Table| (t.name, t.rows.len());
+        plain(false).map(count).chain(typed).chain(plain(true).map(count))
     }
 
-    /// Every table as text: business tables, then the typed ones this
-    /// service has, then `received_messages`.
+    /// Every table as text, in the order of [`Database::table_sizes`].
     pub fn render(&self) -> Vec<TableView> {
-        // received_messages reads best last.
-        let plain = |name: &str| name != RECEIVED_TABLE;
-        let mut out: Vec<TableView> = self.tables.values().filter(|t| plain(t.name)).map(Table::view).collect();
-        if self.typed.contains(&OUTBOX_TABLE) {
-            out.push(TableView {
-                name: OUTBOX_TABLE,
+        self.table_sizes().map(|(name, _)| self.view(name)).collect()
+    }
+
+    /// Table `name` as text (empty if this service has no such table).
+    pub fn view(&self, name: &'static str) -> TableView {
+        match name {
+            OUTBOX_TABLE => TableView {
+                name,
                 columns: OUTBOX_COLUMNS.to_vec(),
                 rows: self.outbox.values().map(|m| (m.id_text(), m.outbox_cells(!self.unpublished.contains(&m.id)))).collect(),
-            });
-        }
-        if self.typed.contains(&SAGA_TABLE) {
-            out.push(TableView {
-                name: SAGA_TABLE,
+            },
+            SAGA_TABLE => TableView {
+                name,
                 columns: SagaInstance::COLUMNS.to_vec(),
                 rows: self.sagas.values().map(|s| (s.saga_id.to_string(), s.cells())).collect(),
-            });
-        }
-        if self.typed.contains(&VIEW_TABLE) {
-            out.push(TableView {
-                name: VIEW_TABLE,
+            },
+            VIEW_TABLE => TableView {
+                name,
                 columns: CustomerView::COLUMNS.to_vec(),
                 rows: self.views.values().map(|v| (v.id.to_string(), v.cells())).collect(),
-            });
+            },
+            _ => self.tables.get(&name).map_or(TableView { name, columns: Vec::new(), rows: Vec::new() }, Table::view),
         }
-        out.extend(self.tables.values().filter(|t| !plain(t.name)).map(Table::view));
-        out
     }
 }

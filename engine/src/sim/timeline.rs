@@ -40,6 +40,8 @@ pub struct Timeline {
     findings: Findings,
     /// Liveness violations of the final world, once the run is quiet.
     at_rest: Vec<Violation>,
+    /// Counts the learner's actions: the known run changes only with one.
+    revision: u64,
 }
 
 impl Timeline {
@@ -56,6 +58,7 @@ impl Timeline {
             limit,
             findings: Findings::default(),
             at_rest: Vec::new(),
+            revision: 0,
         };
         timeline.compute_ahead();
         timeline
@@ -69,6 +72,12 @@ impl Timeline {
     /// Whether the run has no step at all.
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// Changes whenever the known run changes (a learner's action): a view
+    /// sized for the whole run is redone only then.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// How many steps the world has taken.
@@ -137,6 +146,21 @@ impl Timeline {
         }
     }
 
+    /// Calls `each` with the world at every step of the known run, from
+    /// step 0 to the last, without moving the cursor: what a view needs to
+    /// size itself once for the whole run.
+    pub fn replay(&self, mut each: impl FnMut(&World)) {
+        let mut world = self.checkpoints[0].clone();
+        each(&world);
+        for index in 0..self.steps.len() {
+            match self.acts.get(&index) {
+                Some(action) => world.act(action.clone()),
+                None => world.step().expect("a known step replays"),
+            };
+            each(&world);
+        }
+    }
+
     fn replay_one(&mut self) -> Step {
         match self.acts.get(&self.cursor) {
             Some(action) => self.world.act(action.clone()),
@@ -166,6 +190,7 @@ impl Timeline {
     /// dropped (and counted in `dropped()`), then recomputed.
     pub fn act(&mut self, action: Action) -> &Step {
         let at = self.cursor;
+        self.revision += 1;
         self.findings.rewind(&self.steps[..at], &self.world);
         self.dropped = self.steps.split_off(at);
         self.acts.split_off(&at);
