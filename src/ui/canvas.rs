@@ -39,42 +39,47 @@ pub fn Canvas() -> impl IntoView {
         let toggled = lesson.toggled.get();
         lesson.with_untracked(|i| sized_for_run(i, &toggled))
     });
-    // The messages' animations run on the canvas's timeline, held paused
+    // The messages' animations run on their layer's timeline, held paused
     // and set to the lesson's clock (see [`tokens_svg`]); set again after
     // each step writes them anew.
     let jump = window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
-    let canvas = NodeRef::<leptos::svg::Svg>::new();
+    let layer = NodeRef::<leptos::svg::Svg>::new();
     Effect::new(move |_| {
         let ms = lesson.clock.get();
         lesson.with(|_| ());
-        if let Some(svg) = canvas.get() {
+        if let Some(svg) = layer.get() {
             let svg: web_sys::SvgsvgElement = svg.unchecked_into();
             svg.pause_animations();
             svg.set_current_time(ms as f32 / 1000.0);
         }
     });
+    let view_box = move || format!("0 0 {WIDTH} {}", geometry.get().height);
+    // The messages are drawn on a layer of their own over the stage, so a
+    // frame repaints them and not the boxes beneath.
     view! {
-        <svg node_ref=canvas class="canvas" viewBox=move || format!("0 0 {WIDTH} {}", geometry.get().height) role="group"
-            aria-label="Services, the broker and the messages between them"
-            on:click=move |ev| clicked(lesson, &ev) on:keydown=move |ev| {
-                if ev.key() == "Enter" {
-                    clicked(lesson, &ev)
-                }
-            }>
-            <Broker geometry/>
-            {move || geometry.get().boxes.into_iter().map(|(svc, rect)| {
-                let relay_at = geometry.with_untracked(|g| g.relay(svc));
-                let html = move || {
-                    let toggled = lesson.toggled.get();
-                    lesson.with(|i| service_svg(i, svc, rect, relay_at, &toggled))
-                };
-                view! { <g inner_html=html></g> }
-            }).collect_view()}
-            <g class="tokens" inner_html=move || {
-                let g = geometry.get();
-                lesson.with(|i| tokens_svg(i, &g, jump))
-            }></g>
-        </svg>
+        <div class="canvas-wrap" on:click=move |ev| clicked(lesson, &ev) on:keydown=move |ev| {
+            if ev.key() == "Enter" {
+                clicked(lesson, &ev)
+            }
+        }>
+            <svg class="canvas" viewBox=view_box role="group" aria-label="Services, the broker and the messages between them">
+                <Broker geometry/>
+                {move || geometry.get().boxes.into_iter().map(|(svc, rect)| {
+                    let relay_at = geometry.with_untracked(|g| g.relay(svc));
+                    let html = move || {
+                        let toggled = lesson.toggled.get();
+                        lesson.with(|i| service_svg(i, svc, rect, relay_at, &toggled))
+                    };
+                    view! { <g inner_html=html></g> }
+                }).collect_view()}
+            </svg>
+            <svg node_ref=layer class="tokens-layer" viewBox=view_box role="group" aria-label="Messages in flight">
+                <g class="tokens" inner_html=move || {
+                    let g = geometry.get();
+                    lesson.with(|i| tokens_svg(i, &g, jump))
+                }></g>
+            </svg>
+        </div>
     }
 }
 

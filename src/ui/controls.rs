@@ -7,6 +7,7 @@ use crate::sim::service::RelayMode;
 use crate::sim::states::TicketState;
 use crate::sim::{Action, Svc};
 
+use super::html::escape;
 use super::state::Lesson;
 
 /// Speeds offered, in virtual ms per real ms.
@@ -15,6 +16,9 @@ const SPEEDS: [(f64, &str); 5] = [(0.03, "0.03×"), (0.1, "0.1×"), (0.25, "0.25
 fn performance_now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
+
+/// Least real ms between two moves of the stage while playing.
+const MOVE_MS: f64 = 30.0;
 
 /// Starts playing: one requestAnimationFrame loop, which stops by itself on
 /// pause or at the end, so a paused lesson costs nothing.
@@ -33,10 +37,18 @@ pub fn play(lesson: Lesson) {
         if lesson.playing.try_get_untracked() != Some(true) {
             return;
         }
+        // Every other frame on a 60 Hz screen: thirty moves a second read as
+        // smooth motion at teaching speeds and halve what playing costs
+        // the page (each move repaints the messages' layer).
         let now = performance_now();
-        lesson.advance(now - last);
+        let last = if now - last >= MOVE_MS {
+            lesson.advance(now - last);
+            now
+        } else {
+            last
+        };
         if lesson.playing.try_get_untracked() == Some(true) {
-            request_animation_frame(move || frame(lesson, now));
+            request_animation_frame(move || frame(lesson, last));
         }
     }
     let start = performance_now();
@@ -84,7 +96,10 @@ pub fn Playback() -> impl IntoView {
             // with the whole run only.
             <span class="counter">{move || {
                 let total = if lesson.whole_run.get() { format!(" / {}", len()) } else if cursor() == len() { " (the end)".into() } else { String::new() };
-                format!("step {}{total} · {} ms", cursor(), lesson.clock.get().round() as u64)
+                // While playing, the time of the step shown: a number that
+                // changed every frame cost a layout and a paint per frame.
+                let ms = if lesson.playing.get() { lesson.with(|i| i.timeline.world().now()) } else { lesson.clock.get().round() as u64 };
+                format!("step {}{total} · {ms} ms", cursor())
             }}</span>
             <label class="speed">"speed "
                 // Options carry their index: parsing a float would pull
@@ -149,14 +164,23 @@ fn Picker(label: &'static str, value: RwSignal<String>, options: Memo<Vec<(Strin
             }
         }
     });
+    // The options as HTML text (see [`super::html`]): they change with the
+    // run (an order placed), and rebuilt option views would stay behind.
+    let html = move || {
+        let chosen = value.get();
+        options.with(|options| {
+            options
+                .iter()
+                .map(|(v, text)| {
+                    let selected = if *v == chosen { " selected" } else { "" };
+                    format!("<option value=\"{}\"{selected}>{}</option>", escape(v), escape(text))
+                })
+                .collect::<String>()
+        })
+    };
     view! {
         <label>{label}" "
-            <select aria-label=label on:change=move |ev| value.set(event_target_value(&ev))>
-                {move || options.get().into_iter().map(|(v, text)| {
-                    let selected = v.clone();
-                    view! { <option value=v selected=move || value.get() == selected>{text}</option> }
-                }).collect_view()}
-            </select>
+            <select aria-label=label on:change=move |ev| value.set(event_target_value(&ev)) inner_html=html></select>
         </label>
     }
 }

@@ -103,12 +103,9 @@ pub fn LessonEnd() -> impl IntoView {
             html + &link("#/", "All lessons") + "</nav>"
         })
     };
-    // Absent until the end, so the stage before it is the same DOM however
-    // it was reached.
-    move || {
-        let html = html();
-        (!html.is_empty()).then(|| view! { <section class="lesson-end" data-testid="lesson-end" inner_html=html></section> })
-    }
+    // Empty (and hidden) until the end; always there, so reaching the end
+    // and leaving it builds no view.
+    view! { <section class="lesson-end" data-testid="lesson-end" inner_html=html></section> }
 }
 
 /// The invariants broken so far, as the checker names them: what a lesson

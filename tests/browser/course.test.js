@@ -102,7 +102,7 @@ test('a lesson ends with what it showed and the way on: next variant, next lesso
   await withPage('#/outbox?variant=dual-write&guided=0', async (page) => {
     await root(page).waitFor();
     const end = page.locator('[data-testid="lesson-end"]');
-    assert.equal(await end.count(), 0, 'nothing before the end');
+    assert.equal(await end.innerText(), '', 'nothing before the end');
     await page.keyboard.press('End');
     await end.getByText('What this lesson shows').waitFor();
     assert.ok((await end.innerText()).includes(outbox.takeaway));
@@ -110,7 +110,7 @@ test('a lesson ends with what it showed and the way on: next variant, next lesso
     // The next variant.
     await end.getByRole('link', { name: `Next: ${outbox.variants[1].title}` }).click();
     await page.waitForFunction(() => location.hash.includes('variant=outbox'));
-    assert.equal(await end.count(), 0);
+    assert.equal(await end.innerText(), '');
     // The last variant offers the next lesson.
     await page.goto(`${server.url}#/outbox?variant=${outbox.variants.at(-1).id}&guided=0`);
     await page.keyboard.press('End');

@@ -1,9 +1,11 @@
 // Browser figures for scripts/bench (prints them; asserts nothing):
 // time from navigation to the first lesson drawn; frame intervals while
 // `sandbox` plays with 50 orders in flight; the main thread's busy share
-// while a lesson plays and while paused, beside a bare page; and how much
-// the wasm memory grows over 4,000 rendered steps.
+// while a lesson plays and while paused, beside a bare page (and RaftScope
+// running, given a checkout of it in RAFTSCOPE); and how much the wasm
+// memory grows over 4,000 rendered steps.
 
+import { resolve } from 'node:path';
 import { serve, launch, openPage } from './harness.js';
 
 const server = await serve();
@@ -81,6 +83,18 @@ async function busyShares() {
   return { idle, paused, playing };
 }
 
+/** RaftScope, the reference the issue measures against, running as it opens. */
+async function raftscopeBusy(dir) {
+  const raft = await serve(resolve(dir));
+  const { page, close } = await openPage(browser, raft.url);
+  await page.goto(raft.url);
+  await page.waitForTimeout(1000);
+  const share = await busy(page, 5000);
+  await close();
+  await raft.close();
+  return share;
+}
+
 /** Wasm memory before and after 4,000 rendered steps (Home and End on a 6-step lesson). */
 async function memoryGrowth() {
   const { page, close } = await openPage(browser, server.url);
@@ -107,6 +121,11 @@ console.log(`playing sandbox, up to ${f.inFlight} messages in flight: frame inte
 const b = await busyShares();
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 console.log(`main thread busy: FTGO Create Order playing ${pct(b.playing)}, paused ${pct(b.paused)}, a bare page ${pct(b.idle)}`);
+if (process.env.RAFTSCOPE) {
+  console.log(`main thread busy: RaftScope (${process.env.RAFTSCOPE}) running ${pct(await raftscopeBusy(process.env.RAFTSCOPE))}`);
+} else {
+  console.log('(RAFTSCOPE=<a RaftScope checkout with its submodules> measures RaftScope in the same run)');
+}
 const m = await memoryGrowth();
 console.log(`wasm memory over 4,000 rendered steps: ${(m.before / 1024).toFixed(0)} KB -> ${(m.after / 1024).toFixed(0)} KB (+${((m.after - m.before) / 1024).toFixed(0)} KB)`);
 await browser.close();
