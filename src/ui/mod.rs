@@ -230,11 +230,19 @@ fn LessonPage() -> impl IntoView {
 }
 
 /// The same business transaction both ways, side by side: choreography on
-/// the left, orchestration on the right. The keys drive both.
+/// the left, orchestration on the right. The keys drive both. Where two
+/// stages side by side would be too small to read (a projector, a slide),
+/// one shows at a time and two tabs switch between them.
 #[component]
 fn Compare() -> impl IntoView {
     // Each pane gets its own lesson through its own context scope.
     let pane = || view! { <Pane/> }.into_any();
+    let shown = RwSignal::new(0_usize);
+    let tab = move |n: usize, title: &'static str| {
+        view! {
+            <button role="tab" aria-selected=move || (shown.get() == n).to_string() on:click=move |_| shown.set(n)>{title}</button>
+        }
+    };
     view! {
         <div class="compare">
             <header>
@@ -242,7 +250,14 @@ fn Compare() -> impl IntoView {
                 <span class="summary">"One order, two ways: services reacting to each other's events (left) or a saga orchestrator sending commands (right). Space, ← and → drive both."</span>
                 <a href="#/">"All lessons"</a>
             </header>
-            <div class="panes">
+            <div class="pane-tabs">
+                <div role="tablist" aria-label="Style shown">
+                    {tab(0, "Choreography")}
+                    {tab(1, "Orchestration")}
+                </div>
+                <span>"Space, ← and → drive both"</span>
+            </div>
+            <div class="panes" data-shown=move || shown.get().to_string()>
                 {opening("#/choreography?variant=approved", pane)}
                 {opening("#/orchestration?variant=approved", pane)}
             </div>

@@ -26,7 +26,8 @@ const root = (page) => page.locator('[data-testid="sagascope"]');
  * whose content is cut off at the bottom.
  */
 function measure() {
-  const canvas = document.querySelector('.canvas');
+  // (On the compare page, the pane shown.)
+  const canvas = [...document.querySelectorAll('.canvas')].find((c) => c.getClientRects().length > 0);
   const scale = canvas.getScreenCTM().a;
   const boxes = [...canvas.querySelectorAll('.service-box')].map((r) => ['x', 'y', 'width', 'height'].map((a) => r.getAttribute(a)).join(','));
   const geometry = `${canvas.getAttribute('viewBox')} ${boxes.join(' ')} ${[...canvas.querySelectorAll('.lane rect')].map((r) => r.getAttribute('y')).join(',')}`;
@@ -133,4 +134,24 @@ test('a folded table opens on click and folds again; the stage keeps its size wh
     await table.getByRole('button', { expanded: true }).click();
     assert.equal(await page.locator('table[data-table="order-service/message"]').count(), 0, 'folded again');
   });
+});
+
+test('the compare page in a slide (800x450) and on a projector: one style at a time, readable, both driven by the keys', async () => {
+  for (const [width, height, minimum] of [[800, 450, 11], [1280, 720, 12]]) {
+    await visit(browser, server.url, '#/compare', async (page) => {
+      const panes = page.locator('[data-testid="sagascope"]');
+      await panes.first().waitFor();
+      assert.ok(await panes.nth(0).isVisible());
+      assert.equal(await panes.nth(1).isVisible(), false, 'one style at a time');
+      const at = `compare at ${width}x${height}`;
+      const first = {};
+      checkStage(`${at}, choreography`, minimum, first)(await page.evaluate(measure), 0);
+      await page.keyboard.press('End');
+      await page.getByRole('tab', { name: 'Orchestration' }).click();
+      assert.ok(await panes.nth(1).isVisible());
+      assert.equal(await panes.nth(0).isVisible(), false);
+      assert.equal(await panes.nth(1).getAttribute('data-step'), await panes.nth(1).getAttribute('data-steps'), 'the keys drove the hidden pane too');
+      checkStage(`${at}, orchestration`, minimum, {})(await page.evaluate(measure), 'end');
+    }, { width, height });
+  }
 });
