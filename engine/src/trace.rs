@@ -44,18 +44,19 @@ fn lifeline(svc: Svc) -> String {
 
 /// One arrow per delivered message (sender to receiver), a note for
 /// commits, drops, faults and queries.
-fn mermaid(steps: &[Step]) -> String {
+pub fn mermaid(steps: &[Step]) -> String {
     let mut out = String::from("sequenceDiagram\n");
     let mut seen: Vec<Svc> = Vec::new();
     for step in steps {
         let involved = step.actor.into_iter().chain(step.message.as_ref().map(|m| m.from));
+        // Kept in order as they come (a sort would add its code to the
+        // web app, which exports this too).
         for svc in involved {
-            if !seen.contains(&svc) {
-                seen.push(svc);
+            if let Err(at) = seen.binary_search(&svc) {
+                seen.insert(at, svc);
             }
         }
     }
-    seen.sort();
     for svc in &seen {
         out.push_str(&format!("    participant {} as {}\n", lifeline(*svc), svc.title()));
     }

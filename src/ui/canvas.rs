@@ -76,7 +76,7 @@ pub fn Canvas() -> impl IntoView {
             <svg node_ref=layer class="tokens-layer" viewBox=view_box role="group" aria-label="Messages in flight">
                 <g class="tokens" inner_html=move || {
                     let g = geometry.get();
-                    lesson.with(|i| tokens_svg(i, &g, jump))
+                    lesson.with(|i| tokens_svg(i, &g, jump, None))
                 }></g>
             </svg>
         </div>
@@ -85,7 +85,7 @@ pub fn Canvas() -> impl IntoView {
 
 /// The layout for the whole run: each box as tall as the most lines it
 /// shows at any step.
-fn sized_for_run(i: &Inner, toggled: &str) -> Layout {
+pub fn sized_for_run(i: &Inner, toggled: &str) -> Layout {
     let focus = &i.scenario.focus;
     let world = i.timeline.world();
     let mut lines: Vec<(Svc, i32)> = world.services().iter().map(|(svc, _)| (*svc, 0)).collect();
@@ -142,8 +142,8 @@ fn clicked(lesson: Lesson, ev: &web_sys::Event) {
     }
 }
 
-/// The broker and its channels. A lane's second line names the messages
-/// on it, so no label ever sits over a box.
+/// The broker and its channels, as SVG text. A lane's second line names
+/// the messages on it, so no label ever sits over a box.
 #[component]
 fn Broker(geometry: Memo<Layout>) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
@@ -153,7 +153,14 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
             let world = i.timeline.world();
             let broker = world.broker();
             let flights = world.flights();
-            let mut svg = String::new();
+            let b = g.broker;
+            let mut svg = format!(
+                "<rect x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" rx=\"10\"></rect><text x=\"{}\" y=\"22\" class=\"box-title\" text-anchor=\"middle\">Message broker<title>At least once, in order per partition</title></text>",
+                b.x,
+                b.w,
+                b.h,
+                b.x + b.w / 2
+            );
             for (channel, y) in &g.lanes {
                 let held = broker.held.contains(channel);
                 let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
@@ -201,17 +208,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
             svg
         })
     };
-    move || {
-        let b = geometry.get().broker;
-        view! {
-            <g class="broker">
-                <rect x=b.x y="0" width=b.w height=b.h rx="10"></rect>
-                <text x=b.x + b.w / 2 y="22" class="box-title" text-anchor="middle">"Message broker"
-                    <title>"At least once, in order per partition"</title></text>
-                <g inner_html=lanes></g>
-            </g>
-        }
-    }
+    view! { <g class="broker" inner_html=lanes></g> }
 }
 
 /// With the outbox off, a committed message lives only in the process's
@@ -331,7 +328,10 @@ pub fn Legend() -> impl IntoView {
 /// timeline, which is held paused and set to the lesson's clock: the
 /// browser places every message, and no code runs per message per frame.
 /// Shape and colour tell the kind; the lane a message passes names it.
-fn tokens_svg(i: &Inner, g: &Layout, jump: bool) -> String {
+///
+/// `still_at` (an export): each message placed where it is at that virtual
+/// time, with no animation.
+pub fn tokens_svg(i: &Inner, g: &Layout, jump: bool, still_at: Option<u64>) -> String {
     let flights = i.timeline.world().flights();
     // Messages waiting on the same lane stack up, each a little behind.
     let mut waiting: Vec<&'static str> = Vec::new();
@@ -350,6 +350,8 @@ fn tokens_svg(i: &Inner, g: &Layout, jump: bool) -> String {
             // A waiting message waits in the broker, on its lane; with
             // reduced motion every message sits there (a call midway).
             (via.unwrap_or(((start.0 + end.0) / 2, (start.1 + end.1) / 2)), String::new())
+        } else if let Some(now) = still_at {
+            (g.at(f, now), String::new())
         } else {
             let from_start = |(x, y): Point| (x - start.0, y - start.1);
             let span = f.deliver_at - f.sent_at;

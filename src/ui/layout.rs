@@ -144,6 +144,23 @@ impl Layout {
             _ => (self.relay(flight.from), Some(self.lane(flight.channel)), to),
         }
     }
+
+    /// Where `flight` is at virtual time `now` on its route: through the
+    /// lane at half its time. Whole units, no floating point.
+    pub fn at(&self, flight: &Flight, now: u64) -> Point {
+        let (start, via, end) = self.route(flight);
+        let span = (flight.deliver_at - flight.sent_at).max(1) as i64;
+        let done = (now.saturating_sub(flight.sent_at) as i64).min(span);
+        let between = |a: Point, b: Point, num: i64, den: i64| {
+            let part = |from: i32, to: i32| from + ((to - from) as i64 * num / den.max(1)) as i32;
+            (part(a.0, b.0), part(a.1, b.1))
+        };
+        match via {
+            None => between(start, end, done, span),
+            Some(lane) if 2 * done < span => between(start, lane, 2 * done, span),
+            Some(lane) => between(lane, end, 2 * done - span, span),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -210,5 +227,14 @@ mod tests {
         assert_eq!(l.route(&f), (l.relay(Svc::OrderService), Some(l.lane("Order")), l.anchor(Svc::CustomerService)));
         let call = Flight { category: Category::Request, ..f };
         assert_eq!(l.route(&call), (l.anchor(Svc::OrderService), None, l.anchor(Svc::CustomerService)), "a call goes straight");
+        // Still pictures (an export) place it the way the animation does.
+        assert_eq!(l.at(&f, 100), l.relay(Svc::OrderService));
+        assert_eq!(l.at(&f, 150), l.lane("Order"), "on its lane at half its time");
+        assert_eq!(l.at(&f, 200), l.anchor(Svc::CustomerService));
+        assert_eq!(l.at(&f, 900), l.anchor(Svc::CustomerService));
+        assert_eq!(
+            l.at(&call, 150),
+            ((l.anchor(Svc::OrderService).0 + l.anchor(Svc::CustomerService).0) / 2, l.anchor(Svc::OrderService).1)
+        );
     }
 }

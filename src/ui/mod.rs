@@ -17,6 +17,7 @@ mod lessons;
 mod panels;
 mod progress;
 mod sequence;
+mod share;
 mod state;
 mod tables;
 
@@ -359,6 +360,7 @@ fn Header() -> impl IntoView {
             <label class="file" title="Open a scenario JSON file (the format of engine/src/scenarios/catalogue/)">"Load scenario file…"
                 <input type="file" accept=".json,application/json" aria-label="Load a scenario file" on:change=move |ev| load_file(lesson, ev)/>
             </label>
+            <share::Share/>
             <p class="summary">{summary}</p>
         </header>
     }

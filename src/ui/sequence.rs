@@ -2,6 +2,8 @@
 //! delivered message, a dot per local transaction. It follows the cursor;
 //! clicking a row jumps to that step.
 
+use std::ops::Range;
+
 use leptos::prelude::*;
 
 use crate::sim::message::Category;
@@ -10,7 +12,7 @@ use crate::sim::{StepKind, Svc};
 use super::html::escape;
 use super::layout::short;
 use super::panels::go_to_clicked;
-use super::state::Lesson;
+use super::state::{Inner, Lesson};
 
 /// Rows shown before and after the current step.
 const ROWS_BEFORE: usize = 40;
@@ -31,96 +33,94 @@ struct Row {
     class: &'static str,
 }
 
-/// The diagram.
+/// The diagram, around the current step.
 #[component]
 pub fn Sequence() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let model = move || {
+    let html = move || {
         let shown = lesson.shown_steps();
         lesson.with(|i| {
-            let t = &i.timeline;
-            let services: Vec<Svc> = t.world().services().keys().copied().collect();
-            // Lifelines at the middle of equal columns.
-            let columns = services.len().max(1) as i32;
-            let x_of = |svc: Svc| services.iter().position(|s| *s == svc).map_or(WIDTH / 2, |n| WIDTH * (2 * n as i32 + 1) / (2 * columns));
-            let cursor = t.cursor();
-            let rows: Vec<Row> = t
-                .window(ROWS_BEFORE, ROWS_AFTER)
-                .filter(|n| *n < shown)
-                .filter_map(|n| {
-                    let step = &t.steps()[n];
-                    let actor = step.actor?;
-                    let (from_x, to_x, label, class) = match (step.kind, &step.message) {
-                        (StepKind::Handle | StepKind::Drop, Some(m)) => {
-                            let class = match (step.kind, m.category) {
-                                (StepKind::Drop, _) => "arrow dropped",
-                                (_, Category::Command) => "arrow command",
-                                (_, Category::Reply) => "arrow reply",
-                                _ => "arrow event",
-                            };
-                            let copy = if step.kind == StepKind::Drop { " (dropped)" } else { "" };
-                            (x_of(m.from), x_of(actor), format!("{} m{}{copy}", m.kind, m.id), class)
-                        }
-                        (StepKind::Query, Some(m)) => (x_of(m.from), x_of(actor), format!("{} m{}", m.kind, m.id), "arrow http"),
-                        (StepKind::Publish, _) => return None,
-                        (StepKind::Commit, _) => (x_of(actor), x_of(actor), "local transaction".into(), "dot commit"),
-                        (StepKind::Refused, _) => (x_of(actor), x_of(actor), "refused".into(), "dot refused"),
-                        (StepKind::Fault, _) => {
-                            let first: String = step.text.split(['.', ':', ';']).next().unwrap_or("").chars().take(44).collect();
-                            (x_of(actor), x_of(actor), first, "dot fault")
-                        }
-                        (StepKind::Query, _) => (x_of(actor), x_of(actor), "query".into(), "dot query"),
-                        (_, None) => return None,
-                    };
-                    Some(Row { step: n + 1, current: n + 1 == cursor, future: n + 1 > cursor, from_x, to_x, label, class })
-                })
-                .collect();
-            let heads: Vec<(i32, &'static str)> = services.iter().map(|s| (x_of(*s), short(*s))).collect();
-            (heads, rows)
+            let window = i.timeline.window(ROWS_BEFORE, ROWS_AFTER);
+            diagram(i, window.start..window.end.min(shown))
         })
     };
-    // One SVG as text (see [`super::html`]); a click on a row goes to its step.
-    let html = move || {
-        let (heads, rows) = model();
-        let height = TOP + ROW_H * rows.len() as i32 + 10;
-        let mut svg =
-            format!("<svg viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"Sequence diagram of the run\">");
-        for (x, name) in heads {
-            svg += &format!("<line class=\"lifeline\" x1=\"{x}\" y1=\"20\" x2=\"{x}\" y2=\"{height}\"></line><text class=\"lifeline-name\" x=\"{x}\" y=\"14\" text-anchor=\"middle\">{name}</text>");
-        }
-        for (n, row) in rows.into_iter().enumerate() {
-            let y = TOP + ROW_H * n as i32 + 14;
-            let shape = if row.from_x == row.to_x {
-                format!("<circle cx=\"{}\" cy=\"{y}\" r=\"4\"></circle>", row.from_x)
-            } else {
-                let tip = if row.to_x > row.from_x { row.to_x - 6 } else { row.to_x + 6 };
-                format!(
-                    "<line x1=\"{}\" y1=\"{y}\" x2=\"{tip}\" y2=\"{y}\"></line><path d=\"M{} {y} L{tip} {} L{tip} {} Z\"></path>",
-                    row.from_x,
-                    row.to_x,
-                    y - 4,
-                    y + 4
-                )
-            };
-            // Labels start at the arrow's left end; a dot on the right
-            // half labels itself leftwards, to stay inside.
-            let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2 {
-                (row.from_x - 7, "end")
-            } else {
-                (row.from_x.min(row.to_x) + 4, "start")
-            };
-            let state =
-                [(row.current, " current"), (row.future, " future")].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect::<String>();
-            svg += &format!(
-                "<g class=\"seq-row {}{state}\" data-seq-step=\"{step}\" data-goto=\"{step}\"><rect class=\"hit\" x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{ROW_H}\"></rect>{shape}<text x=\"{label_x}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
-                row.class,
-                y - 15,
-                y - 4,
-                escape(&row.label),
-                step = row.step,
-            );
-        }
-        svg + "</svg>"
-    };
+    // A click on a row goes to its step.
     view! { <section class="sequence" inner_html=html on:click=move |ev| go_to_clicked(lesson, ev)></section> }
+}
+
+/// Steps `steps` as one SVG as text (see [`super::html`]).
+pub fn diagram(i: &Inner, steps: Range<usize>) -> String {
+    let t = &i.timeline;
+    let services: Vec<Svc> = t.world().services().keys().copied().collect();
+    // Lifelines at the middle of equal columns.
+    let columns = services.len().max(1) as i32;
+    let x_of = |svc: Svc| services.iter().position(|s| *s == svc).map_or(WIDTH / 2, |n| WIDTH * (2 * n as i32 + 1) / (2 * columns));
+    let cursor = t.cursor();
+    let rows: Vec<Row> = steps
+        .filter_map(|n| {
+            let step = &t.steps()[n];
+            let actor = step.actor?;
+            let (from_x, to_x, label, class) = match (step.kind, &step.message) {
+                (StepKind::Handle | StepKind::Drop, Some(m)) => {
+                    let class = match (step.kind, m.category) {
+                        (StepKind::Drop, _) => "arrow dropped",
+                        (_, Category::Command) => "arrow command",
+                        (_, Category::Reply) => "arrow reply",
+                        _ => "arrow event",
+                    };
+                    let copy = if step.kind == StepKind::Drop { " (dropped)" } else { "" };
+                    (x_of(m.from), x_of(actor), format!("{} m{}{copy}", m.kind, m.id), class)
+                }
+                (StepKind::Query, Some(m)) => (x_of(m.from), x_of(actor), format!("{} m{}", m.kind, m.id), "arrow http"),
+                (StepKind::Publish, _) => return None,
+                (StepKind::Commit, _) => (x_of(actor), x_of(actor), "local transaction".into(), "dot commit"),
+                (StepKind::Refused, _) => (x_of(actor), x_of(actor), "refused".into(), "dot refused"),
+                (StepKind::Fault, _) => {
+                    let first: String = step.text.split(['.', ':', ';']).next().unwrap_or("").chars().take(44).collect();
+                    (x_of(actor), x_of(actor), first, "dot fault")
+                }
+                (StepKind::Query, _) => (x_of(actor), x_of(actor), "query".into(), "dot query"),
+                (_, None) => return None,
+            };
+            Some(Row { step: n + 1, current: n + 1 == cursor, future: n + 1 > cursor, from_x, to_x, label, class })
+        })
+        .collect();
+    let heads: Vec<(i32, &'static str)> = services.iter().map(|s| (x_of(*s), short(*s))).collect();
+    let height = TOP + ROW_H * rows.len() as i32 + 10;
+    let mut svg = format!("<svg viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"Sequence diagram of the run\">");
+    for (x, name) in heads {
+        svg += &format!("<line class=\"lifeline\" x1=\"{x}\" y1=\"20\" x2=\"{x}\" y2=\"{height}\"></line><text class=\"lifeline-name\" x=\"{x}\" y=\"14\" text-anchor=\"middle\">{name}</text>");
+    }
+    for (n, row) in rows.into_iter().enumerate() {
+        let y = TOP + ROW_H * n as i32 + 14;
+        let shape = if row.from_x == row.to_x {
+            format!("<circle cx=\"{}\" cy=\"{y}\" r=\"4\"></circle>", row.from_x)
+        } else {
+            let tip = if row.to_x > row.from_x { row.to_x - 6 } else { row.to_x + 6 };
+            format!(
+                "<line x1=\"{}\" y1=\"{y}\" x2=\"{tip}\" y2=\"{y}\"></line><path d=\"M{} {y} L{tip} {} L{tip} {} Z\"></path>",
+                row.from_x,
+                row.to_x,
+                y - 4,
+                y + 4
+            )
+        };
+        // Labels start at the arrow's left end; a dot on the right
+        // half labels itself leftwards, to stay inside.
+        let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2 {
+            (row.from_x - 7, "end")
+        } else {
+            (row.from_x.min(row.to_x) + 4, "start")
+        };
+        let state = [(row.current, " current"), (row.future, " future")].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect::<String>();
+        svg += &format!(
+            "<g class=\"seq-row {}{state}\" data-seq-step=\"{step}\" data-goto=\"{step}\"><rect class=\"hit\" x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{ROW_H}\"></rect>{shape}<text x=\"{label_x}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
+            row.class,
+            y - 15,
+            y - 4,
+            escape(&row.label),
+            step = row.step,
+        );
+    }
+    svg + "</svg>"
 }

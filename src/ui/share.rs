@@ -1,0 +1,155 @@
+//! Sharing the lesson as it stands: a link to this step, an iframe snippet
+//! for a slide, and the run exported as files (the stage and the sequence
+//! diagram as SVG, the diagram as Mermaid text).
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::js_sys::{Array, Function, Reflect};
+
+use super::canvas::{sized_for_run, tokens_svg};
+use super::html::escape;
+use super::sequence::diagram;
+use super::state::Lesson;
+
+/// The link and the embed code, each with a Copy button, and the exports.
+/// The fields show the text too, so it can be copied by hand where the
+/// clipboard is not allowed.
+#[component]
+pub fn Share() -> impl IntoView {
+    let lesson = expect_context::<Lesson>();
+    // Which Copy button worked last (1 the link, 2 the embed code).
+    let copied = RwSignal::new(0_usize);
+    let copy_button = move |what: usize, text: fn(Lesson) -> String| {
+        view! {
+            <button on:click=move |_| {
+                if copy(&text(lesson)) {
+                    copied.set(what);
+                }
+            }>{move || if copied.get() == what { "Copied" } else { "Copy" }}</button>
+        }
+    };
+    let file_name = move |ext: &str| {
+        lesson.with_untracked(|i| {
+            format!("sagascope-{}-{}-step{}.{ext}", i.scenario.id, i.scenario.variants[i.variant].id, i.timeline.cursor())
+        })
+    };
+    let mermaid = move |_| {
+        let shown = lesson.shown_steps();
+        let text = lesson.with_untracked(|i| sagascope_engine::trace::mermaid(&i.timeline.steps()[..shown]));
+        download(&file_name("mmd"), "text/plain", &text);
+    };
+    let sequence = move |_| {
+        let shown = lesson.shown_steps();
+        let svg = lesson.with_untracked(|i| diagram(i, 0..shown));
+        download(&file_name("sequence.svg"), "image/svg+xml", &standalone(&svg));
+    };
+    let stage = move |_| {
+        if let Some(svg) = stage_svg(lesson) {
+            download(&file_name("stage.svg"), "image/svg+xml", &svg);
+        }
+    };
+    view! {
+        <details class="share">
+            <summary>"Share"</summary>
+            <div class="share-body">
+                <label>"Link to this step " <input readonly aria-label="Link to this step" prop:value=move || link(lesson)/></label>
+                {copy_button(1, link)}
+                <label>"Embed code " <input readonly aria-label="Embed code" prop:value=move || embed_code(lesson)/></label>
+                {copy_button(2, embed_code)}
+                <div class="downloads">"Download "
+                    <button on:click=stage>"Stage (SVG)"</button>
+                    <button on:click=sequence>"Sequence diagram (SVG)"</button>
+                    <button on:click=mermaid>"Sequence diagram (Mermaid)"</button>
+                </div>
+            </div>
+        </details>
+    }
+}
+
+/// The page's address without its hash: where the app is served from.
+fn page_url() -> String {
+    let href = window().location().href().unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// A link to the lesson at this step, with the page's options.
+fn link(lesson: Lesson) -> String {
+    page_url() + &lesson.hash()
+}
+
+/// An iframe that shows the lesson at this step in embed mode, at a
+/// slide's size.
+fn embed_code(lesson: Lesson) -> String {
+    let hash = lesson.hash();
+    let hash = if hash.contains("embed=1") { hash } else { hash + "&embed=1" };
+    let title = lesson.with(|i| escape(&i.scenario.title));
+    format!(
+        "<iframe src=\"{}{}\" title=\"SagaScope: {title}\" width=\"800\" height=\"450\" style=\"border:0\" loading=\"lazy\"></iframe>",
+        page_url(),
+        escape(&hash)
+    )
+}
+
+/// `navigator.clipboard.writeText(text)` where the page may use the
+/// clipboard; false where it may not (the field still shows the text).
+fn copy(text: &str) -> bool {
+    let clipboard = Reflect::get(&window(), &"navigator".into()).and_then(|n| Reflect::get(&n, &"clipboard".into()));
+    let write = clipboard.as_ref().ok().and_then(|c| Reflect::get(c, &"writeText".into()).ok()).and_then(|f| f.dyn_into::<Function>().ok());
+    match (clipboard, write) {
+        (Ok(clipboard), Some(write)) => write.call1(&clipboard, &text.into()).is_ok(),
+        _ => false,
+    }
+}
+
+/// Saves `text` as a file named `name`.
+fn download(name: &str, mime: &str, text: &str) {
+    let href = format!("data:{mime};charset=utf-8,{}", String::from(web_sys::js_sys::encode_uri_component(text)));
+    let Ok(link) = document().create_element("a") else { return };
+    let _ = link.set_attribute("href", &href);
+    let _ = link.set_attribute("download", name);
+    if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+        link.click();
+    }
+}
+
+/// `svg` (SVG text from the page) as a file of its own: the SVG namespace
+/// and the page's stylesheet inside, so it looks as it does on the page.
+fn standalone(svg: &str) -> String {
+    let svg = svg.replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1);
+    match svg.find('>') {
+        Some(end) => format!("{}<style>{}</style>{}", &svg[..=end], escape(&page_css()), &svg[end + 1..]),
+        None => svg,
+    }
+}
+
+/// Every rule of the page's stylesheets as text.
+fn page_css() -> String {
+    let sheets = Reflect::get(&document(), &"styleSheets".into()).map(|s| Array::from(&s)).unwrap_or_default();
+    let mut css = String::new();
+    for sheet in sheets.iter() {
+        let rules = Reflect::get(&sheet, &"cssRules".into()).map(|r| Array::from(&r)).unwrap_or_default();
+        for rule in rules.iter() {
+            css += &Reflect::get(&rule, &"cssText".into()).ok().and_then(|t| t.as_string()).unwrap_or_default();
+            css.push('\n');
+        }
+    }
+    css
+}
+
+/// The stage as it is drawn, with the messages where they are now, as one
+/// SVG file: the browser's XML serializer writes the tables inside the
+/// boxes as XHTML.
+fn stage_svg(lesson: Lesson) -> Option<String> {
+    let canvas = document().query_selector(".canvas").ok().flatten()?;
+    let serializer = Reflect::get(&window(), &"XMLSerializer".into()).ok()?.dyn_into::<Function>().ok()?;
+    let serializer = Reflect::construct(&serializer, &Array::new()).ok()?;
+    let serialize = Reflect::get(&serializer, &"serializeToString".into()).ok()?.dyn_into::<Function>().ok()?;
+    let text = serialize.call1(&serializer, &JsValue::from(canvas)).ok()?.as_string()?;
+    let now = lesson.clock.get_untracked() as u64;
+    let tokens = lesson.with_untracked(|i| {
+        let toggled = lesson.toggled.get_untracked();
+        tokens_svg(i, &sized_for_run(i, &toggled), false, Some(now))
+    });
+    let end = text.rfind("</svg>")?;
+    Some(standalone(&format!("{}<g class=\"tokens\">{tokens}</g></svg>", &text[..end])))
+}
