@@ -28,9 +28,14 @@ impl Format {
 pub fn render(steps: &[Step], format: Format) -> String {
     match format {
         Format::Text => text(steps),
-        Format::Jsonl => steps.iter().map(|s| serde_json::to_string(s).expect("steps serialize") + "\n").collect(),
+        Format::Jsonl => jsonl(steps),
         Format::Mermaid => mermaid(steps),
     }
+}
+
+/// One JSON object a step, a line each: what tools read.
+pub fn jsonl(steps: &[Step]) -> String {
+    steps.iter().map(|s| serde_json::to_string(s).expect("steps serialize") + "\n").collect()
 }
 
 fn text(steps: &[Step]) -> String {

@@ -7,7 +7,7 @@ use crate::sim::service::RelayMode;
 use crate::sim::states::TicketState;
 use crate::sim::{Action, Svc};
 
-use super::html::escape;
+use super::html::option;
 use super::state::Lesson;
 
 /// Speeds offered, in virtual ms per real ms.
@@ -107,11 +107,10 @@ pub fn Playback() -> impl IntoView {
                 <select aria-label="Speed" on:change=move |ev| {
                     let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| SPEEDS.get(i));
                     lesson.speed.set(chosen.map_or(0.1, |(speed, _)| *speed));
-                }>
-                    {SPEEDS.iter().enumerate().map(|(i, (value, label))| view! {
-                        <option value=i selected=move || (lesson.speed.get() - value).abs() < 1e-9>{*label}</option>
-                    }).collect_view()}
-                </select>
+                } inner_html=move || {
+                    let speed = lesson.speed.get();
+                    SPEEDS.iter().enumerate().map(|(i, (value, label))| option(&i.to_string(), label, (speed - value).abs() < 1e-9)).collect::<String>()
+                }></select>
             </label>
         </div>
     }
@@ -164,19 +163,9 @@ fn Picker(label: &'static str, value: RwSignal<String>, options: Memo<Vec<(Strin
             }
         }
     });
-    // The options as HTML text (see [`super::html`]): they change with the
-    // run (an order placed), and rebuilt option views would stay behind.
     let html = move || {
         let chosen = value.get();
-        options.with(|options| {
-            options
-                .iter()
-                .map(|(v, text)| {
-                    let selected = if *v == chosen { " selected" } else { "" };
-                    format!("<option value=\"{}\"{selected}>{}</option>", escape(v), escape(text))
-                })
-                .collect::<String>()
-        })
+        options.with(|options| options.iter().map(|(v, text)| option(v, text, *v == chosen)).collect::<String>())
     };
     view! {
         <label>{label}" "

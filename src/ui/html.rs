@@ -30,6 +30,13 @@ pub fn class_if(on: bool, name: &str) -> String {
     }
 }
 
+/// One `<option>` of a select, written as text: a select's options are
+/// set with `inner_html` (a view per option, with its reactive `selected`,
+/// costs the download more and stays behind when the options change).
+pub fn option(value: &str, text: &str, selected: bool) -> String {
+    format!("<option value=\"{}\"{}>{}</option>", escape(value), if selected { " selected" } else { "" }, escape(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

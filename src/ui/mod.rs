@@ -31,6 +31,7 @@ use wasm_bindgen::prelude::*;
 use crate::scenarios;
 use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
+use html::option;
 use panels::{Inspector, LessonEnd, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, StyleFacts, Violations};
 use sequence::Sequence;
 use state::Lesson;
@@ -299,10 +300,9 @@ fn VariantPicker() -> impl IntoView {
     };
     view! {
         <label>"Variant "
-            <select aria-label="Variant" on:change=pick>
-                {move || lesson.with(|i| i.scenario.variants.iter().enumerate().map(|(n, v)| (n, v.title.clone(), n == i.variant)).collect::<Vec<_>>())
-                    .into_iter().map(|(n, title, selected)| view! { <option value=n.to_string() selected=selected>{title}</option> }).collect_view()}
-            </select>
+            <select aria-label="Variant" on:change=pick inner_html=move || {
+                lesson.with(|i| i.scenario.variants.iter().enumerate().map(|(n, v)| option(&n.to_string(), &v.title, n == i.variant)).collect::<String>())
+            }></select>
         </label>
     }
 }
@@ -343,16 +343,18 @@ fn Header() -> impl IntoView {
         <header>
             <h1><a href="#/" title="All lessons">"SagaScope"</a></h1>
             <label>"Lesson "
-                <select aria-label="Lesson" on:change=pick_scenario>
-                    {scenarios::LESSONS.iter().map(|(id, title)| {
-                        view! { <option value=*id selected=move || lesson.with(|i| i.scenario.id == *id)>{*title}</option> }
-                    }).collect_view()}
-                    {move || {
-                        let (id, title) = lesson.with(|i| (i.scenario.id.clone(), i.scenario.title.clone()));
-                        (!lessons::is_built_in(&id)).then(|| view! { <option value=id selected=true>{title}</option> })
-                    }}
-                    <option value="compare">"Side by side: choreography vs orchestration"</option>
-                </select>
+                <select aria-label="Lesson" on:change=pick_scenario inner_html=move || {
+                    lesson.opened.track();
+                    lesson.with_untracked(|i| {
+                        let open = &i.scenario.id;
+                        let mut html: String = scenarios::LESSONS.iter().map(|(id, title)| option(id, title, open == id)).collect();
+                        // A lesson from a file is listed while it is open.
+                        if !lessons::is_built_in(open) {
+                            html += &option(open, &i.scenario.title, true);
+                        }
+                        html + &option("compare", "Side by side: choreography vs orchestration", false)
+                    })
+                }></select>
             </label>
             <VariantPicker/>
             <label>"Seed " <input class="seed" type="number" min="0" aria-label="Seed"

@@ -1,6 +1,7 @@
 //! Sharing the lesson as it stands: a link to this step, an iframe snippet
 //! for a slide, and the run exported as files (the stage and the sequence
-//! diagram as SVG, the diagram as Mermaid text).
+//! diagram as SVG, the diagram as Mermaid text, the steps as JSON lines:
+//! the CLI's formats, from the same engine code).
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -38,6 +39,12 @@ pub fn Share() -> impl IntoView {
         let text = lesson.with_untracked(|i| sagascope_engine::trace::mermaid(&i.timeline.steps()[..shown]));
         download(&file_name("mmd"), "text/plain", &text);
     };
+    // The steps shown, one JSON object a line, as the CLI writes them.
+    let jsonl = move |_| {
+        let shown = lesson.shown_steps();
+        let text = lesson.with_untracked(|i| sagascope_engine::trace::jsonl(&i.timeline.steps()[..shown]));
+        download(&file_name("jsonl"), "application/jsonl", &text);
+    };
     let sequence = move |_| {
         let shown = lesson.shown_steps();
         let svg = lesson.with_untracked(|i| diagram(i, 0..shown));
@@ -60,6 +67,7 @@ pub fn Share() -> impl IntoView {
                     <button on:click=stage>"Stage (SVG)"</button>
                     <button on:click=sequence>"Sequence diagram (SVG)"</button>
                     <button on:click=mermaid>"Sequence diagram (Mermaid)"</button>
+                    <button on:click=jsonl>"Run (JSON lines)"</button>
                 </div>
             </div>
         </details>

@@ -1,7 +1,8 @@
 // Sharing a lesson: the link and the embed code (copied to the clipboard,
 // and the embed code opens the same step in embed mode), and the exports
 // (the stage and the sequence diagram as SVG files that stand alone, the
-// diagram as the same Mermaid text the CLI prints).
+// diagram as the same Mermaid text the CLI prints, the run as the CLI's
+// JSON lines).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,7 +48,7 @@ test('Copy link and Copy embed code: the clipboard gets them, and the embed code
   });
 });
 
-test('exports: the stage and the sequence diagram as SVG files of their own, the diagram as the CLI\'s Mermaid', async () => {
+test('exports: the stage and the sequence diagram as SVG files of their own, the diagram and the run as the CLI writes them', async () => {
   const { page, problems, close } = await openPage(browser, server.url, { width: 1280, height: 720 });
   try {
     await page.goto(`${server.url}#/ftgo-create-order?variant=approved&guided=0`);
@@ -62,9 +63,14 @@ test('exports: the stage and the sequence diagram as SVG files of their own, the
 
     const mermaid = await save('Sequence diagram (Mermaid)');
     assert.equal(mermaid.file, `sagascope-ftgo-create-order-approved-step${steps}.mmd`);
-    const cli = execFileSync('cargo', ['run', '-q', '-p', 'sagascope-engine', '--bin', 'sagascope-cli', '--',
-      'ftgo-create-order', '--variant', 'approved', '--format', 'mermaid'], { encoding: 'utf8' });
-    assert.equal(mermaid.text, cli, 'the whole run, as the CLI prints it');
+    const cli = (format) => execFileSync('cargo', ['run', '-q', '-p', 'sagascope-engine', '--bin', 'sagascope-cli', '--',
+      'ftgo-create-order', '--variant', 'approved', '--format', format], { encoding: 'utf8' });
+    assert.equal(mermaid.text, cli('mermaid'), 'the whole run, as the CLI prints it');
+
+    const jsonl = await save('Run (JSON lines)');
+    assert.equal(jsonl.file, `sagascope-ftgo-create-order-approved-step${steps}.jsonl`);
+    assert.equal(jsonl.text, cli('jsonl'), 'the same lines as the CLI');
+    assert.equal(jsonl.text.trim().split('\n').length, Number(steps));
 
     // Each SVG opens on its own: parsed as XML, drawn with the page's styles.
     for (const [name, inside] of [['Stage (SVG)', 'data-service="order-service"'], ['Sequence diagram (SVG)', 'seq-row']]) {
