@@ -343,8 +343,9 @@ pub fn tokens_svg(i: &Inner, g: &Layout, jump: bool, still_at: Option<u64>) -> S
         } else {
             0
         };
-        // A duplicate travels just behind its original, visibly apart.
-        let offset = behind.min(12) * 3 + if f.duplicate { 12 } else { 0 };
+        // A duplicate travels just below its original, visibly apart.
+        let stacked = behind.min(12) * 3;
+        let copy_below = if f.duplicate { 14 } else { 0 };
         let (start, via, end) = g.route(f);
         let (rest, motion) = if f.waiting || jump {
             // A waiting message waits in the broker, on its lane; with
@@ -365,7 +366,7 @@ pub fn tokens_svg(i: &Inner, g: &Layout, jump: bool, still_at: Option<u64>) -> S
             };
             (start, motion)
         };
-        let base = (rest.0 - offset, rest.1 + offset);
+        let base = (rest.0 - stacked, rest.1 + stacked + copy_below);
         let (class, shape) = match f.category {
             Category::Event => ("event", "<rect x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"8\"></rect>"),
             Category::Command => ("command", "<rect x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"2\"></rect>"),

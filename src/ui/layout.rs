@@ -118,14 +118,23 @@ impl Layout {
         }
     }
 
-    /// Where a service's relay sits, and so where its messages leave: the
-    /// upper corner of the side that faces the broker, on the title's line.
+    /// Where a service's relay sits: the upper corner of the side that
+    /// faces the broker, on the title's line.
     pub fn relay(&self, svc: Svc) -> Point {
         match self.rect(svc) {
             Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + RELAY_INSET),
             Some(r) => (r.x, r.y + RELAY_INSET),
             None => (WIDTH / 2, self.height / 2),
         }
+    }
+
+    /// Where a service's messages leave for the broker: beside its relay,
+    /// in the gap outside the box, so a message waiting to go does not
+    /// cover the relay's name.
+    pub fn departure(&self, svc: Svc) -> Point {
+        let (x, y) = self.relay(svc);
+        let outward = if x < BROKER_X { GAP } else { -GAP };
+        (x + outward, y)
     }
 
     /// The point on a channel's lane where its messages wait.
@@ -141,7 +150,7 @@ impl Layout {
         match flight.category {
             // The composer's calls and their answers are direct, not relayed.
             Category::Request | Category::Response => (self.anchor(flight.from), None, to),
-            _ => (self.relay(flight.from), Some(self.lane(flight.channel)), to),
+            _ => (self.departure(flight.from), Some(self.lane(flight.channel)), to),
         }
     }
 
@@ -224,11 +233,11 @@ mod tests {
     fn a_message_goes_sender_lane_receiver() {
         let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"]);
         let f = flight(Svc::OrderService, Svc::CustomerService, 100, 200, false);
-        assert_eq!(l.route(&f), (l.relay(Svc::OrderService), Some(l.lane("Order")), l.anchor(Svc::CustomerService)));
+        assert_eq!(l.route(&f), (l.departure(Svc::OrderService), Some(l.lane("Order")), l.anchor(Svc::CustomerService)));
         let call = Flight { category: Category::Request, ..f };
         assert_eq!(l.route(&call), (l.anchor(Svc::OrderService), None, l.anchor(Svc::CustomerService)), "a call goes straight");
         // Still pictures (an export) place it the way the animation does.
-        assert_eq!(l.at(&f, 100), l.relay(Svc::OrderService));
+        assert_eq!(l.at(&f, 100), l.departure(Svc::OrderService));
         assert_eq!(l.at(&f, 150), l.lane("Order"), "on its lane at half its time");
         assert_eq!(l.at(&f, 200), l.anchor(Svc::CustomerService));
         assert_eq!(l.at(&f, 900), l.anchor(Svc::CustomerService));

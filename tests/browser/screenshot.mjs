@@ -3,8 +3,8 @@
 // writes test-artifacts/outbox.png and prints any console problems.
 //   node tests/browser/screenshot.mjs --gallery
 // writes test-artifacts/gallery/: every lesson variant at its first question
-// and at its end, at 1280x720 (a projector) and 800x450 (a slide), light and
-// dark, plus the course and the compare page.
+// and at its end, at 1280x720 (a projector) and as an 800x450 embed (a
+// slide), light and dark, plus the course and the compare page.
 import { readFileSync, readdirSync } from 'node:fs';
 import { serve, launch, openPage, screenshot } from './harness.js';
 
@@ -41,9 +41,11 @@ if (process.argv[2] === '--gallery') {
       const tag = `${width}-${scheme}`;
       await shot('#/', `gallery/course-${tag}`, width, height, scheme);
       await shot('#/compare', `gallery/compare-${tag}`, width, height, scheme, (p) => p.keyboard.press('End'));
+      // A slide shows the lesson embedded, as a deck would.
+      const embed = width < 900 ? '&embed=1' : '';
       for (const lesson of lessons) {
         for (const variant of lesson.variants) {
-          const base = `#/${lesson.id}?variant=${variant.id}`;
+          const base = `#/${lesson.id}?variant=${variant.id}${embed}`;
           if ((variant.questions ?? []).length > 0) {
             await shot(base, `gallery/${lesson.id}-${variant.id}-question-${tag}`, width, height, scheme, toQuestion);
           }
