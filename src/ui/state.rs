@@ -85,6 +85,9 @@ pub struct Lesson {
     /// Guided play: each step stays on screen long enough to read its
     /// caption, and play pauses where a lesson turns (`guided=0`: off).
     guided: bool,
+    /// In a slide (`embed=1`) the deck chose where to start: no notice
+    /// that the steps before set the scene.
+    embedded: bool,
 }
 
 impl Lesson {
@@ -153,6 +156,7 @@ impl Lesson {
             show_relay: RwSignal::new(unscripted || location.unguided),
             toggled: RwSignal::new(String::new()),
             guided: !location.unguided,
+            embedded: present.embed,
         };
         match location.step {
             Some(step) => lesson.seek(step),
@@ -171,7 +175,9 @@ impl Lesson {
         });
         if let Some(n) = start.filter(|n| *n > 0) {
             self.seek(n);
-            self.notice.set(Some(format!("The lesson starts at step {n}: the steps before it set the scene, and the log lists them.")));
+            if !self.embedded {
+                self.notice.set(Some(format!("The lesson starts at step {n}: the steps before it set the scene, and the log lists them.")));
+            }
         }
     }
 

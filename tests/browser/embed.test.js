@@ -186,3 +186,20 @@ test('every URL parameter, given bad values, gets a clear notice and a working a
     await close();
   }
 });
+
+test('an embed opens a variant where its point starts, without the notice a learner gets', async () => {
+  const { page, problems, close } = await openPage(browser, server.url, { width: 800, height: 450 });
+  try {
+    await page.goto(`${server.url}#/ftgo-cancel-order?variant=kitchen-preparing&embed=1`);
+    await root(page).waitFor();
+    assert.ok((await step(page)) > 0, 'the steps that set the scene are passed');
+    assert.equal(await page.locator('.notice').count(), 0, 'the deck chose the start: no notice');
+    await page.goto(`${server.url}#/ftgo-cancel-order?variant=kitchen-preparing`);
+    await page.waitForFunction(() => !document.body.classList.contains('embed'));
+    await root(page).waitFor();
+    await page.getByRole('status').getByText(/^The lesson starts at step \d+/).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
