@@ -233,8 +233,8 @@ fn LessonPage() -> impl IntoView {
 
 /// The same business transaction both ways, side by side: choreography on
 /// the left, orchestration on the right. The keys drive both. Where two
-/// stages side by side would be too small to read (a projector, a slide),
-/// one shows at a time and two tabs switch between them.
+/// stages side by side would be too small to read (below 1800 px wide: a
+/// projector, a slide), one shows at a time and two tabs switch.
 #[component]
 fn Compare() -> impl IntoView {
     // Each pane gets its own lesson through its own context scope.

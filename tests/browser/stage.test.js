@@ -136,6 +136,20 @@ test('a folded table opens on click and folds again; the stage keeps its size wh
   });
 });
 
+test('the compare page on a wide screen: both styles side by side, each readable', async () => {
+  await visit(browser, server.url, '#/compare', async (page) => {
+    const panes = page.locator('[data-testid="sagascope"]');
+    await panes.first().waitFor();
+    assert.ok(await panes.nth(0).isVisible() && await panes.nth(1).isVisible(), 'side by side');
+    assert.equal(await page.getByRole('tab').first().isVisible(), false, 'no tabs needed');
+    const smallest = await page.evaluate(() => Math.min(...[...document.querySelectorAll('.canvas')].map((canvas) => {
+      const scale = canvas.getScreenCTM().a;
+      return Math.min(...[...canvas.querySelectorAll('text, td, th, button')].map((el) => parseFloat(getComputedStyle(el).fontSize) * scale));
+    })));
+    assert.ok(smallest >= 12, `canvas text at ${smallest.toFixed(1)} px`);
+  }, { width: 1920, height: 1080 });
+});
+
 test('the compare page in a slide (800x450) and on a projector: one style at a time, readable, both driven by the keys', async () => {
   for (const [width, height, minimum] of [[800, 450, 11], [1280, 720, 12]]) {
     await visit(browser, server.url, '#/compare', async (page) => {
