@@ -7,6 +7,9 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys::{Array, Function, Reflect};
 
+use crate::sim::Step;
+use sagascope_engine::trace;
+
 use super::canvas::{sized_for_run, tokens_svg};
 use super::html::escape;
 use super::sequence::diagram;
@@ -34,16 +37,13 @@ pub fn Share() -> impl IntoView {
             format!("sagascope-{}-{}-step{}.{ext}", i.scenario.id, i.scenario.variants[i.variant].id, i.timeline.cursor())
         })
     };
-    let mermaid = move |_| {
-        let shown = lesson.shown_steps();
-        let text = lesson.with_untracked(|i| sagascope_engine::trace::mermaid(&i.timeline.steps()[..shown]));
-        download(&file_name("mmd"), "text/plain", &text);
-    };
-    // The steps shown, one JSON object a line, as the CLI writes them.
-    let jsonl = move |_| {
-        let shown = lesson.shown_steps();
-        let text = lesson.with_untracked(|i| sagascope_engine::trace::jsonl(&i.timeline.steps()[..shown]));
-        download(&file_name("jsonl"), "application/jsonl", &text);
+    // The steps shown, in one of the CLI's formats.
+    let steps_file = move |ext: &'static str, mime: &'static str, render: fn(&[Step]) -> String| {
+        move |_| {
+            let shown = lesson.shown_steps();
+            let text = lesson.with_untracked(|i| render(&i.timeline.steps()[..shown]));
+            download(&file_name(ext), mime, &text);
+        }
     };
     let sequence = move |_| {
         let shown = lesson.shown_steps();
@@ -66,8 +66,8 @@ pub fn Share() -> impl IntoView {
                 <div class="downloads">"Download "
                     <button on:click=stage>"Stage (SVG)"</button>
                     <button on:click=sequence>"Sequence diagram (SVG)"</button>
-                    <button on:click=mermaid>"Sequence diagram (Mermaid)"</button>
-                    <button on:click=jsonl>"Run (JSON lines)"</button>
+                    <button on:click=steps_file("mmd", "text/plain", trace::mermaid)>"Sequence diagram (Mermaid)"</button>
+                    <button on:click=steps_file("jsonl", "application/jsonl", trace::jsonl)>"Run (JSON lines)"</button>
                 </div>
             </div>
         </details>
