@@ -179,7 +179,7 @@ fn Broker(geometry: Memo<Layout>) -> impl IntoView {
                         ("lane-message", text + &more)
                     }
                 };
-                let (x, w) = (g.broker.x, g.broker.w);
+                let (x, w) = (b.x, b.w);
                 // A reply channel's name (CreateOrderSaga-reply) is wider
                 // than a lane at the canvas's smallest font: its letters
                 // are set closer instead of smaller.
@@ -269,20 +269,23 @@ fn service_svg(i: &Inner, svc: Svc, rect: Rect, relay_at: (i32, i32), toggled: &
         let focus = &i.scenario.focus;
         tables_html(svc, &i.timeline, true, &|name| table_open(svc, name, focus, toggled))
     };
-    // The title's line leaves room for the relay on the broker's side.
-    let room = match relay(svc, s) {
-        None => "",
-        Some(("dual write", ..)) if rect.x < WIDTH / 2 => " relay-right wide",
-        Some(("dual write", ..)) => " relay-left wide",
-        Some(_) if rect.x < WIDTH / 2 => " relay-right",
-        Some(_) => " relay-left",
+    let left = rect.x < WIDTH / 2;
+    let badge = relay(svc, s);
+    // The title's line leaves room for the relay on the broker's side,
+    // more for a long label ("dual write").
+    let wide = badge.is_some_and(|(label, ..)| label.chars().count() > 8);
+    let room = match (badge, left, wide) {
+        (None, ..) => "",
+        (_, true, true) => " relay-right wide",
+        (_, true, false) => " relay-right",
+        (_, false, true) => " relay-left wide",
+        (_, false, false) => " relay-left",
     };
-    let relay = relay(svc, s).map_or(String::new(), |(label, class, meaning)| {
-        // Wide enough for its label ("dual write" is the longest), just
-        // inside the box, so a message leaving starts at the edge.
+    let relay = badge.map_or(String::new(), |(label, class, meaning)| {
+        // Wide enough for its label, just inside the box.
         let half = label.chars().count() as i32 * 4 + 10;
         let (edge, y) = relay_at;
-        let x = if rect.x < WIDTH / 2 { edge - half - 3 } else { edge + half + 3 };
+        let x = if left { edge - half - 3 } else { edge + half + 3 };
         format!("<g class=\"relay-node {class}\" transform=\"translate({x},{y})\"><title>{meaning}</title><rect x=\"{}\" y=\"-11\" width=\"{}\" height=\"22\" rx=\"6\"></rect><text y=\"5\" text-anchor=\"middle\">{label}</text></g>", -half, 2 * half)
     });
     format!(
@@ -309,15 +312,58 @@ fn composer_queries(world: &World) -> String {
     html + "</tbody></table>"
 }
 
-/// What the shapes and colours mean.
+/// The shapes of the messages, as literals so the legend (a constant) and
+/// the messages share them: shape tells the kinds apart as well as colour.
+macro_rules! event_shape {
+    () => {
+        r#"<rect x="-8" y="-8" width="16" height="16" rx="8"></rect>"#
+    };
+}
+macro_rules! command_shape {
+    () => {
+        r#"<rect x="-8" y="-8" width="16" height="16" rx="2"></rect>"#
+    };
+}
+macro_rules! reply_shape {
+    () => {
+        r#"<path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path>"#
+    };
+}
+macro_rules! http_shape {
+    () => {
+        r#"<rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect>"#
+    };
+}
+
+/// A message's class and shape by its category.
+fn shape(category: Category) -> (&'static str, &'static str) {
+    match category {
+        Category::Event => ("event", event_shape!()),
+        Category::Command => ("command", command_shape!()),
+        Category::Reply => ("reply", reply_shape!()),
+        Category::Request | Category::Response => ("http", http_shape!()),
+    }
+}
+
+/// What the shapes and colours mean: the same shapes as the messages.
 #[component]
 pub fn Legend() -> impl IntoView {
     const LEGEND: &str = concat!(
-        r#"<span><svg viewBox="-10 -10 20 20" class="token event"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>event</span>"#,
-        r#"<span><svg viewBox="-10 -10 20 20" class="token command"><rect x="-8" y="-8" width="16" height="16" rx="2"></rect></svg>command</span>"#,
-        r#"<span><svg viewBox="-10 -10 20 20" class="token reply"><path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path></svg>reply</span>"#,
-        r#"<span><svg viewBox="-10 -10 20 20" class="token http"><rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect></svg>HTTP call</span>"#,
-        r#"<span><svg viewBox="-10 -10 20 20" class="token event duplicate"><rect x="-8" y="-8" width="16" height="16" rx="8"></rect></svg>duplicate</span>"#,
+        r#"<span><svg viewBox="-10 -10 20 20" class="token event">"#,
+        event_shape!(),
+        "</svg>event</span>",
+        r#"<span><svg viewBox="-10 -10 20 20" class="token command">"#,
+        command_shape!(),
+        "</svg>command</span>",
+        r#"<span><svg viewBox="-10 -10 20 20" class="token reply">"#,
+        reply_shape!(),
+        "</svg>reply</span>",
+        r#"<span><svg viewBox="-10 -10 20 20" class="token http">"#,
+        http_shape!(),
+        "</svg>HTTP call</span>",
+        r#"<span><svg viewBox="-10 -10 20 20" class="token event duplicate">"#,
+        event_shape!(),
+        "</svg>duplicate</span>",
         r#"<span class="legend-note">click a message to inspect or duplicate it</span>"#,
     );
     view! { <div class="legend" aria-label="Legend" inner_html=LEGEND></div> }
@@ -367,12 +413,7 @@ pub fn tokens_svg(i: &Inner, g: &Layout, jump: bool, still_at: Option<u64>) -> S
             (start, motion)
         };
         let base = (rest.0 - stacked, rest.1 + stacked + copy_below);
-        let (class, shape) = match f.category {
-            Category::Event => ("event", "<rect x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"8\"></rect>"),
-            Category::Command => ("command", "<rect x=\"-8\" y=\"-8\" width=\"16\" height=\"16\" rx=\"2\"></rect>"),
-            Category::Reply => ("reply", "<path d=\"M0 -9 L9 0 L0 9 L-9 0 Z\"></path>"),
-            _ => ("http", "<rect x=\"-9\" y=\"-6\" width=\"18\" height=\"12\" rx=\"3\" stroke-dasharray=\"3 2\"></rect>"),
-        };
+        let (class, shape) = shape(f.category);
         let copy = if f.duplicate { " (copy)" } else { "" };
         svg += &format!(
             "<g class=\"token {class}{}{}\" transform=\"translate({},{})\" data-message=\"m{}\" data-delivery=\"{}\" data-kind=\"{}\" data-from=\"{}\" data-to=\"{}\" role=\"button\" tabindex=\"0\" aria-label=\"Inspect {} m{}{copy}{}\">{motion}{shape}{}</g>",

@@ -160,14 +160,15 @@ impl Layout {
         let (start, via, end) = self.route(flight);
         let span = (flight.deliver_at - flight.sent_at).max(1) as i64;
         let done = (now.saturating_sub(flight.sent_at) as i64).min(span);
-        let between = |a: Point, b: Point, num: i64, den: i64| {
-            let part = |from: i32, to: i32| from + ((to - from) as i64 * num / den.max(1)) as i32;
+        // `num / span` of the way from `a` to `b`.
+        let between = |a: Point, b: Point, num: i64| {
+            let part = |from: i32, to: i32| from + ((to - from) as i64 * num / span) as i32;
             (part(a.0, b.0), part(a.1, b.1))
         };
         match via {
-            None => between(start, end, done, span),
-            Some(lane) if 2 * done < span => between(start, lane, 2 * done, span),
-            Some(lane) => between(lane, end, 2 * done - span, span),
+            None => between(start, end, done),
+            Some(lane) if 2 * done < span => between(start, lane, 2 * done),
+            Some(lane) => between(lane, end, 2 * done - span),
         }
     }
 }

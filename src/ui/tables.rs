@@ -39,7 +39,7 @@ pub fn tables_html(svc: Svc, timeline: &Timeline, compact: bool, open: &dyn Fn(&
     let mut html = String::new();
     for (name, rows) in service.db.table_sizes() {
         if compact && (rows == 0 || !open(name)) {
-            html += &folded_line(svc, name, rows, written, rows > 0 && !open(name));
+            html += &folded_line(svc, name, rows, written);
         } else {
             html += &one_table(svc, service.db.view(name), written, compact);
         }
@@ -68,7 +68,7 @@ pub fn compact_lines(rows: usize, open: bool) -> i32 {
 
 /// A table folded to one line: its name and size, a button that opens it
 /// (`data-unfold`) when it has rows.
-fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written], foldable: bool) -> String {
+fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written]) -> String {
     let touched = written.iter().any(|w| w.table == name);
     let size = match (name, rows) {
         (_, 0) => "(empty)".to_string(),
@@ -79,7 +79,7 @@ fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written], foldable:
     let outbox = if name == OUTBOX_TABLE { " (outbox)" } else { "" };
     let text = format!("<code>{name}</code>{outbox} {size}");
     let class = if touched { "table-count changed" } else { "table-count" };
-    if foldable {
+    if rows > 0 {
         format!("<button class=\"{class}\" data-table=\"{svc}/{name}\" data-unfold=\"{svc}/{name}\" aria-expanded=\"false\" title=\"Show the rows\">▸ {text}</button>")
     } else {
         format!("<div class=\"{class}\" data-table=\"{svc}/{name}\">{text}</div>")

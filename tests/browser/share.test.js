@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { serve, launch, openPage, visit } from './harness.js';
+import { serve, launch, visit } from './harness.js';
 
 let server;
 let browser;
@@ -34,24 +34,18 @@ test('Copy link and Copy embed code: the clipboard gets them, and the embed code
     assert.ok(iframe, code);
     // The snippet opens the same lesson, variant and step, embedded.
     const src = iframe[1].replaceAll('&amp;', '&');
-    const { page: embedded, problems, close } = await openPage(browser, server.url, { width: 800, height: 450 });
-    try {
-      await embedded.goto(src);
+    assert.ok(src.startsWith(server.url), src);
+    await visit(browser, server.url, src.slice(server.url.length), async (embedded) => {
       await root(embedded).waitFor();
       assert.ok(await embedded.evaluate(() => document.body.classList.contains('embed')));
       assert.equal(await root(embedded).getAttribute('data-step'), '3');
       assert.equal(await root(embedded).getAttribute('data-scenario'), 'outbox');
-      assert.deepEqual(problems, []);
-    } finally {
-      await close();
-    }
+    }, { width: 800, height: 450 });
   });
 });
 
 test('exports: the stage and the sequence diagram as SVG files of their own, the diagram and the run as the CLI writes them', async () => {
-  const { page, problems, close } = await openPage(browser, server.url, { width: 1280, height: 720 });
-  try {
-    await page.goto(`${server.url}#/ftgo-create-order?variant=approved&guided=0`);
+  await visit(browser, server.url, '#/ftgo-create-order?variant=approved&guided=0', async (page) => {
     await root(page).waitFor();
     await page.keyboard.press('End');
     await page.getByText('Share').click();
@@ -87,8 +81,5 @@ test('exports: the stage and the sequence diagram as SVG files of their own, the
       await blank.close();
       assert.equal(parsed, 'svg', `${name} is well-formed XML`);
     }
-    assert.deepEqual(problems, []);
-  } finally {
-    await close();
-  }
+  }, { width: 1280, height: 720 });
 });
