@@ -401,7 +401,7 @@ pub fn tokens_svg(i: &Inner, g: &Layout, jump: bool, still_at: Option<u64>) -> S
             (g.at(f, now), String::new())
         } else {
             let from_start = |(x, y): Point| (x - start.0, y - start.1);
-            let span = f.deliver_at - f.sent_at;
+            let span = f.deliver_at.saturating_sub(f.sent_at);
             let motion = match via {
                 None => leg(f.sent_at, span, (0, 0), from_start(end)),
                 // Sender to lane in the first half, lane to receiver in the second.

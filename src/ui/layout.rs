@@ -158,7 +158,7 @@ impl Layout {
     /// lane at half its time. Whole units, no floating point.
     pub fn at(&self, flight: &Flight, now: u64) -> Point {
         let (start, via, end) = self.route(flight);
-        let span = (flight.deliver_at - flight.sent_at).max(1) as i64;
+        let span = flight.deliver_at.saturating_sub(flight.sent_at).max(1) as i64;
         let done = (now.saturating_sub(flight.sent_at) as i64).min(span);
         // `num / span` of the way from `a` to `b`.
         let between = |a: Point, b: Point, num: i64| {
