@@ -6,8 +6,11 @@
 //!
 //! - [`sim`]: the engine. No DOM, no wall clock, no OS randomness.
 //! - [`scenarios`]: the lesson catalogue, read from JSON files.
+//! - [`explore`]: searches every interleaving of a situation for a run
+//!   that breaks an invariant.
 //! - [`trace`]: renders a run as text, JSON lines or a Mermaid diagram.
 
+pub mod explore;
 pub mod scenarios;
 pub mod sim;
 pub mod trace;

@@ -1,16 +1,20 @@
 //! Runs a scenario natively and prints its trace.
 //!
 //! `sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
+//! `sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--depth N] [--faults F]`
 
 use std::io::Write;
 use std::process::ExitCode;
 
+use sagascope_engine::explore::{Bounds, Cut, Explorer, Faults, Verdict};
 use sagascope_engine::scenarios::{self, Scenario};
+use sagascope_engine::sim::choice::path_text;
 use sagascope_engine::sim::Timeline;
 use sagascope_engine::trace::{render, Format};
 
-const USAGE: &str =
-    "usage: sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]\n       sagascope-cli --list";
+const USAGE: &str = "usage: sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]
+       sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--depth N] [--faults duplicate=1,crash=1,crash-relay=1,rebalance=1]
+       sagascope-cli --list";
 
 /// Most steps a CLI run computes.
 const STEP_LIMIT: usize = 100_000;
@@ -20,12 +24,16 @@ struct Args {
     variant: Option<String>,
     seed: u64,
     format: Format,
+    /// `explore`: search every interleaving within these bounds.
+    explore: Option<Bounds>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut scenario = None;
     let (mut variant, mut seed, mut format) = (None, 1, Format::Text);
-    let mut rest = args.iter();
+    let exploring = args.first().is_some_and(|a| a == "explore");
+    let mut bounds = Bounds::default();
+    let mut rest = args.iter().skip(usize::from(exploring));
     while let Some(arg) = rest.next() {
         let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
         match arg.as_str() {
@@ -34,6 +42,11 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 let text = value("--seed")?;
                 seed = text.parse().map_err(|_| format!("--seed takes a whole number, not {text:?}"))?;
             }
+            "--depth" if exploring => {
+                let text = value("--depth")?;
+                bounds.depth = text.parse().map_err(|_| format!("--depth takes a whole number, not {text:?}"))?;
+            }
+            "--faults" if exploring => bounds.faults = Faults::parse(&value("--faults")?)?,
             "--format" => {
                 let text = value("--format")?;
                 format = Format::parse(&text).ok_or_else(|| format!("unknown format {text:?}: use text, jsonl or mermaid"))?;
@@ -44,7 +57,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         }
     }
     let scenario = scenario.ok_or("no scenario given")?;
-    Ok(Args { scenario, variant, seed, format })
+    Ok(Args { scenario, variant, seed, format, explore: exploring.then_some(bounds) })
 }
 
 fn list() -> String {
@@ -71,6 +84,9 @@ fn load(name: &str) -> Result<Scenario, String> {
 fn run(args: &Args) -> Result<String, String> {
     let scenario = load(&args.scenario)?;
     let variant = scenario.variant(args.variant.as_deref())?;
+    if let Some(bounds) = args.explore {
+        return Ok(explore(&scenario, &variant.id, args.seed, bounds));
+    }
     let mut timeline = Timeline::new(scenario.world(variant, args.seed), STEP_LIMIT);
     let mut out = render(timeline.steps(), args.format);
     if args.format == Format::Text {
@@ -82,6 +98,58 @@ fn run(args: &Args) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// Searches every interleaving of a lesson variant from its start and
+/// prints the verdict, the search's size and, for a violation, the run
+/// that shows it (steps a choice made marked `*`) and its deep link.
+fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds) -> String {
+    let world = scenario.world(scenario.variant(Some(variant)).expect("the variant was found"), seed);
+    let started = std::time::Instant::now();
+    let mut explorer = Explorer::new(world.clone(), bounds);
+    let verdict = explorer.run(u64::MAX).cloned().expect("an unbounded run ends with a verdict");
+    let elapsed = started.elapsed();
+    let progress = explorer.progress();
+    let mut out = format!(
+        "explored {} / {variant} from its start: depth {}, faults {}, seed {seed}\n",
+        scenario.id,
+        bounds.depth,
+        bounds.faults.text()
+    );
+    out.push_str(&format!(
+        "-- {} steps taken, {} distinct states, {} levels deep, {:.1} ms\n",
+        progress.transitions,
+        progress.distinct,
+        progress.depth,
+        elapsed.as_secs_f64() * 1000.0
+    ));
+    let (path, violation, at_rest) = match verdict {
+        Verdict::Clean { cut: Cut::Nothing } => return out + "-- no violation: every state within the bounds was searched\n",
+        Verdict::Clean { cut: Cut::Depth } => {
+            return out + "-- no violation found, but some paths were longer than --depth: raise it to search further\n"
+        }
+        Verdict::Clean { cut: Cut::States } => {
+            return out
+                + &format!("-- no violation found in the first {} states (the cap): lower --depth or the faults\n", bounds.max_states)
+        }
+        Verdict::Found { path, violation, at_rest } => (path, violation, at_rest),
+    };
+    let when = if at_rest { "once the run was at rest" } else { "after a step" };
+    out.push_str(&format!("-- found {} {when}: {}\n", violation.id, violation.detail));
+    let mut timeline = Timeline::new(world, STEP_LIMIT);
+    if let Err(error) = timeline.follow(&path) {
+        return out + &format!("-- the path does not replay: {error}\n");
+    }
+    let shown = timeline.violations().iter().find(|(_, v)| v.id == violation.id).map(|(at, _)| *at);
+    let step = shown.flatten().unwrap_or(timeline.len());
+    let text = path_text(&path);
+    out.push_str(&format!("-- path ({} choices): {text}\n", path.len()));
+    out.push_str(&format!("-- open: #/{}?variant={variant}&seed={seed}&path={text}&step={step}\n", scenario.id));
+    for (index, s) in timeline.steps().iter().enumerate() {
+        let mark = if timeline.is_choice(index) { '*' } else { ' ' };
+        out.push_str(&format!("{mark}{:>3} {:>6} ms  {}\n", index + 1, s.time_ms, s.sentence()));
+    }
+    out
 }
 
 /// Writes `text` to stdout. A reader that went away (`| head`) ends the

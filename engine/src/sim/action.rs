@@ -6,7 +6,7 @@ use super::topology::Svc;
 /// A user action or a fault. Scenario files spell them
 /// `{"do": "place_order", "customer": 1, "total": 60}` (see
 /// `scenarios::script`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     PlaceOrder {
         customer: i64,

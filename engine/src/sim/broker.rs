@@ -54,7 +54,7 @@ impl Delivery {
 
 /// A subscriber's ordered queue on one partition of a channel, and its
 /// consumer offset.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Subscription {
     pub queue: VecDeque<Delivery>,
     /// A `Deliver` event for the head is in the world's queue.

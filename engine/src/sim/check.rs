@@ -17,7 +17,7 @@ use super::world::World;
 
 /// A broken invariant: a stable id (scenario files name the ones a lesson
 /// expects) and what exactly is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Violation {
     pub id: &'static str,
     pub detail: String,
@@ -32,7 +32,7 @@ fn violation(id: &'static str, detail: String) -> Violation {
 /// themselves (which message each consumer handled, which commands each
 /// saga sent), as an outside observer would: never from the engine's own
 /// bookkeeping.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Checker {
     order_states: SortedMap<i64, String>,
     /// How many times each consumer's handling of each message changed
@@ -132,10 +132,7 @@ impl Findings {
     /// every order's state.
     pub fn rewind(&mut self, history: &[Step], world: &World) {
         self.found.retain(|(at, _)| *at <= history.len());
-        self.checker = Checker::knowing(world);
-        for step in history {
-            self.checker.observe(step);
-        }
+        self.checker = Checker::after(history, world);
     }
 
     /// Each violation with the step count that first showed it, in order.
@@ -155,6 +152,16 @@ impl Checker {
     pub fn knowing(world: &World) -> Self {
         let mut checker = Checker::new();
         checker.check_order_transitions(world, None, &mut Vec::new());
+        checker
+    }
+
+    /// A checker that has watched `history`, which led to `world`: it
+    /// judges what happens from there on as if it had seen every step.
+    pub fn after(history: &[Step], world: &World) -> Self {
+        let mut checker = Checker::knowing(world);
+        for step in history {
+            checker.observe(step);
+        }
         checker
     }
 

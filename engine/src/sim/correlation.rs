@@ -14,7 +14,7 @@ pub const REPLY_SAGA_ID: &str = "commandreply_saga_id";
 /// The sagas Order Service orchestrates, named as in the example
 /// applications. Eventuate keys `saga_instance` by type and id, and gives
 /// each type its own reply channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 pub enum SagaType {
     CreateOrderSaga,
     /// FTGO only: cancelling an approved order takes a saga too.
@@ -76,7 +76,7 @@ impl SagaType {
 }
 
 /// A saga instance as messages name it: its type and id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 pub struct SagaRef {
     pub saga_type: SagaType,
     pub saga_id: u64,

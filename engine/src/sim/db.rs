@@ -11,7 +11,7 @@ use super::sorted::{SortedMap, SortedSet};
 pub use super::value::{Key, Value};
 
 /// A table: fixed columns and rows by primary key, in key order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
@@ -88,7 +88,7 @@ pub const VIEW_TABLE: &str = "customer_view";
 /// `received_messages`; the outbox, saga instances and view documents are
 /// typed because the relay, the orchestrator and the view read them back,
 /// and [`Database::render`] shows all of them the same way.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Database {
     pub tables: SortedMap<&'static str, Table>,
     /// Which typed tables this service shows ([`OUTBOX_TABLE`],

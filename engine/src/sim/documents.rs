@@ -14,7 +14,7 @@ use super::sorted::SortedMap;
 use super::topology::Style;
 
 /// A step's progress, as the saga panel shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Pending,
@@ -56,7 +56,7 @@ impl StepStatus {
 
 /// What a saga knows about its order (Eventuate serializes it into the
 /// `saga_data_json` column, naming its class in `saga_data_type`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct SagaData {
     pub order_id: i64,
     pub customer_id: i64,
@@ -76,7 +76,7 @@ impl SagaData {
 }
 
 /// A row of `saga_instance`, with the saga's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct SagaInstance {
     pub saga_type: SagaType,
     pub saga_id: u64,
@@ -165,7 +165,7 @@ impl SagaInstance {
 }
 
 /// One order inside a customer's document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct ViewOrder {
     pub state: &'static str,
     pub order_total: i64,
@@ -174,7 +174,7 @@ pub struct ViewOrder {
 }
 
 /// `{id, name, credit_limit, orders: {order_id: {state, order_total}}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct CustomerView {
     pub id: i64,
     pub name: Option<Rc<str>>,

@@ -10,7 +10,7 @@ use super::topology::Svc;
 use super::value::Value;
 
 /// What a message is for; the UI draws each differently.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// A domain event on an aggregate's topic.

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod broker;
 pub mod check;
+pub mod choice;
 pub mod correlation;
 pub mod customers;
 pub mod db;
@@ -31,6 +32,7 @@ pub mod view;
 pub mod world;
 
 pub use action::Action;
+pub use choice::Choice;
 pub use step::{Step, StepKind};
 pub use timeline::Timeline;
 pub use topology::{Style, Svc};

@@ -11,7 +11,7 @@ use super::topology::Svc;
 use super::view::History;
 
 /// Who answered a query.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum QuerySource {
     /// Order History Service's view: one local read, possibly stale.
@@ -64,7 +64,7 @@ pub enum Leg {
 }
 
 /// What an owning service answered a call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
     /// Its part of the answer.

@@ -3,7 +3,7 @@
 //! the numbers another component sees.
 
 /// A small, fast, portable PRNG: same seed, same numbers, native and wasm.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Rng {
     state: u64,
 }

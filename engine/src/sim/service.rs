@@ -72,7 +72,7 @@ pub fn schema(svc: Svc, style: Style) -> Database {
 }
 
 /// How a relay reads the outbox: eventuate-cdc's two kinds of reader.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum RelayMode {
     /// The CDC tails the database's transaction log (MySQL binlog,
@@ -102,7 +102,7 @@ impl RelayMode {
 }
 
 /// A service's message relay (Eventuate's CDC service for this database).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Relay {
     pub mode: RelayMode,
     pub up: bool,
@@ -125,7 +125,7 @@ pub struct Relay {
 }
 
 /// A running (or crashed) service and its database.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Service {
     pub id: Svc,
     /// The process is running. Its database survives a crash.

@@ -12,7 +12,7 @@ use std::borrow::Borrow;
 use std::ops::Index;
 
 /// A map ordered by key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SortedMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -172,7 +172,7 @@ impl<K: Ord + serde::Serialize, V: serde::Serialize> serde::Serialize for Sorted
 }
 
 /// A set ordered by value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SortedSet<T>(SortedMap<T, ()>);
 
 impl<T> Default for SortedSet<T> {
@@ -262,6 +262,26 @@ impl<K: Ord, V> MinQueue<K, V> {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Every entry, smallest key first.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.entries.iter().rev().map(|(k, v)| (k, v))
+    }
+
+    /// Every value, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// Removes the entry that [`MinQueue::iter`] yields at `index`.
+    pub fn remove_nth(&mut self, index: usize) -> Option<(K, V)> {
+        let at = self.entries.len().checked_sub(index + 1)?;
+        Some(self.entries.remove(at))
+    }
 }
 
 #[cfg(test)]
@@ -294,6 +314,19 @@ mod tests {
         let order: Vec<char> = std::iter::from_fn(|| queue.pop()).map(|(_, v)| v).collect();
         assert_eq!(order, ['z', 'b', 'c', 'e']);
         assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn a_queue_lists_smallest_first_and_removes_any_entry() {
+        let mut queue = MinQueue::default();
+        for (k, v) in [(3, 'c'), (1, 'a'), (2, 'b')] {
+            queue.push(k, v);
+        }
+        assert_eq!(queue.iter().map(|(_, v)| *v).collect::<Vec<_>>(), ['a', 'b', 'c']);
+        assert_eq!(queue.remove_nth(1), Some((2, 'b')));
+        assert_eq!(queue.remove_nth(5), None);
+        assert_eq!(queue.len(), 2);
+        assert_eq!(queue.pop(), Some((1, 'a')));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::action::Action;
 use super::check::{at_rest, Findings, Violation};
+use super::choice::Choice;
 use super::sorted::SortedMap;
 use super::step::Step;
 use super::world::World;
@@ -17,6 +18,40 @@ const CHECKPOINT_INTERVAL: usize = 64;
 /// about a millisecond).
 const CHECKPOINTS_MAX: usize = 64;
 
+/// How a step of the run came about, when not by the clock alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// A learner's action.
+    Act(Action),
+    /// A search's choice: these events of [`World::due`], by index, in
+    /// order; the last makes the step, the others change nothing visible.
+    Take(Vec<usize>),
+    /// A search's fault, after these events (by index) that made no step.
+    Inject(Vec<usize>, Action),
+}
+
+/// Makes the next step of `world` as `how` says (by the clock if `None`).
+/// `None` only if a move does not fit the world, which a recorded move
+/// never does.
+fn apply(world: &mut World, how: Option<&Move>) -> Option<Step> {
+    let mut take_all = |indexes: &[usize]| -> Option<Option<Step>> {
+        let mut last = None;
+        for index in indexes {
+            last = world.take(*index)?;
+        }
+        Some(last)
+    };
+    match how {
+        None => world.step(),
+        Some(Move::Act(action)) => Some(world.act(action.clone())),
+        Some(Move::Take(indexes)) => take_all(indexes)?,
+        Some(Move::Inject(before, action)) => {
+            take_all(before)?;
+            Some(world.act(action.clone()))
+        }
+    }
+}
+
 /// A run that can be replayed to any step.
 #[derive(Clone, Debug)]
 pub struct Timeline {
@@ -27,8 +62,8 @@ pub struct Timeline {
     interval: usize,
     /// Every step known so far.
     steps: Vec<Step>,
-    /// Steps that a learner's action made, by index.
-    acts: SortedMap<usize, Action>,
+    /// Steps that a learner's action or a search's choice made, by index.
+    moves: SortedMap<usize, Move>,
     /// The world after `cursor` steps.
     world: World,
     cursor: usize,
@@ -51,7 +86,7 @@ impl Timeline {
             checkpoints: vec![world.clone()],
             interval: CHECKPOINT_INTERVAL,
             steps: Vec::new(),
-            acts: SortedMap::new(),
+            moves: SortedMap::new(),
             world,
             cursor: 0,
             dropped: Vec::new(),
@@ -127,7 +162,13 @@ impl Timeline {
 
     /// Whether step `index` was a learner's action.
     pub fn is_act(&self, index: usize) -> bool {
-        self.acts.contains_key(&index)
+        matches!(self.moves.get(&index), Some(Move::Act(_)))
+    }
+
+    /// Whether step `index` came from a search's choice (an event taken
+    /// out of the clock's order, or a fault it injected).
+    pub fn is_choice(&self, index: usize) -> bool {
+        matches!(self.moves.get(&index), Some(Move::Take(_) | Move::Inject(..)))
     }
 
     /// Puts the world at step `target` (clamped to the known steps).
@@ -153,19 +194,13 @@ impl Timeline {
         let mut world = self.checkpoints[0].clone();
         each(&world);
         for index in 0..self.steps.len() {
-            match self.acts.get(&index) {
-                Some(action) => world.act(action.clone()),
-                None => world.step().expect("a known step replays"),
-            };
+            apply(&mut world, self.moves.get(&index)).expect("a known step replays");
             each(&world);
         }
     }
 
     fn replay_one(&mut self) -> Step {
-        match self.acts.get(&self.cursor) {
-            Some(action) => self.world.act(action.clone()),
-            None => self.world.step().expect("a known step replays"),
-        }
+        apply(&mut self.world, self.moves.get(&self.cursor)).expect("a known step replays")
     }
 
     /// One step forward; false at the end.
@@ -190,18 +225,64 @@ impl Timeline {
     /// dropped (and counted in `dropped()`), then recomputed.
     pub fn act(&mut self, action: Action) -> &Step {
         let at = self.cursor;
+        self.fork();
+        self.record(Some(Move::Act(action)));
+        self.compute_ahead();
+        &self.steps[at]
+    }
+
+    /// Follows a search's path from the cursor (choices as
+    /// [`crate::explore`] reports them), then lets the clock run on. Like
+    /// an action in the past, it drops the known future. A path that does
+    /// not fit this world (an index beyond what is due) changes nothing
+    /// and is an error.
+    pub fn follow(&mut self, path: &[Choice]) -> Result<(), String> {
+        let moves = plan(self.world.clone(), path)?;
+        self.fork();
+        for how in moves {
+            self.record(how);
+        }
+        self.compute_ahead();
+        Ok(())
+    }
+
+    /// Drops the future after the cursor (kept in `dropped`), to record
+    /// another one.
+    fn fork(&mut self) {
+        let at = self.cursor;
         self.revision += 1;
         self.findings.rewind(&self.steps[..at], &self.world);
         self.dropped = self.steps.split_off(at);
-        self.acts.split_off(&at);
+        self.moves.split_off(&at);
         self.checkpoints.truncate(at / self.interval + 1);
-        let step = self.world.act(action.clone());
-        self.acts.insert(at, action);
+    }
+
+    /// Makes one step at the end of the run, at the cursor, as `how` says
+    /// (by the clock if `None`).
+    fn record(&mut self, how: Option<Move>) {
+        let at = self.cursor;
+        if self.checkpoint_due(at) {
+            self.push_checkpoint(self.world.clone());
+        }
+        let step = apply(&mut self.world, how.as_ref()).expect("a planned move fits");
+        if let Some(how) = how {
+            self.moves.insert(at, how);
+        }
         self.findings.after_step(at + 1, &self.world, &step);
         self.steps.push(step);
         self.cursor += 1;
-        self.compute_ahead();
-        &self.steps[at]
+    }
+
+    /// Whether the world after `index` steps is the next checkpoint.
+    fn checkpoint_due(&self, index: usize) -> bool {
+        index.is_multiple_of(self.interval) && self.checkpoints.len() == index / self.interval
+    }
+
+    fn push_checkpoint(&mut self, world: World) {
+        self.checkpoints.push(world);
+        if self.checkpoints.len() > CHECKPOINTS_MAX {
+            self.thin_checkpoints();
+        }
     }
 
     /// Keeps every other checkpoint (those at multiples of twice the
@@ -221,19 +302,12 @@ impl Timeline {
         let mut world = self.world.clone();
         for index in self.cursor..self.steps.len() {
             // Only reached if the cursor is behind the end: replay to the end.
-            let step = match self.acts.get(&index) {
-                Some(action) => world.act(action.clone()),
-                None => world.step().expect("known step"),
-            };
+            let step = apply(&mut world, self.moves.get(&index)).expect("known step");
             debug_assert_eq!(step, self.steps[index]);
         }
         while self.steps.len() < self.limit {
-            let index = self.steps.len();
-            if index.is_multiple_of(self.interval) && self.checkpoints.len() == index / self.interval {
-                self.checkpoints.push(world.clone());
-                if self.checkpoints.len() > CHECKPOINTS_MAX {
-                    self.thin_checkpoints();
-                }
+            if self.checkpoint_due(self.steps.len()) {
+                self.push_checkpoint(world.clone());
             }
             match world.step() {
                 Some(step) => {
@@ -246,4 +320,32 @@ impl Timeline {
         // Liveness is judged only once nothing is left to happen.
         self.at_rest = if world.is_quiet() { at_rest(&world) } else { Vec::new() };
     }
+}
+
+/// The moves that follow `path` from `world`: consecutive events that make
+/// no step join the next one that does (or the next fault); events at the
+/// end that make none are left to the clock. Only deviations from the
+/// clock's order are kept as moves (`None`: the clock's step).
+fn plan(mut world: World, path: &[Choice]) -> Result<Vec<Option<Move>>, String> {
+    let mut moves = Vec::new();
+    let mut taken: Vec<usize> = Vec::new();
+    for (n, choice) in path.iter().enumerate() {
+        match choice {
+            Choice::Take(index) => {
+                let Some(made) = world.take(*index) else {
+                    return Err(format!("choice {} of the path takes event {index}, but only {} are due", n + 1, world.due().len()));
+                };
+                taken.push(*index);
+                if made.is_some() {
+                    let indexes = std::mem::take(&mut taken);
+                    moves.push(indexes.iter().any(|i| *i != 0).then_some(Move::Take(indexes)));
+                }
+            }
+            Choice::Fault(action) => {
+                world.act(action.clone());
+                moves.push(Some(Move::Inject(std::mem::take(&mut taken), action.clone())));
+            }
+        }
+    }
+    Ok(moves)
 }

@@ -87,7 +87,7 @@ impl fmt::Display for Svc {
 }
 
 /// How the order transaction is coordinated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Style {
     /// Customers and orders: services react to each other's events.

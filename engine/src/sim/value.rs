@@ -8,7 +8,7 @@ use serde::Serialize;
 /// One cell. Ordered so that keys sort numerically (`2` before `10`).
 /// Text is shared (`Rc`), so cloning a database for a checkpoint copies
 /// pointers, not strings.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(untagged)]
 pub enum Value {
     Null,
@@ -78,7 +78,7 @@ impl fmt::Display for Value {
 
 /// A primary key: one or more cells (composite keys such as
 /// `received_messages(consumer_id, message_id)` have two).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 pub struct Key(pub Rc<[Value]>);
 
 impl Key {

@@ -16,7 +16,7 @@ use super::states::OrderState;
 
 /// What a query returns, and what the truth looks like, without the
 /// bookkeeping ids, so the two compare directly.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct History {
     pub customer_id: i64,
     pub name: Option<Rc<str>>,

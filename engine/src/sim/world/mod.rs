@@ -20,6 +20,7 @@ use super::step::{MessageRef, Step, StepKind, Written};
 use super::topology::{Style, Svc};
 use super::view::History;
 use super::{customers, ftgo, orders, saga, view};
+pub use fingerprint::{fingerprint, FingerprintHasher};
 
 /// A customer (or, in FTGO, a consumer with an account) present at the start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -48,9 +49,10 @@ const DUAL_WRITE_LAG_MS: (u64, u64) = (10, 30);
 /// One hop of an API composer's HTTP call, in ms.
 const HTTP_LATENCY_MS: (u64, u64) = (20, 60);
 
-/// Something scheduled to happen at a virtual time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Event {
+/// Something scheduled to happen at a virtual time: what the explorer
+/// chooses among.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Event {
     Act(Action),
     RelayPoll(Svc),
     DualWrite(Svc),
@@ -60,7 +62,7 @@ enum Event {
 }
 
 /// What the UI shows that no table records: messages lost in a crash.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Ledger {
     /// Messages committed with the outbox off and lost in a crash:
     /// (sender, kind, message id).
@@ -128,7 +130,7 @@ pub struct World {
     /// Scripted actions not yet run, by the same (time, sequence) keys as
     /// the queue. Shared between clones: a checkpoint of a long script
     /// copies a pointer, not every action still to come.
-    script: Rc<Vec<((u64, u64), Action)>>,
+    script: Rc<Vec<((u64, u64), Event)>>,
     /// How many of `script`'s actions have run.
     script_done: usize,
     sequence: u64,
@@ -140,6 +142,7 @@ pub struct World {
 
 mod delivery;
 mod faults;
+mod fingerprint;
 mod flights;
 mod queries;
 mod relay;
@@ -222,6 +225,18 @@ impl World {
         &self.ledger
     }
 
+    /// How many messages have been written so far (the next one's id is
+    /// one more).
+    pub fn messages_written(&self) -> u64 {
+        self.next_message_id
+    }
+
+    /// The chance in percent of a random rebalance after each delivery
+    /// (a fault plan's); 0 in every lesson.
+    pub fn rebalance_percent(&self) -> u64 {
+        self.rebalance_percent
+    }
+
     /// The service `svc`, to change directly, outside any step: to set up
     /// an experiment, or, in the checker's tests, to break a world on
     /// purpose and see the checker name what is wrong.
@@ -297,7 +312,7 @@ impl World {
         let key = (at_ms, self.sequence);
         let script = Rc::make_mut(&mut self.script);
         let at = self.script_done + script[self.script_done..].partition_point(|(k, _)| *k < key);
-        script.insert(at, (key, action));
+        script.insert(at, (key, Event::Act(action)));
     }
 
     /// Whether nothing is left to happen without a learner's action.
@@ -310,12 +325,48 @@ impl World {
         let scripted = self.script.get(self.script_done).map(|(key, _)| *key);
         match (scripted, self.queue.peek_key()) {
             (Some(script_key), queued) if queued.is_none_or(|q| script_key < *q) => {
-                let action = self.script[self.script_done].1.clone();
+                let event = self.script[self.script_done].1.clone();
                 self.script_done += 1;
-                Some((script_key, Event::Act(action)))
+                Some((script_key, event))
             }
             _ => self.queue.pop(),
         }
+    }
+
+    /// Where the script's next action falls among the queue's events, by
+    /// (time, sequence), if the script has one left.
+    fn script_position(&self) -> Option<usize> {
+        let (key, _) = self.script.get(self.script_done)?;
+        Some(self.queue.iter().take_while(|(queued, _)| *queued < key).count())
+    }
+
+    /// Everything that could happen next, in the order the clock would
+    /// take it: the queue's events and the script's next action (a script
+    /// keeps its own order). `step()` takes the first; a search of every
+    /// interleaving takes any of them with [`World::take`].
+    pub fn due(&self) -> Vec<&Event> {
+        let mut due: Vec<&Event> = self.queue.iter().map(|(_, event)| event).collect();
+        if let Some(at) = self.script_position() {
+            due.insert(at, &self.script[self.script_done].1);
+        }
+        due
+    }
+
+    /// Runs the event that [`World::due`] lists at `index` now, whatever
+    /// its time (as if the network or a scheduler had been that much faster
+    /// or slower); `None` if there is no such event. Returns the step it
+    /// made, if it made a visible one.
+    pub fn take(&mut self, index: usize) -> Option<Option<Step>> {
+        let script_at = self.script_position();
+        let (key, event) = match script_at {
+            Some(at) if at == index => {
+                let next = self.script[self.script_done].clone();
+                self.script_done += 1;
+                next
+            }
+            _ => self.queue.remove_nth(index - usize::from(script_at.is_some_and(|at| at < index)))?,
+        };
+        Some(self.run(key.0, event))
     }
 
     // ----- running -----
@@ -324,21 +375,25 @@ impl World {
     /// left to happen.
     pub fn step(&mut self) -> Option<Step> {
         while let Some(((time, _), event)) = self.next_event() {
-            debug_assert!(time >= self.now, "time never goes backwards");
-            self.now = time;
-            let step = match event {
-                Event::Act(action) => Some(self.act(action)),
-                Event::RelayPoll(svc) => self.relay_poll(svc),
-                Event::DualWrite(svc) => self.dual_write(svc),
-                Event::Deliver(lane) => self.deliver(lane),
-                Event::CommitOffsets(lane) => self.commit_offsets(lane),
-                Event::CallArrive(id) => self.call_arrive(id),
-            };
-            if step.is_some() {
-                return step;
+            if let Some(step) = self.run(time, event) {
+                return Some(step);
             }
         }
         None
+    }
+
+    /// Runs one event due at `time` (never before now: an event taken
+    /// early by a search runs at once, one taken late at its time).
+    fn run(&mut self, time: u64, event: Event) -> Option<Step> {
+        self.now = self.now.max(time);
+        match event {
+            Event::Act(action) => Some(self.act(action)),
+            Event::RelayPoll(svc) => self.relay_poll(svc),
+            Event::DualWrite(svc) => self.dual_write(svc),
+            Event::Deliver(lane) => self.deliver(lane),
+            Event::CommitOffsets(lane) => self.commit_offsets(lane),
+            Event::CallArrive(id) => self.call_arrive(id),
+        }
     }
 
     /// Applies an action now and returns its step.

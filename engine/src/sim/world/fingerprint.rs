@@ -1,0 +1,125 @@
+//! What counts as the same state for a search of every interleaving: a
+//! 64-bit fingerprint of the world that leaves out timing. The explorer
+//! takes any pending event next, whatever its time, so virtual time, the
+//! moments a message was sent or is due, the latency generator's position,
+//! delivery ids and the event queue's (time, sequence) keys change no
+//! possible future; two worlds that differ only in them have the same
+//! fingerprint. Everything else (every row, flag, queued message and the
+//! multiset of pending events) is in it.
+
+use std::hash::{Hash, Hasher};
+
+use super::*;
+
+/// A fast 64-bit hasher for fingerprints: each word is mixed in with a
+/// multiply and a rotation, and the result is finished as SplitMix64 does,
+/// so structured inputs (small integers, short names) spread over all 64
+/// bits. Deterministic: no per-process key.
+#[derive(Default)]
+pub struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// The fingerprint of anything hashable, with [`FingerprintHasher`].
+pub fn fingerprint(value: &impl Hash) -> u64 {
+    let mut hasher = FingerprintHasher::default();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Hash for World {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Left out: seed, now, sequence and the latency generator (timing
+        // only); `faults` draws only while `rebalance_percent` is set, and
+        // that is in.
+        self.style.hash(state);
+        self.services.hash(state);
+        self.broker.hash(state);
+        self.calls.hash(state);
+        self.queries.hash(state);
+        self.semantic_lock.hash(state);
+        self.rebalance_percent.hash(state);
+        self.ledger.hash(state);
+        // The pending events as a multiset: the same events scheduled in
+        // another order (other keys) are the same choices.
+        let events = self.queue.values().fold(0u64, |sum, event| sum.wrapping_add(fingerprint(event)));
+        events.hash(state);
+        self.queue.len().hash(state);
+        self.script[self.script_done..].iter().for_each(|(_, event)| event.hash(state));
+        self.next_message_id.hash(state);
+        self.next_call_id.hash(state);
+        if self.rebalance_percent > 0 {
+            self.faults.hash(state);
+        }
+    }
+}
+
+/// A message without the moment it was written (`created_at` and the
+/// `DATE` header).
+impl Hash for Message {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.id, self.kind, self.category, self.from, self.channel).hash(state);
+        self.headers.iter().filter(|(name, _)| *name != "DATE").for_each(|header| header.hash(state));
+        self.payload.hash(state);
+    }
+}
+
+/// A delivery without its id and times.
+impl Hash for Delivery {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (&self.message, self.to, self.partition, self.duplicate, self.waiting).hash(state);
+    }
+}
+
+/// The broker without its delivery-id counter.
+impl Hash for Broker {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (&self.channels, &self.subscriptions, &self.held, &self.delay_ms).hash(state);
+    }
+}
+
+/// A call without its times.
+impl Hash for Call {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.id, self.query, self.target, self.leg, &self.message, &self.answer).hash(state);
+    }
+}
+
+/// A query without its times.
+impl Hash for QueryRecord {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.id, self.source, self.customer, self.finished_ms.is_some(), &self.answer, &self.truth).hash(state);
+        (&self.error, self.events_behind, self.outstanding, self.not_found).hash(state);
+    }
+}

@@ -1,0 +1,234 @@
+//! The explorer: the lessons' targets (a violation found without the
+//! countermeasure, none with it), the reduction against a plain search,
+//! counterexamples replayed through the ordinary timeline, determinism and
+//! slicing.
+
+mod common;
+
+use common::scenario;
+use sagascope_engine::explore::{Bounds, Cut, Explorer, Faults, Verdict};
+use sagascope_engine::scenarios;
+use sagascope_engine::sim::choice::{parse_path, path_text};
+use sagascope_engine::sim::{Choice, Timeline, World};
+
+fn start(lesson: &str, variant: &str) -> World {
+    let scenario = scenario(lesson);
+    let variant = scenario.variant(Some(variant)).expect("variant");
+    scenario.world(variant, 1)
+}
+
+fn bounds(depth: usize, faults: &str) -> Bounds {
+    Bounds { depth, faults: Faults::parse(faults).expect("faults"), ..Bounds::default() }
+}
+
+fn verdict(world: World, bounds: Bounds) -> Verdict {
+    Explorer::new(world, bounds).run(u64::MAX).cloned().expect("a verdict")
+}
+
+/// The violation's id, or `None` for a complete search that found none.
+fn found(verdict: &Verdict) -> Option<&'static str> {
+    match verdict {
+        Verdict::Found { violation, .. } => Some(violation.id),
+        Verdict::Clean { cut } => {
+            assert_eq!(*cut, Cut::Nothing, "the bounds cut the search short");
+            None
+        }
+    }
+}
+
+/// Follows a verdict's path from `world` through a timeline and returns
+/// the ids the timeline shows at the end of that run.
+fn replayed(world: World, verdict: &Verdict) -> Vec<&'static str> {
+    let Verdict::Found { path, .. } = verdict else { panic!("nothing to replay") };
+    let mut timeline = Timeline::new(world, 10_000);
+    // The text form is what a deep link carries.
+    let path = parse_path(&path_text(path)).expect("a path reads back");
+    timeline.follow(&path).expect("the path fits the run it came from");
+    timeline.seek(timeline.len());
+    timeline.violations().iter().map(|(_, v)| v.id).collect()
+}
+
+#[test]
+fn without_the_semantic_lock_a_lost_update_is_found_and_with_it_none() {
+    let depth = 40;
+    let without = verdict(start("isolation", "no-countermeasure"), bounds(depth, ""));
+    assert_eq!(found(&without), Some("lost-update"));
+    assert!(replayed(start("isolation", "no-countermeasure"), &without).contains(&"lost-update"));
+    assert_eq!(found(&verdict(start("isolation", "semantic-lock"), bounds(depth, ""))), None);
+    // Faults do not break the countermeasure either.
+    assert_eq!(found(&verdict(start("isolation", "semantic-lock"), bounds(depth, "duplicate=1,crash=1"))), None);
+}
+
+#[test]
+fn without_the_outbox_the_stuck_order_is_found_and_with_it_none() {
+    let without = verdict(start("outbox", "dual-write"), bounds(40, ""));
+    assert_eq!(found(&without), Some("order-stuck-pending"));
+    assert!(matches!(&without, Verdict::Found { at_rest: true, .. }), "judged once the run is at rest");
+    assert!(replayed(start("outbox", "dual-write"), &without).contains(&"order-stuck-pending"));
+    for variant in ["outbox", "relay-crash"] {
+        assert_eq!(found(&verdict(start("outbox", variant), bounds(40, ""))), None, "{variant}");
+    }
+}
+
+#[test]
+fn without_received_messages_the_duplicate_effect_is_found_and_with_it_none() {
+    let without = verdict(start("idempotent-consumer", "no-idempotence"), bounds(40, ""));
+    assert_eq!(found(&without), Some("duplicate-effect"));
+    assert!(replayed(start("idempotent-consumer", "no-idempotence"), &without).contains(&"duplicate-effect"));
+    for variant in ["duplicate-dropped", "rebalance"] {
+        let clean = verdict(start("idempotent-consumer", variant), bounds(40, "duplicate=1,rebalance=1"));
+        assert_eq!(found(&clean), None, "{variant}");
+    }
+}
+
+#[test]
+fn a_fault_the_search_injects_finds_what_the_lesson_scripted() {
+    // The plain choreography with idempotence off breaks only if a message
+    // comes twice: the search must inject the duplicate itself.
+    let mut world = start("choreography", "approved");
+    world.act(sagascope_engine::sim::Action::SetIdempotence { service: sagascope_engine::sim::Svc::CustomerService, enabled: false });
+    assert_eq!(found(&verdict(world.clone(), bounds(30, ""))), None);
+    let with_fault = verdict(world.clone(), bounds(30, "duplicate=1"));
+    assert_eq!(found(&with_fault), Some("duplicate-effect"));
+    let Verdict::Found { path, .. } = &with_fault else { unreachable!() };
+    assert!(path.iter().any(|c| matches!(c, Choice::Fault(_))), "the path injects the duplicate: {}", path_text(path));
+    assert!(replayed(world, &with_fault).contains(&"duplicate-effect"));
+}
+
+/// Every distinct violation id a search finds (it does not stop at the first).
+fn all_found(explorer: Explorer) -> (Vec<&'static str>, usize) {
+    let mut explorer = explorer.find_all();
+    explorer.run(u64::MAX);
+    let mut ids: Vec<&'static str> = explorer
+        .findings()
+        .iter()
+        .map(|v| match v {
+            Verdict::Found { violation, .. } => violation.id,
+            Verdict::Clean { .. } => unreachable!("findings are violations"),
+        })
+        .collect();
+    ids.sort_unstable();
+    (ids, explorer.progress().distinct)
+}
+
+#[test]
+fn sleep_sets_miss_no_violation_a_plain_search_finds() {
+    // Every variant of every lesson, without faults and with each kind,
+    // at depths where the plain search stays small.
+    let mut compared = 0;
+    for lesson in scenarios::catalogue() {
+        for variant in &lesson.variants {
+            for (faults, depth) in [("", 14), ("duplicate=1", 12), ("crash=1,crash-relay=1,rebalance=1", 9)] {
+                let world = lesson.world(variant, 1);
+                let bounds = Bounds { depth, faults: Faults::parse(faults).expect("faults"), max_states: 200_000 };
+                let (reduced, reduced_states) = all_found(Explorer::new(world.clone(), bounds));
+                let (plain, plain_states) = all_found(Explorer::new(world, bounds).without_sleep_sets());
+                assert_eq!(reduced, plain, "{} / {} with faults {faults:?}", lesson.id, variant.id);
+                assert!(reduced_states <= plain_states, "{} / {}: sleep sets reach no state a plain search misses", lesson.id, variant.id);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 30, "compared {compared} searches");
+}
+
+#[test]
+fn every_violation_found_replays_through_the_timeline() {
+    for (lesson, variant) in [("isolation", "no-countermeasure"), ("outbox", "dual-write"), ("idempotent-consumer", "no-idempotence")] {
+        let mut explorer = Explorer::new(start(lesson, variant), bounds(30, "duplicate=1")).find_all();
+        explorer.run(u64::MAX);
+        assert!(!explorer.findings().is_empty(), "{lesson} / {variant}");
+        for finding in explorer.findings() {
+            let Verdict::Found { violation, .. } = finding else { unreachable!() };
+            let shown = replayed(start(lesson, variant), finding);
+            assert!(shown.contains(&violation.id), "{lesson} / {variant}: {} not shown after its path; shown {shown:?}", violation.id);
+        }
+    }
+}
+
+#[test]
+fn a_search_is_deterministic_and_the_same_in_slices() {
+    let world = start("isolation", "semantic-lock");
+    let whole = {
+        let mut explorer = Explorer::new(world.clone(), bounds(40, "duplicate=1"));
+        let verdict = explorer.run(u64::MAX).cloned();
+        (verdict, explorer.progress())
+    };
+    let again = {
+        let mut explorer = Explorer::new(world.clone(), bounds(40, "duplicate=1"));
+        let verdict = explorer.run(u64::MAX).cloned();
+        (verdict, explorer.progress())
+    };
+    assert_eq!(whole, again);
+    let mut sliced = Explorer::new(world, bounds(40, "duplicate=1"));
+    let mut slices = 0;
+    let verdict = loop {
+        slices += 1;
+        if let Some(verdict) = sliced.run(50) {
+            break verdict.clone();
+        }
+    };
+    assert!(slices > 3, "the search took {slices} slices");
+    assert_eq!((Some(verdict), sliced.progress()), whole);
+}
+
+#[test]
+fn a_search_from_the_middle_of_a_run_continues_it() {
+    // Four steps into the lesson the cancel has not happened yet; the
+    // search starts there and its path continues that run.
+    let world = start("isolation", "no-countermeasure");
+    let mut timeline = Timeline::new(world, 10_000);
+    timeline.seek(2);
+    let verdict = Explorer::from_timeline(&timeline, bounds(40, "")).run(u64::MAX).cloned().expect("a verdict");
+    let Verdict::Found { path, violation, .. } = verdict else { panic!("no lost update from step 2") };
+    assert_eq!(violation.id, "lost-update");
+    let before: Vec<_> = timeline.steps()[..2].to_vec();
+    timeline.follow(&path).expect("the path fits");
+    assert_eq!(&timeline.steps()[..2], &before[..], "the steps before the search are kept");
+    timeline.seek(timeline.len());
+    assert!(timeline.violations().iter().any(|(_, v)| v.id == "lost-update"));
+}
+
+#[test]
+fn a_path_that_does_not_fit_changes_nothing() {
+    let mut timeline = Timeline::new(start("isolation", "semantic-lock"), 10_000);
+    let steps = timeline.steps().to_vec();
+    let error = timeline.follow(&[Choice::Take(0), Choice::Take(99)]).expect_err("event 99 is not due");
+    assert!(error.contains("choice 2"), "{error}");
+    assert_eq!(timeline.steps(), &steps[..]);
+    assert_eq!(timeline.cursor(), 0);
+}
+
+#[test]
+fn faults_read_and_print_alike() {
+    let faults = Faults::parse("duplicate=2,crash,crash-relay=1,rebalance=0").expect("faults");
+    assert_eq!(faults.text(), "duplicate=2,crash=1,crash-relay=1");
+    assert_eq!(Faults::parse(&faults.text()), Ok(faults));
+    assert_eq!(Faults::parse("none"), Ok(Faults::default()));
+    assert!(Faults::parse("meteor=1").is_err());
+    assert!(Faults::parse("crash=-1").is_err());
+}
+
+#[test]
+fn a_fingerprint_leaves_out_timing_and_nothing_else() {
+    use sagascope_engine::sim::world::fingerprint;
+    // One run at two seeds: other latencies, other times, the same states.
+    let ended = |seed: u64| {
+        let scenario = scenario("choreography");
+        let mut world = scenario.world(scenario.variant(Some("approved")).expect("variant"), seed);
+        while world.step().is_some() {}
+        world
+    };
+    let (one, two) = (ended(1), ended(2));
+    assert_ne!(one.now(), two.now(), "the seeds give other timings");
+    assert_eq!(fingerprint(&one), fingerprint(&two));
+    // Any cell counts.
+    let mut changed = one.clone();
+    let customers = &mut changed.service_mut(sagascope_engine::sim::Svc::CustomerService).expect("customer service").db;
+    let table = customers.tables.get_mut(&"customers").expect("customers");
+    let key = table.rows.keys().next().expect("a customer").clone();
+    let mut row = table.rows.get(&key).expect("row").to_vec();
+    row[2] = sagascope_engine::sim::db::Value::Int(1);
+    table.rows.insert(key, row.into());
+    assert_ne!(fingerprint(&one), fingerprint(&changed));
+}
