@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use sagascope_engine::explore::{Bounds, Explorer, Faults, Verdict};
 use sagascope_engine::scenarios;
 use sagascope_engine::sim::{faults, rng::Rng, Timeline, World};
 
@@ -70,17 +71,55 @@ fn scaling(orders: u64) {
     println!("scale: {orders} orders, {} steps in {seconds:.2} s, peak memory {memory}", timeline.len());
 }
 
+/// The explorer's targets: each lesson without its countermeasure (a
+/// violation found) and with it (the same bounds searched to the end), with
+/// the time and the states each took.
+fn explore_targets() {
+    let targets = [
+        ("isolation", "no-countermeasure", ""),
+        ("isolation", "semantic-lock", ""),
+        ("isolation", "semantic-lock", "duplicate=1,crash=1"),
+        ("outbox", "dual-write", ""),
+        ("outbox", "outbox", ""),
+        ("outbox", "outbox", "crash=1,crash-relay=1"),
+        ("idempotent-consumer", "no-idempotence", ""),
+        ("idempotent-consumer", "duplicate-dropped", "duplicate=1,rebalance=1"),
+    ];
+    for (lesson, variant, faults) in targets {
+        let scenario = scenarios::find(lesson).expect("lesson");
+        let world = scenario.world(scenario.variant(Some(variant)).expect("variant"), 1);
+        let bounds = Bounds { faults: Faults::parse(faults).expect("faults"), ..Bounds::default() };
+        let start = Instant::now();
+        let mut explorer = Explorer::new(world, bounds);
+        let verdict = explorer.run(u64::MAX).cloned().expect("a verdict");
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        let progress = explorer.progress();
+        let outcome = match verdict {
+            Verdict::Found { violation, path, .. } => format!("found {} ({} choices)", violation.id, path.len()),
+            Verdict::Clean { cut } => format!("none (cut: {cut:?})"),
+        };
+        println!(
+            "explore: {lesson}/{variant} faults {}: {outcome} in {ms:.1} ms, {} steps, {} distinct states",
+            bounds.faults.text(),
+            progress.transitions,
+            progress.distinct
+        );
+    }
+}
+
 fn main() {
-    // `cargo bench --bench engine -- steps` (or `seek`, or `scale <orders>`)
+    // `cargo bench --bench engine -- steps` (or `seek`, `explore`, or `scale <orders>`)
     // runs one part alone, for profiling.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     match args.first().map(String::as_str) {
         Some("scale") => scaling(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(500)),
         Some("steps") => steps_per_second(),
         Some("seek") => seek_times(),
+        Some("explore") => explore_targets(),
         _ => {
             steps_per_second();
             seek_times();
+            explore_targets();
         }
     }
 }

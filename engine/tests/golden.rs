@@ -93,3 +93,26 @@ fn every_golden_file_belongs_to_a_lesson() {
         assert!(known.contains(&name), "tests/golden/{name} names no lesson: delete it");
     }
 }
+
+#[test]
+fn json_lines_equal_serde_json_for_every_step() {
+    // `trace::jsonl` writes JSON by hand (the web app exports it); every
+    // step of every lesson at every golden seed must read as serde_json
+    // writes the step, and text with quotes, backslashes and control
+    // characters must be escaped the same way.
+    let mut steps_checked = 0;
+    for scenario in scenarios::catalogue() {
+        for variant in &scenario.variants {
+            for seed in SEEDS {
+                let (_, mut steps, _) = run_checked(scenario.world(variant, seed), 100_000);
+                if let Some(first) = steps.first_mut() {
+                    first.text.push_str(" \"quoted\" back\\slash\ttab\nline \u{1} \u{7f} é");
+                }
+                let want: String = steps.iter().map(|s| serde_json::to_string(s).expect("serializes") + "\n").collect();
+                assert_eq!(sagascope_engine::trace::jsonl(&steps), want, "{} / {} seed {seed}", scenario.id, variant.id);
+                steps_checked += steps.len();
+            }
+        }
+    }
+    assert!(steps_checked > 1000, "checked {steps_checked} steps");
+}

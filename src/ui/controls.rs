@@ -112,6 +112,9 @@ pub fn Playback() -> impl IntoView {
                     SPEEDS.iter().enumerate().map(|(i, (value, label))| option(&i.to_string(), label, (speed - value).abs() < 1e-9)).collect::<String>()
                 }></select>
             </label>
+            // index.html's click handler opens the explorer (its code loads
+            // on the first click).
+            <button class="explore-open" data-explore="" title="Let the explorer try every order this lesson's events could happen in">"Can this go wrong?"</button>
         </div>
     }
 }

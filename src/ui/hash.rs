@@ -1,6 +1,7 @@
 //! The URL hash contract: `#/` (the course), `#/compare`, and
 //! `#/<scenario-id>?step=N&seed=N&variant=V` (a lesson; `guided=0` without
-//! questions or pacing, `free=1` its variant in the sandbox).
+//! questions or pacing, `free=1` its variant in the sandbox, `path=0,2,1`
+//! the explorer's choices, which the run follows from its start).
 //! Pure functions, so the parsing is tested natively.
 
 /// Where the URL asks the app to be.
@@ -16,6 +17,8 @@ pub struct Location {
     /// `free=1`: the variant's situation with nothing scripted ("break it
     /// in the sandbox").
     pub free: bool,
+    /// `path=...`: choices of the explorer (`sim::choice`), as written.
+    pub path: Option<String>,
 }
 
 /// The scenario id of the compare page, as the hash spells it.
@@ -49,6 +52,7 @@ pub fn parse(hash: &str) -> Result<Location, String> {
             "variant" => location.variant = Some(value.to_string()),
             "guided" => location.unguided = number("guided")? == 0,
             "free" => location.free = number("free")? == 1,
+            "path" => location.path = Some(value.to_string()),
             _ => {}
         }
     }
@@ -157,11 +161,13 @@ impl Present {
     }
 }
 
-/// The hash for a place in a lesson.
-pub fn format(scenario: &str, variant: &str, step: usize, seed: u64, unguided: bool, free: bool) -> String {
+/// The hash for a place in a lesson; `path`: the explorer's choices the
+/// run follows (empty: none).
+pub fn format(scenario: &str, variant: &str, step: usize, seed: u64, unguided: bool, free: bool, path: &str) -> String {
     let guided = if unguided { "&guided=0" } else { "" };
     let free = if free { "&free=1" } else { "" };
-    format!("#/{scenario}?variant={variant}&step={step}&seed={seed}{guided}{free}")
+    let path = if path.is_empty() { String::new() } else { format!("&path={path}") };
+    format!("#/{scenario}?variant={variant}&step={step}&seed={seed}{guided}{free}{path}")
 }
 
 #[cfg(test)]
@@ -173,7 +179,7 @@ mod tests {
     }
 
     fn at(scenario: &str, step: Option<usize>, seed: Option<u64>) -> Location {
-        Location { scenario: Some(scenario.into()), variant: None, step, seed, unguided: false, free: false }
+        Location { scenario: Some(scenario.into()), variant: None, step, seed, unguided: false, free: false, path: None }
     }
 
     #[test]
@@ -185,8 +191,10 @@ mod tests {
         check("#/outbox?seed=7&unknown=1", Ok(at("outbox", None, Some(7))));
         assert!(parse("#/outbox?guided=0").unwrap().unguided);
         assert!(!parse("#/outbox?guided=1").unwrap().unguided);
-        assert_eq!(format("outbox", "dual-write", 3, 7, true, false), "#/outbox?variant=dual-write&step=3&seed=7&guided=0");
-        assert!(parse(&format("outbox", "dual-write", 3, 7, false, true)).unwrap().free);
+        assert_eq!(format("outbox", "dual-write", 3, 7, true, false, ""), "#/outbox?variant=dual-write&step=3&seed=7&guided=0");
+        assert!(parse(&format("outbox", "dual-write", 3, 7, false, true, "")).unwrap().free);
+        let explored = format("isolation", "no-countermeasure", 7, 1, false, false, "0,1,dup:3:customer-service");
+        assert_eq!(parse(&explored).unwrap().path.as_deref(), Some("0,1,dup:3:customer-service"));
         assert!(!parse("#/outbox?free=0").unwrap().free);
         check("#/outbox?step=x", Err("step in the URL must be a whole number, not \"x\""));
         check("#/outbox?seed=-1", Err("seed in the URL must be a whole number, not \"-1\""));
@@ -238,7 +246,7 @@ mod tests {
 
     #[test]
     fn format_round_trips() {
-        let hash = format("cqrs-view", "lag", 12, 5, false, false);
+        let hash = format("cqrs-view", "lag", 12, 5, false, false, "");
         let location = parse(&hash).unwrap();
         assert_eq!(
             (location.scenario.as_deref(), location.variant.as_deref(), location.step, location.seed),

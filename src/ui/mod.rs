@@ -485,9 +485,12 @@ fn sync_hash(lesson: Lesson) {
         if hash != lesson.hash_untracked() && !matches!(hash::page(&hash), "" | hash::COMPARE) {
             Lesson::open_hash(&hash, move |fresh| match fresh {
                 Ok(fresh) => {
-                    let (scenario, variant, seed, step, free) =
-                        fresh.with_untracked(|i| (Rc::clone(&i.scenario), i.variant, i.seed, i.timeline.cursor(), i.free));
+                    let (scenario, variant, seed, step, free, path) =
+                        fresh.with_untracked(|i| (Rc::clone(&i.scenario), i.variant, i.seed, i.timeline.cursor(), i.free, i.path.clone()));
                     lesson.open_as(scenario, variant, seed, free);
+                    if !path.is_empty() {
+                        lesson.follow(&path);
+                    }
                     lesson.seek(step);
                     lesson.notice.set(fresh.notice.get_untracked());
                 }

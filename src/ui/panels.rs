@@ -99,7 +99,7 @@ pub fn LessonEnd() -> impl IntoView {
             if let Some((next, title)) = lessons::next(id) {
                 html += &link(&format!("#/{next}"), &format!("Next lesson: {title}"));
             }
-            html += &link(&hash::format(id, &variant.id, 0, i.seed, false, true), "Break it in the sandbox");
+            html += &link(&hash::format(id, &variant.id, 0, i.seed, false, true, ""), "Break it in the sandbox");
             html + &link("#/", "All lessons") + "</nav>"
         })
     };
@@ -154,8 +154,10 @@ pub fn Log() -> impl IntoView {
             let mut html = String::new();
             let dropped = t.dropped_steps();
             if !dropped.is_empty() {
+                // Dropped by the learner's last action in the past, or the
+                // lesson's own run an explored run replaced.
                 html += &format!(
-                    "<details class=\"dropped\"><summary>{} step(s) dropped by your last action in the past</summary><ol>",
+                    "<details class=\"dropped\"><summary>{} step(s) dropped when the run last changed</summary><ol>",
                     dropped.len()
                 );
                 for step in dropped.iter().take(LOG_AFTER) {
@@ -173,7 +175,10 @@ pub fn Log() -> impl IntoView {
             let cursor = t.cursor();
             let broke: Vec<usize> = t.violations().into_iter().filter_map(|(at, _)| at).collect();
             for n in t.window(LOG_BEFORE, LOG_AFTER).map(|n| n + 1).filter(|n| *n <= shown) {
-                let class = [(n == cursor, "current"), (n > cursor, "future"), (broke.contains(&n), "broke")]
+                // "chosen": the explorer took this event out of the clock's
+                // order, or injected this fault.
+                let chosen = t.is_choice(n - 1);
+                let class = [(n == cursor, "current"), (n > cursor, "future"), (broke.contains(&n), "broke"), (chosen, "chosen")]
                     .iter()
                     .filter(|(on, _)| *on)
                     .map(|(_, name)| *name)

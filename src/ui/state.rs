@@ -44,6 +44,9 @@ pub struct Inner {
     bounds: (usize, usize),
     /// The presentation options, kept at the end of the lesson's hash.
     tail: String,
+    /// The explorer's choices the run follows from its start (`path=`,
+    /// as written); empty: the lesson's own run.
+    pub path: String,
 }
 
 impl Inner {
@@ -143,6 +146,7 @@ impl Lesson {
                 free,
                 bounds: (present.from.unwrap_or(0), present.to.unwrap_or(usize::MAX)),
                 tail: present.tail(),
+                path: String::new(),
             }),
             version: RwSignal::new(0),
             opened: RwSignal::new(0),
@@ -158,6 +162,9 @@ impl Lesson {
             guided: !location.unguided,
             embedded: present.embed,
         };
+        if let Some(path) = location.path.as_deref() {
+            lesson.follow(path);
+        }
         match location.step {
             Some(step) => lesson.seek(step),
             None if present.from.is_some() => lesson.seek(0),
@@ -237,6 +244,7 @@ impl Lesson {
         self.inner.update_value(|i| {
             (i.scenario, i.variant, i.seed, i.timeline, i.dwell, i.free) = (scenario, variant, seed, timeline, 0.0, free);
             i.answered.clear();
+            i.path.clear();
         });
         self.playing.set(false);
         self.selected.set(None);
@@ -246,6 +254,24 @@ impl Lesson {
         self.opened.update(|n| *n += 1);
         self.changed();
         self.skip_to_start();
+    }
+
+    /// Makes the run follow the explorer's choices `path` (as a link writes
+    /// them) from its start; a path that does not fit this lesson leaves
+    /// the lesson's own run and says why.
+    pub fn follow(&self, path: &str) {
+        let fits = crate::sim::choice::parse_path(path).is_some_and(|choices| {
+            self.inner.try_update_value(|i| {
+                i.timeline.seek(0);
+                i.path = path.to_string();
+                i.timeline.follow(&choices).is_ok()
+            }) == Some(true)
+        });
+        if !fits {
+            self.inner.update_value(|i| i.path.clear());
+            self.notice.set(Some("This link's explored run does not fit the lesson; here is the lesson's own run.".into()));
+        }
+        self.changed();
     }
 
     /// Goes to step `n` exactly (within the page's bounds).
@@ -452,7 +478,8 @@ impl Lesson {
     /// The same, without subscribing.
     pub fn hash_untracked(&self) -> String {
         self.inner.with_value(|i| {
-            hash::format(&i.scenario.id, &i.scenario.variants[i.variant].id, i.timeline.cursor(), i.seed, !self.guided, i.free) + &i.tail
+            let variant = &i.scenario.variants[i.variant].id;
+            hash::format(&i.scenario.id, variant, i.timeline.cursor(), i.seed, !self.guided, i.free, &i.path) + &i.tail
         })
     }
 }

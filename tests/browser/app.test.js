@@ -303,7 +303,7 @@ test('a crashed service holds its messages until it restarts', async () => {
     await page.getByRole('button', { name: 'Crash Order Service' }).click();
     assert.equal(await page.locator('[data-service="order-service"]').getAttribute('data-status'), 'down');
     // Acting in the past forked the run; the dropped future is listed, not lost.
-    await page.getByText(/step\(s\) dropped by your last action in the past/).waitFor();
+    await page.getByText(/step\(s\) dropped when the run last changed/).waitFor();
     await page.keyboard.press('End');
     assert.equal(await orderState(page, 1), 'PENDING');
     const waiting = page.locator('[data-message][data-to="order-service"]');

@@ -56,7 +56,8 @@ export async function openPage(browser, base, { width = 1280, height = 720, redu
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`); });
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
   page.on('request', (req) => {
-    if (!req.url().startsWith(base) && !req.url().startsWith('data:')) problems.push(`network request to ${req.url()}`);
+    // data: and blob: URLs (the single file's explorer) never leave the page.
+    if (!req.url().startsWith(base) && !/^(data|blob):/.test(req.url())) problems.push(`network request to ${req.url()}`);
   });
   return { page, problems, close: () => context.close() };
 }

@@ -36,3 +36,22 @@ test('the single file opens from file://, requests nothing, and plays a lesson t
     await close();
   }
 });
+
+test('the explorer works from the single file too: its dialog and worker come from inside the file', async () => {
+  const { page, problems, close } = await openPage(browser, FILE);
+  try {
+    await page.goto(`${FILE}#/isolation?variant=no-countermeasure&guided=0`);
+    await page.locator('[data-testid="sagascope"]').waitFor();
+    await page.getByRole('button', { name: 'Can this go wrong?' }).click();
+    const dialog = page.getByTestId('explorer');
+    await dialog.getByRole('button', { name: 'Search every order' }).click();
+    await dialog.getByText(/Found: Lost update/).waitFor({ timeout: 30000 });
+    await dialog.getByRole('button', { name: 'Open this run' }).click();
+    await page.keyboard.press('End');
+    await page.locator('[data-violation="lost-update"]').waitFor();
+    assert.ok(await page.locator('.log li.chosen').count() > 0, 'the explorer\'s choices are marked');
+    assert.deepEqual(problems, [], 'no console error, no CSP violation, no request');
+  } finally {
+    await close();
+  }
+});

@@ -2,8 +2,9 @@
 // time from navigation to the first lesson drawn; frame intervals while
 // `sandbox` plays with 50 orders in flight; the main thread's busy share
 // while a lesson plays and while paused, beside a bare page (and RaftScope
-// running, given a checkout of it in RAFTSCOPE); and how much the wasm
-// memory grows over 4,000 rendered steps.
+// running, given a checkout of it in RAFTSCOPE); the explorer's targets in
+// the browser (click to verdict, worker start-up included); and how much
+// the wasm memory grows over 4,000 rendered steps.
 
 import { resolve } from 'node:path';
 import { serve, launch, openPage } from './harness.js';
@@ -112,6 +113,24 @@ async function memoryGrowth() {
   return { before, after };
 }
 
+/** The explorer from a lesson variant's start: time from the click to its verdict (the worker loads on the first click of each page). */
+async function explore(hash, faults = []) {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  await page.goto(server.url + hash);
+  await page.locator('[data-testid="sagascope"]').waitFor();
+  await page.getByRole('button', { name: 'Can this go wrong?' }).click();
+  const dialog = page.getByTestId('explorer');
+  for (const fault of faults) await dialog.getByLabel(fault).check();
+  const started = Date.now();
+  await dialog.getByRole('button', { name: 'Search every order' }).click();
+  await dialog.getByText(/^(No violation|Searched|The explorer)/).waitFor({ timeout: 120_000 });
+  const ms = Date.now() - started;
+  const result = (await dialog.locator('.explorer-result strong').textContent().catch(() => '')) || 'no violation';
+  const status = await dialog.locator('.explorer-status').textContent();
+  await page.context().close();
+  return `${ms} ms, ${result}; ${status.match(/[\d,]+ distinct states/)?.[0] ?? status}`;
+}
+
 const runs = [];
 for (let i = 0; i < 5; i++) runs.push(await firstDraw());
 runs.sort((a, b) => a - b);
@@ -125,6 +144,18 @@ if (process.env.RAFTSCOPE) {
   console.log(`main thread busy: RaftScope (${process.env.RAFTSCOPE}) running ${pct(await raftscopeBusy(process.env.RAFTSCOPE))}`);
 } else {
   console.log('(RAFTSCOPE=<a RaftScope checkout with its submodules> measures RaftScope in the same run)');
+}
+for (const [hash, faults] of [
+  ['#/isolation?variant=no-countermeasure', []],
+  ['#/isolation?variant=semantic-lock', []],
+  ['#/isolation?variant=semantic-lock', ['a message delivered twice', 'a service crashes (and restarts)']],
+  ['#/outbox?variant=dual-write', []],
+  ['#/outbox?variant=outbox', []],
+  ['#/idempotent-consumer?variant=no-idempotence', []],
+  ['#/idempotent-consumer?variant=duplicate-dropped', ['a message delivered twice']],
+]) {
+  const with_ = faults.length ? ` with ${faults.join(', ')}` : '';
+  console.log(`explore ${hash.slice(2)}${with_}: ${await explore(hash, faults)}`);
 }
 const m = await memoryGrowth();
 console.log(`wasm memory over 4,000 rendered steps: ${(m.before / 1024).toFixed(0)} KB -> ${(m.after / 1024).toFixed(0)} KB (+${((m.after - m.before) / 1024).toFixed(0)} KB)`);

@@ -137,8 +137,8 @@ fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds) -> Str
     let when = if at_rest { "once the run was at rest" } else { "after a step" };
     out.push_str(&format!("-- found {} {when}: {}\n", violation.id, violation.detail));
     let mut timeline = Timeline::new(world, STEP_LIMIT);
-    if let Err(error) = timeline.follow(&path) {
-        return out + &format!("-- the path does not replay: {error}\n");
+    if let Err(n) = timeline.follow(&path) {
+        return out + &format!("-- the path does not replay: choice {n} does not fit\n");
     }
     let shown = timeline.violations().iter().find(|(_, v)| v.id == violation.id).map(|(at, _)| *at);
     let step = shown.flatten().unwrap_or(timeline.len());

@@ -235,8 +235,9 @@ impl Timeline {
     /// [`crate::explore`] reports them), then lets the clock run on. Like
     /// an action in the past, it drops the known future. A path that does
     /// not fit this world (an index beyond what is due) changes nothing
-    /// and is an error.
-    pub fn follow(&mut self, path: &[Choice]) -> Result<(), String> {
+    /// and is an error: the number (from 1) of the first choice that does
+    /// not fit.
+    pub fn follow(&mut self, path: &[Choice]) -> Result<(), usize> {
         let moves = plan(self.world.clone(), path)?;
         self.fork();
         for how in moves {
@@ -326,15 +327,13 @@ impl Timeline {
 /// no step join the next one that does (or the next fault); events at the
 /// end that make none are left to the clock. Only deviations from the
 /// clock's order are kept as moves (`None`: the clock's step).
-fn plan(mut world: World, path: &[Choice]) -> Result<Vec<Option<Move>>, String> {
+fn plan(mut world: World, path: &[Choice]) -> Result<Vec<Option<Move>>, usize> {
     let mut moves = Vec::new();
     let mut taken: Vec<usize> = Vec::new();
     for (n, choice) in path.iter().enumerate() {
         match choice {
             Choice::Take(index) => {
-                let Some(made) = world.take(*index) else {
-                    return Err(format!("choice {} of the path takes event {index}, but only {} are due", n + 1, world.due().len()));
-                };
+                let made = world.take(*index).ok_or(n + 1)?;
                 taken.push(*index);
                 if made.is_some() {
                     let indexes = std::mem::take(&mut taken);
