@@ -161,9 +161,11 @@ function found(data, at, result) {
   const link = `#/${at.lesson}?variant=${at.variant}&step=${data.first}&seed=${at.seed}` +
     `${at.guided ? '' : '&guided=0'}${at.free ? '&free=1' : ''}&path=${data.path}`;
   result.replaceChildren(
-    element('p', {}, element('strong', {}, `Found: ${data.meaning}`), `${when}. ${data.detail}.`),
+    element('p', {}, element('strong', {}, `Found: ${data.meaning}`), `${when}. In this run, ${data.detail}.`),
     element('p', {}, how),
     element('button', { type: 'button', 'data-open': link }, 'Open this run'));
+  // The next thing to do, in view even in a slide-sized window.
+  result.querySelector('button').focus();
 }
 
 /** Opens the dialog (its first click loads this file). */

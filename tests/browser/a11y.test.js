@@ -1,6 +1,6 @@
 // Accessibility, checked by axe-core (npm) in the browser: no serious or
 // critical violation on the course, on lessons at their key moments, on the
-// compare page and in an embed, light and dark; the caption is announced
+// compare page, in an embed and in the explorer's dialog, light and dark; the caption is announced
 // through a live region that exists before it is filled; focus is visible.
 
 import { test, before, after } from 'node:test';
@@ -36,6 +36,7 @@ const PAGES = [
   ['#/cqrs-view?variant=lag&guided=0&step=99', 'queries'],
   ['#/compare', 'the compare page'],
   ['#/outbox?variant=dual-write&embed=1', 'an embed'],
+  ['#/isolation?variant=no-countermeasure&guided=0', 'the explorer with a run found'],
 ];
 
 for (const colorScheme of ['light', 'dark']) {
@@ -48,6 +49,11 @@ for (const colorScheme of ['light', 'dark']) {
         await page.locator('[data-testid="sagascope"], [data-testid="course"]:not([hidden])').first().waitFor();
         if (what === 'a question') {
           for (let i = 0; i < 20 && (await page.locator('[data-question]').count()) === 0; i++) await page.keyboard.press('ArrowRight');
+        }
+        if (what.startsWith('the explorer')) {
+          await page.getByRole('button', { name: 'Can this go wrong?' }).click();
+          await page.getByRole('button', { name: 'Search every order' }).click();
+          await page.getByRole('button', { name: 'Open this run' }).waitFor();
         }
         for (const v of await violations(page)) failures.push(`${what}: ${v}`);
         assert.deepEqual(problems, []);
