@@ -66,7 +66,7 @@ function build() {
     element('div', { class: 'explorer-buttons' },
       element('button', { type: 'button', 'data-go': '' }, 'Search every order'),
       element('button', { type: 'button', 'data-close': '' }, 'Close')),
-    element('progress', { max: String(DEPTH), value: '0', 'aria-label': 'Depth searched' }),
+    element('progress', { max: '1', value: '0', 'aria-label': 'Search' }),
     element('p', { class: 'explorer-status', role: 'status' }),
     element('div', { class: 'explorer-result' }));
   box.addEventListener('click', (event) => {
@@ -86,8 +86,9 @@ function build() {
 function stop() {
   worker?.terminate();
   worker = undefined;
-  const go = dialog?.querySelector('[data-go]');
-  if (go) go.textContent = 'Search every order';
+  if (!dialog) return;
+  dialog.querySelector('[data-go]').textContent = 'Search every order';
+  dialog.querySelector('progress').value = 0;
 }
 
 function close() {
@@ -106,8 +107,10 @@ async function search() {
   const at = place();
   const result = dialog.querySelector('.explorer-result');
   result.replaceChildren();
+  // How many states are left is not known until the search ends: the bar
+  // moves without a measure (the status line counts) and fills at the end.
   const progress = dialog.querySelector('progress');
-  progress.value = 0;
+  progress.removeAttribute('value');
   let text;
   try {
     text = await lessonText(at.lesson);
@@ -125,19 +128,18 @@ async function search() {
     const size = `${count(data.distinct)} distinct states (${count(data.transitions)} steps taken), ` +
       `up to ${data.depth} choices deep`;
     if (data.kind === 'progress') {
-      progress.value = data.depth;
       say(`Searching: ${size}, ${count(data.transitions / seconds)} steps a second.`);
       return;
     }
     stop();
-    progress.value = DEPTH;
+    progress.value = 1;
     if (data.kind === 'error') {
       say(`The explorer stopped: ${data.message}.`);
     } else if (data.kind === 'clean') {
       const how = {
         nothing: 'every order of these events keeps every invariant',
         depth: `nothing broke within ${DEPTH} choices, but some runs are longer`,
-        states: `nothing broke in the first ${count(data.maxStates)} states, where the search stops`,
+        states: `nothing broke, but the search stopped at its cap of ${count(data.maxStates)} states`,
       }[data.cut];
       say(`No violation: ${how}. Searched ${size} in ${seconds.toFixed(1)} s.`);
     } else {

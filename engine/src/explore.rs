@@ -378,6 +378,12 @@ impl Explorer {
                 self.frontier.push_front(task);
                 return None;
             }
+            if self.seen.len() >= self.bounds.max_states {
+                // The state cap: what is still queued is not searched.
+                self.cut = Cut::States;
+                self.frontier.clear();
+                continue;
+            }
             self.expand(task);
         }
         self.verdict.as_ref()

@@ -232,3 +232,14 @@ fn a_fingerprint_leaves_out_timing_and_nothing_else() {
     table.rows.insert(key, row.into());
     assert_ne!(fingerprint(&one), fingerprint(&changed));
 }
+
+#[test]
+fn the_state_cap_stops_a_search_and_says_so() {
+    let world = start("isolation", "semantic-lock");
+    let capped = Bounds { depth: 80, faults: Faults::parse("duplicate=1,crash=1").expect("faults"), max_states: 500 };
+    let mut explorer = Explorer::new(world, capped);
+    assert_eq!(explorer.run(u64::MAX).cloned(), Some(Verdict::Clean { cut: Cut::States }));
+    // One expansion may pass the cap; none starts after it.
+    let distinct = explorer.progress().distinct;
+    assert!((500..600).contains(&distinct), "{distinct} states");
+}

@@ -67,6 +67,15 @@ test('with the semantic lock the same search finds nothing and says how much it 
 test('the page keeps animating while the explorer searches: no long task over 100 ms', async () => {
   await visit(browser, server.url, '#/isolation?variant=semantic-lock&guided=0', async (page) => {
     await root(page).waitFor();
+    // A larger search (three kinds of fault: tens of thousands of states)
+    // while the lesson plays on the stage; watched from the click on
+    // Search to the verdict.
+    await page.getByRole('button', { name: 'Can this go wrong?' }).click();
+    const dialog = page.getByTestId('explorer');
+    for (const fault of ['a message delivered twice', 'a service crashes (and restarts)', 'a relay crashes mid-publish']) {
+      await dialog.getByLabel(fault).check();
+    }
+    await page.keyboard.press('Space');
     await page.evaluate(() => {
       window.longTasks = [];
       new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration)))
@@ -74,18 +83,15 @@ test('the page keeps animating while the explorer searches: no long task over 10
       window.frames = 0;
       const tick = () => { window.frames += 1; requestAnimationFrame(tick); };
       requestAnimationFrame(tick);
+      window.searchStarted = performance.now();
     });
-    // The lesson plays on the stage while a larger search (three kinds of
-    // fault: tens of thousands of states) runs in the worker.
-    await page.keyboard.press('Space');
-    const started = await page.evaluate(() => ({ frames: window.frames, at: performance.now() }));
-    const dialog = await explore(page, ['a message delivered twice', 'a service crashes (and restarts)', 'a relay crashes mid-publish']);
-    const ended = await page.evaluate(() => ({ frames: window.frames, at: performance.now(), longTasks: window.longTasks }));
+    await dialog.getByRole('button', { name: 'Search every order' }).click();
+    await dialog.getByText(/^(No violation|Searched)/).waitFor({ timeout: 60_000 });
+    const watched = await page.evaluate(() => ({ seconds: (performance.now() - window.searchStarted) / 1000, frames: window.frames, longTasks: window.longTasks }));
     assert.match(await dialog.locator('.explorer-status').textContent(), /^No violation/);
-    const seconds = (ended.at - started.at) / 1000;
-    assert.ok(seconds > 0.3, `the search took ${seconds.toFixed(2)} s: long enough to watch the page`);
-    assert.deepEqual(ended.longTasks.filter((d) => d > 100), [], 'no long task over 100 ms');
-    const fps = (ended.frames - started.frames) / seconds;
+    assert.ok(watched.seconds > 0.3, `the search took ${watched.seconds.toFixed(2)} s: long enough to watch the page`);
+    assert.deepEqual(watched.longTasks.filter((d) => d > 100), [], 'no long task over 100 ms');
+    const fps = watched.frames / watched.seconds;
     assert.ok(fps > 20, `the page drew ${fps.toFixed(0)} frames a second while searching`);
   });
 });

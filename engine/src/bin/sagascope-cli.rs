@@ -130,7 +130,10 @@ fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds) -> Str
         }
         Verdict::Clean { cut: Cut::States } => {
             return out
-                + &format!("-- no violation found in the first {} states (the cap): lower --depth or the faults\n", bounds.max_states)
+                + &format!(
+                    "-- no violation found, but the search stopped at its cap of {} states: lower --depth or the faults\n",
+                    bounds.max_states
+                )
         }
         Verdict::Found { path, violation, at_rest } => (path, violation, at_rest),
     };
