@@ -32,6 +32,8 @@ function place() {
     variant: options.get('variant') ?? '',
     seed: Number(options.get('seed') ?? 1),
     free: options.get('free') === '1',
+    path: options.get('path') ?? '',
+    step: Number(options.get('step') ?? 0),
     guided: options.get('guided') !== '0',
   };
 }
@@ -59,8 +61,8 @@ function build() {
     element('label', {}, element('input', { type: 'checkbox', name }), ` ${words}`));
   const box = element('dialog', { class: 'explorer', 'aria-labelledby': 'explorer-title', 'data-testid': 'explorer' },
     element('h2', { id: 'explorer-title' }, 'Can this go wrong?'),
-    element('p', {}, 'The explorer replays this lesson in every order its messages, relay polls and requests could ' +
-      'happen in, and checks the invariants after every step and once nothing is left to happen. ' +
+    element('p', {}, 'From where the run stands now, the explorer tries every order in which its messages, relay polls ' +
+      'and requests could happen, and checks the invariants after every step and once nothing is left to happen. ' +
       'The first broken invariant it finds comes with one of the shortest runs that break it.'),
     element('fieldset', {}, element('legend', {}, 'Also try, at most once per run:'), ...faults),
     element('div', { class: 'explorer-buttons' },
@@ -122,7 +124,7 @@ async function search() {
   worker = new Worker(files.worker);
   dialog.querySelector('[data-go]').textContent = 'Stop';
   const started = performance.now();
-  say('Starting…');
+  say(at.step > 0 ? `Starting from step ${at.step}…` : 'Starting from the lesson\'s start…');
   worker.onmessage = ({ data }) => {
     const seconds = Math.max(performance.now() - started, 1) / 1000;
     const size = `${count(data.distinct)} distinct states (${count(data.transitions)} steps taken), ` +
@@ -151,7 +153,7 @@ async function search() {
     stop();
     say(`The explorer could not run: ${(event.message ?? 'its worker failed to load').replace(/\.+$/, '')}.`);
   };
-  worker.postMessage({ lesson: text, variant: at.variant, seed: at.seed, free: at.free, depth: DEPTH, faults });
+  worker.postMessage({ lesson: text, variant: at.variant, seed: at.seed, free: at.free, path: at.path, step: at.step, depth: DEPTH, faults });
 }
 
 function found(data, at, result) {

@@ -140,3 +140,23 @@ fn mermaid_escapes_names_from_the_file() {
     assert!(!out.contains("Mallory;"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn explore_finds_the_lost_update_prints_its_run_and_a_link_and_says_so_when_none() {
+    let (code, out, _) = cli(&["explore", "isolation", "--variant", "no-countermeasure"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("-- found lost-update after a step: order 1 went from CANCELLED to APPROVED"), "{out}");
+    let link = out.lines().find_map(|l| l.strip_prefix("-- open: ")).expect("a link");
+    assert!(link.starts_with("#/isolation?variant=no-countermeasure&seed=1&path="), "{link}");
+    assert!(out.lines().any(|l| l.starts_with('*')), "the explorer's choices are marked: {out}");
+    // From step 3 the path leads through the lesson's first three steps.
+    let (code, out, _) = cli(&["explore", "isolation", "--variant", "no-countermeasure", "--from-step", "3"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("from step 3 of its run") && out.contains("&path=0,0,0,"), "{out}");
+    let (code, out, _) = cli(&["explore", "isolation", "--variant", "semantic-lock", "--faults", "duplicate=1"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("-- no violation: every state within the bounds was searched"), "{out}");
+    let (code, _, err) = cli(&["explore", "isolation", "--faults", "meteor"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown fault \"meteor\""), "{err}");
+}

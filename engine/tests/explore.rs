@@ -243,3 +243,34 @@ fn the_state_cap_stops_a_search_and_says_so() {
     let distinct = explorer.progress().distinct;
     assert!((500..600).contains(&distinct), "{distinct} states");
 }
+
+#[test]
+fn a_path_to_any_step_replays_the_run_to_it_and_a_search_from_there_continues_it() {
+    let world = start("isolation", "no-countermeasure");
+    let Verdict::Found { path, .. } = verdict(world.clone(), bounds(40, "duplicate=1")) else { panic!("a lost update") };
+    let mut explored = Timeline::new(world.clone(), 10_000);
+    explored.follow(&path).expect("fits");
+    for n in 0..=explored.len() {
+        let prefix = explored.path_to(n).expect("no learner's action");
+        let mut again = Timeline::new(world.clone(), 10_000);
+        again.follow(&prefix).expect("a path to a step fits");
+        assert_eq!(&again.steps()[..n], &explored.steps()[..n], "step {n}");
+    }
+    // A search from step 2 of the lesson's own run, then its path after the
+    // path to step 2, is a path from the start that shows the violation.
+    let mut lesson = Timeline::new(world.clone(), 10_000);
+    lesson.seek(2);
+    let Some(Verdict::Found { path: rest, violation, .. }) = Explorer::from_timeline(&lesson, bounds(40, "")).run(u64::MAX).cloned() else {
+        panic!("a lost update from step 2")
+    };
+    let whole: Vec<Choice> = lesson.path_to(2).expect("clock steps only").into_iter().chain(rest).collect();
+    let mut replayed = Timeline::new(world, 10_000);
+    replayed.follow(&whole).expect("fits");
+    replayed.seek(replayed.len());
+    assert!(replayed.violations().iter().any(|(_, v)| v.id == violation.id));
+    // A learner's request has no place in a path.
+    let mut acted = Timeline::new(start("isolation", "no-countermeasure"), 10_000);
+    acted.seek(1);
+    acted.act(sagascope_engine::sim::Action::QueryView { customer: 1 });
+    assert_eq!(acted.path_to(2), None);
+}

@@ -5,8 +5,10 @@
 //! variant (`sagascope_engine::explore`) off the page's thread and posts
 //! its progress and its verdict back.
 //!
-//! Request (an object): `{lesson, variant, seed, free, depth, faults}`,
-//! where `lesson` is the lesson file's text, as the page fetched it.
+//! Request (an object): `{lesson, variant, seed, free, path, step, depth,
+//! faults}`, where `lesson` is the lesson file's text, as the page fetched
+//! it, and `path` and `step` say where the page stands: the search starts
+//! there, and the path it reports leads from the start through that step.
 //! Replies (objects, `kind` first): `progress` with `transitions`,
 //! `distinct`, `depth`; then `found` (the violation, the path as a link
 //! writes it, the step that shows it, how many steps the search chose and
@@ -16,7 +18,7 @@
 use sagascope_engine::explore::{Bounds, Cut, Explorer, Faults, Progress, Verdict};
 use sagascope_engine::scenarios;
 use sagascope_engine::sim::check::meaning;
-use sagascope_engine::sim::choice::path_text;
+use sagascope_engine::sim::choice::{parse_path, path_text};
 use sagascope_engine::sim::Timeline;
 use wasm_bindgen::prelude::*;
 use web_sys::js_sys::{global, Object, Reflect};
@@ -91,7 +93,14 @@ fn search(request: &JsValue, progress: &dyn Fn(Progress)) -> Result<Object, Stri
     let world = if free { scenario.free_world(variant, seed) } else { scenario.world(variant, seed) };
     let depth = number(request, "depth", Bounds::default().depth as u64).clamp(1, 500) as usize;
     let faults = Faults::parse(&text(request, "faults").unwrap_or_default())?;
-    let mut explorer = Explorer::new(world.clone(), Bounds { depth, faults, max_states: MAX_STATES });
+    // Where the page stands: the run it shows (the lesson's, or the path
+    // it follows), at its step.
+    let mut here = Timeline::new(world.clone(), STEP_LIMIT);
+    let shown = parse_path(&text(request, "path").unwrap_or_default()).ok_or("the page's path is not a path")?;
+    here.follow(&shown).map_err(|n| format!("choice {n} of the page's path does not fit"))?;
+    here.seek(number(request, "step", 0) as usize);
+    let to_here = here.path_to(here.cursor()).ok_or("the run shown has a learner's action, which a path cannot hold")?;
+    let mut explorer = Explorer::from_timeline(&here, Bounds { depth, faults, max_states: MAX_STATES });
     let verdict = loop {
         if let Some(verdict) = explorer.run(SLICE) {
             break verdict.clone();
@@ -100,7 +109,7 @@ fn search(request: &JsValue, progress: &dyn Fn(Progress)) -> Result<Object, Stri
     };
     let counts = counts(explorer.progress());
     let (path, violation, at_rest) = match verdict {
-        Verdict::Found { path, violation, at_rest } => (path, violation, at_rest),
+        Verdict::Found { path, violation, at_rest } => (to_here.into_iter().chain(path).collect::<Vec<_>>(), violation, at_rest),
         Verdict::Clean { cut } => {
             let cut = match cut {
                 Cut::Nothing => "nothing",

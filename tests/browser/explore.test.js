@@ -1,6 +1,6 @@
 // The explorer ("Can this go wrong?"): it finds the lost update in the
 // isolation lesson without the semantic lock and opens it as a run whose
-// chosen steps the log marks; with the lock it searches everything and
+// chosen steps the log marks, also from the middle of a run; with the lock it searches everything and
 // finds nothing; the page keeps animating while its worker searches; and a
 // link whose path does not fit the lesson says so and shows the lesson.
 
@@ -93,6 +93,22 @@ test('the page keeps animating while the explorer searches: no long task over 10
     assert.deepEqual(watched.longTasks.filter((d) => d > 100), [], 'no long task over 100 ms');
     const fps = watched.frames / watched.seconds;
     assert.ok(fps > 20, `the page drew ${fps.toFixed(0)} frames a second while searching`);
+  });
+});
+
+test('from the middle of a run the explorer starts there: the run it opens keeps the steps before', async () => {
+  await visit(browser, server.url, '#/isolation?variant=no-countermeasure&guided=0&step=3', async (page) => {
+    await root(page).waitFor();
+    const before = await page.locator('.log li').allTextContents();
+    assert.equal(before.length, 3);
+    const dialog = await explore(page);
+    assert.match(await dialog.locator('.explorer-result').textContent(), /Found: Lost update/);
+    await dialog.getByRole('button', { name: 'Open this run' }).click();
+    await page.waitForFunction(() => location.hash.includes('path='));
+    assert.match(await page.evaluate(() => location.hash), /path=0,0,0,/, 'the path leads through the steps shown');
+    await page.keyboard.press('End');
+    await page.locator('[data-violation="lost-update"]').waitFor();
+    assert.deepEqual((await page.locator('.log li').allTextContents()).slice(0, 3), before, 'the first three steps are kept');
   });
 });
 

@@ -1,7 +1,7 @@
 //! Runs a scenario natively and prints its trace.
 //!
 //! `sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
-//! `sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--depth N] [--faults F]`
+//! `sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--faults F]`
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ use sagascope_engine::sim::Timeline;
 use sagascope_engine::trace::{render, Format};
 
 const USAGE: &str = "usage: sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]
-       sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--depth N] [--faults duplicate=1,crash=1,crash-relay=1,rebalance=1]
+       sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--faults duplicate=1,crash=1,crash-relay=1,rebalance=1]
        sagascope-cli --list";
 
 /// Most steps a CLI run computes.
@@ -24,15 +24,16 @@ struct Args {
     variant: Option<String>,
     seed: u64,
     format: Format,
-    /// `explore`: search every interleaving within these bounds.
-    explore: Option<Bounds>,
+    /// `explore`: search every interleaving within these bounds, from this
+    /// step of the lesson's run.
+    explore: Option<(Bounds, usize)>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut scenario = None;
     let (mut variant, mut seed, mut format) = (None, 1, Format::Text);
     let exploring = args.first().is_some_and(|a| a == "explore");
-    let mut bounds = Bounds::default();
+    let (mut bounds, mut from_step) = (Bounds::default(), 0);
     let mut rest = args.iter().skip(usize::from(exploring));
     while let Some(arg) = rest.next() {
         let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -41,6 +42,10 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--seed" => {
                 let text = value("--seed")?;
                 seed = text.parse().map_err(|_| format!("--seed takes a whole number, not {text:?}"))?;
+            }
+            "--from-step" if exploring => {
+                let text = value("--from-step")?;
+                from_step = text.parse().map_err(|_| format!("--from-step takes a whole number, not {text:?}"))?;
             }
             "--depth" if exploring => {
                 let text = value("--depth")?;
@@ -57,7 +62,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         }
     }
     let scenario = scenario.ok_or("no scenario given")?;
-    Ok(Args { scenario, variant, seed, format, explore: exploring.then_some(bounds) })
+    Ok(Args { scenario, variant, seed, format, explore: exploring.then_some((bounds, from_step)) })
 }
 
 fn list() -> String {
@@ -84,8 +89,8 @@ fn load(name: &str) -> Result<Scenario, String> {
 fn run(args: &Args) -> Result<String, String> {
     let scenario = load(&args.scenario)?;
     let variant = scenario.variant(args.variant.as_deref())?;
-    if let Some(bounds) = args.explore {
-        return Ok(explore(&scenario, &variant.id, args.seed, bounds));
+    if let Some((bounds, from_step)) = args.explore {
+        return Ok(explore(&scenario, &variant.id, args.seed, bounds, from_step));
     }
     let mut timeline = Timeline::new(scenario.world(variant, args.seed), STEP_LIMIT);
     let mut out = render(timeline.steps(), args.format);
@@ -100,19 +105,24 @@ fn run(args: &Args) -> Result<String, String> {
     Ok(out)
 }
 
-/// Searches every interleaving of a lesson variant from its start and
-/// prints the verdict, the search's size and, for a violation, the run
-/// that shows it (steps a choice made marked `*`) and its deep link.
-fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds) -> String {
+/// Searches every interleaving of a lesson variant from step `from` of its
+/// run and prints the verdict, the search's size and, for a violation, the
+/// run that shows it (steps a choice made marked `*`) and its deep link.
+fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds, from: usize) -> String {
     let world = scenario.world(scenario.variant(Some(variant)).expect("the variant was found"), seed);
+    let mut here = Timeline::new(world.clone(), STEP_LIMIT);
+    here.seek(from);
+    // The lesson's own run: the clock's steps, which a path can hold.
+    let to_here = here.path_to(here.cursor()).expect("a lesson's run holds no learner's action");
     let started = std::time::Instant::now();
-    let mut explorer = Explorer::new(world.clone(), bounds);
+    let mut explorer = Explorer::from_timeline(&here, bounds);
     let verdict = explorer.run(u64::MAX).cloned().expect("an unbounded run ends with a verdict");
     let elapsed = started.elapsed();
     let progress = explorer.progress();
     let mut out = format!(
-        "explored {} / {variant} from its start: depth {}, faults {}, seed {seed}\n",
+        "explored {} / {variant} from step {} of its run: depth {}, faults {}, seed {seed}\n",
         scenario.id,
+        here.cursor(),
         bounds.depth,
         bounds.faults.text()
     );
@@ -135,7 +145,7 @@ fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds) -> Str
                     bounds.max_states
                 )
         }
-        Verdict::Found { path, violation, at_rest } => (path, violation, at_rest),
+        Verdict::Found { path, violation, at_rest } => (to_here.into_iter().chain(path).collect::<Vec<_>>(), violation, at_rest),
     };
     let when = if at_rest { "once the run was at rest" } else { "after a step" };
     out.push_str(&format!("-- found {} {when}: {}\n", violation.id, violation.detail));

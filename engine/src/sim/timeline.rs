@@ -160,6 +160,36 @@ impl Timeline {
         safety.chain(at_end).collect()
     }
 
+    /// The choices that lead from the start to step `n` of this run, as a
+    /// path [`Timeline::follow`] takes: the clock's steps as the events it
+    /// took (index 0), a search's choices as they were. `None` if a
+    /// learner's action is among them: a path holds no requests.
+    pub fn path_to(&self, n: usize) -> Option<Vec<Choice>> {
+        let mut world = self.checkpoints[0].clone();
+        let mut path = Vec::new();
+        for index in 0..n.min(self.steps.len()) {
+            let how = self.moves.get(&index);
+            match how {
+                Some(Move::Act(_)) => return None,
+                Some(Move::Take(taken)) => path.extend(taken.iter().map(|i| Choice::Take(*i))),
+                Some(Move::Inject(taken, action)) => {
+                    path.extend(taken.iter().map(|i| Choice::Take(*i)));
+                    path.push(Choice::Fault(action.clone()));
+                }
+                None => {
+                    // The clock takes the first event due until one makes a step.
+                    while world.take(0)?.is_none() {
+                        path.push(Choice::Take(0));
+                    }
+                    path.push(Choice::Take(0));
+                    continue;
+                }
+            }
+            apply(&mut world, how)?;
+        }
+        Some(path)
+    }
+
     /// Whether step `index` was a learner's action.
     pub fn is_act(&self, index: usize) -> bool {
         matches!(self.moves.get(&index), Some(Move::Act(_)))
