@@ -155,6 +155,9 @@ test('the compare page in a slide (800x450) and on a projector: one style at a t
     await visit(browser, server.url, '#/compare', async (page) => {
       const panes = page.locator('[data-testid="sagascope"]');
       await panes.first().waitFor();
+      // Each pane loads its lesson file on its own: the hidden one too,
+      // before the keys are pressed.
+      await panes.nth(1).waitFor({ state: 'attached' });
       assert.ok(await panes.nth(0).isVisible());
       assert.equal(await panes.nth(1).isVisible(), false, 'one style at a time');
       const at = `compare at ${width}x${height}`;
