@@ -149,6 +149,7 @@ fn explore_finds_the_lost_update_prints_its_run_and_a_link_and_says_so_when_none
     let link = out.lines().find_map(|l| l.strip_prefix("-- open: ")).expect("a link");
     assert!(link.starts_with("#/isolation?variant=no-countermeasure&seed=1&path="), "{link}");
     assert!(out.lines().any(|l| l.starts_with('*')), "the explorer's choices are marked: {out}");
+    assert!(out.contains("-- this run parts from the lesson's own at step 5"), "{out}");
     // From step 3 the path leads through the lesson's first three steps.
     let (code, out, _) = cli(&["explore", "isolation", "--variant", "no-countermeasure", "--from-step", "3"]);
     assert_eq!(code, 0);

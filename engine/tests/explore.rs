@@ -274,3 +274,16 @@ fn a_path_to_any_step_replays_the_run_to_it_and_a_search_from_there_continues_it
     acted.act(sagascope_engine::sim::Action::QueryView { customer: 1 });
     assert_eq!(acted.path_to(2), None);
 }
+
+#[test]
+fn an_explored_run_parts_from_the_lesson_at_its_first_choice() {
+    let world = start("isolation", "no-countermeasure");
+    let Verdict::Found { path, .. } = verdict(world.clone(), bounds(40, "")) else { panic!("a lost update") };
+    let lesson = Timeline::new(world, 10_000);
+    let mut explored = lesson.clone();
+    explored.follow(&path).expect("fits");
+    let first_choice = (0..explored.len()).find(|i| explored.is_choice(*i)).expect("a chosen step");
+    assert_eq!(explored.parts_from(&lesson), Some(first_choice + 1));
+    assert_eq!(lesson.parts_from(&explored), Some(first_choice + 1));
+    assert_eq!(lesson.parts_from(&lesson.clone()), None);
+}

@@ -149,9 +149,14 @@ fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds, from: 
     };
     let when = if at_rest { "once the run was at rest" } else { "after a step" };
     out.push_str(&format!("-- found {} {when}: {}\n", violation.id, violation.detail));
-    let mut timeline = Timeline::new(world, STEP_LIMIT);
+    let lesson = Timeline::new(world, STEP_LIMIT);
+    let mut timeline = lesson.clone();
     if let Err(n) = timeline.follow(&path) {
         return out + &format!("-- the path does not replay: choice {n} does not fit\n");
+    }
+    match timeline.parts_from(&lesson) {
+        Some(n) => out.push_str(&format!("-- this run parts from the lesson's own at step {n}\n")),
+        None => out.push_str("-- this run is the lesson's own\n"),
     }
     let shown = timeline.violations().iter().find(|(_, v)| v.id == violation.id).map(|(at, _)| *at);
     let step = shown.flatten().unwrap_or(timeline.len());

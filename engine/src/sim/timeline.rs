@@ -190,6 +190,14 @@ impl Timeline {
         Some(path)
     }
 
+    /// The first step (counted from 1) at which this run and `other` part:
+    /// the first that differs, or the first one of them lacks; `None` for
+    /// the same run. Step by step, as two runs are compared.
+    pub fn parts_from(&self, other: &Timeline) -> Option<usize> {
+        let same = self.steps.iter().zip(&other.steps).take_while(|(a, b)| a == b).count();
+        (same < self.steps.len().max(other.steps.len())).then_some(same + 1)
+    }
+
     /// Whether step `index` was a learner's action.
     pub fn is_act(&self, index: usize) -> bool {
         matches!(self.moves.get(&index), Some(Move::Act(_)))
