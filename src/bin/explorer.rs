@@ -123,8 +123,7 @@ fn search(request: &JsValue, progress: &dyn Fn(Progress)) -> Result<Object, Stri
     // The step of the followed run where the violation shows.
     let mut timeline = Timeline::new(world, STEP_LIMIT);
     timeline.follow(&path).map_err(|n| format!("choice {n} of the path it found does not replay"))?;
-    let shown = timeline.violations().iter().find(|(_, v)| v.id == violation.id).map(|(at, _)| *at);
-    let step = shown.flatten().unwrap_or(timeline.len());
+    let step = timeline.shown_at(violation.id);
     let chosen: Vec<usize> = (0..timeline.len()).filter(|i| timeline.is_choice(*i)).collect();
     // Open the run just before its first chosen step (or where it breaks,
     // when the lesson's own timing breaks it).

@@ -345,25 +345,23 @@ fn shape(category: Category) -> (&'static str, &'static str) {
     }
 }
 
+/// One entry of the legend: a message's shape (`event_shape` and its
+/// siblings) with its classes and what it stands for.
+macro_rules! legend_entry {
+    ($classes:literal, $shape:ident, $label:literal) => {
+        concat!(r#"<span><svg viewBox="-10 -10 20 20" class="token "#, $classes, r#"">"#, $shape!(), "</svg>", $label, "</span>")
+    };
+}
+
 /// What the shapes and colours mean: the same shapes as the messages.
 #[component]
 pub fn Legend() -> impl IntoView {
     const LEGEND: &str = concat!(
-        r#"<span><svg viewBox="-10 -10 20 20" class="token event">"#,
-        event_shape!(),
-        "</svg>event</span>",
-        r#"<span><svg viewBox="-10 -10 20 20" class="token command">"#,
-        command_shape!(),
-        "</svg>command</span>",
-        r#"<span><svg viewBox="-10 -10 20 20" class="token reply">"#,
-        reply_shape!(),
-        "</svg>reply</span>",
-        r#"<span><svg viewBox="-10 -10 20 20" class="token http">"#,
-        http_shape!(),
-        "</svg>HTTP call</span>",
-        r#"<span><svg viewBox="-10 -10 20 20" class="token event duplicate">"#,
-        event_shape!(),
-        "</svg>duplicate</span>",
+        legend_entry!("event", event_shape, "event"),
+        legend_entry!("command", command_shape, "command"),
+        legend_entry!("reply", reply_shape, "reply"),
+        legend_entry!("http", http_shape, "HTTP call"),
+        legend_entry!("event duplicate", event_shape, "duplicate"),
         r#"<span class="legend-note">click a message to inspect or duplicate it</span>"#,
     );
     view! { <div class="legend" aria-label="Legend" inner_html=LEGEND></div> }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use sagascope_engine::explore::{Bounds, Cut, Explorer, Faults, Verdict};
-use sagascope_engine::scenarios::{self, Scenario};
+use sagascope_engine::scenarios::{self, Scenario, Variant};
 use sagascope_engine::sim::choice::path_text;
 use sagascope_engine::sim::Timeline;
 use sagascope_engine::trace::{render, Format};
@@ -90,7 +90,7 @@ fn run(args: &Args) -> Result<String, String> {
     let scenario = load(&args.scenario)?;
     let variant = scenario.variant(args.variant.as_deref())?;
     if let Some((bounds, from_step)) = args.explore {
-        return Ok(explore(&scenario, &variant.id, args.seed, bounds, from_step));
+        return Ok(explore(&scenario, variant, args.seed, bounds, from_step));
     }
     let mut timeline = Timeline::new(scenario.world(variant, args.seed), STEP_LIMIT);
     let mut out = render(timeline.steps(), args.format);
@@ -108,8 +108,9 @@ fn run(args: &Args) -> Result<String, String> {
 /// Searches every interleaving of a lesson variant from step `from` of its
 /// run and prints the verdict, the search's size and, for a violation, the
 /// run that shows it (steps a choice made marked `*`) and its deep link.
-fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds, from: usize) -> String {
-    let world = scenario.world(scenario.variant(Some(variant)).expect("the variant was found"), seed);
+fn explore(scenario: &Scenario, variant: &Variant, seed: u64, bounds: Bounds, from: usize) -> String {
+    let world = scenario.world(variant, seed);
+    let variant = &variant.id;
     let mut here = Timeline::new(world.clone(), STEP_LIMIT);
     here.seek(from);
     // The lesson's own run: the clock's steps, which a path can hold.
@@ -158,8 +159,7 @@ fn explore(scenario: &Scenario, variant: &str, seed: u64, bounds: Bounds, from: 
         Some(n) => out.push_str(&format!("-- this run parts from the lesson's own at step {n}\n")),
         None => out.push_str("-- this run is the lesson's own\n"),
     }
-    let shown = timeline.violations().iter().find(|(_, v)| v.id == violation.id).map(|(at, _)| *at);
-    let step = shown.flatten().unwrap_or(timeline.len());
+    let step = timeline.shown_at(violation.id);
     let text = path_text(&path);
     out.push_str(&format!("-- path ({} choices): {text}\n", path.len()));
     out.push_str(&format!("-- open: #/{}?variant={variant}&seed={seed}&path={text}&step={step}\n", scenario.id));

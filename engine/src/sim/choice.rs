@@ -32,11 +32,6 @@ impl Choice {
             }
         }
     }
-
-    /// Whether this is anything but what the clock would do next.
-    pub fn deviates(&self) -> bool {
-        *self != Choice::Take(0)
-    }
 }
 
 /// The name a path gives a fault on one service.

@@ -250,15 +250,6 @@ impl<K: Ord, V> MinQueue<K, V> {
         self.entries.insert(at, (key, value));
     }
 
-    pub fn pop(&mut self) -> Option<(K, V)> {
-        self.entries.pop()
-    }
-
-    /// The smallest key, without popping it.
-    pub fn peek_key(&self) -> Option<&K> {
-        self.entries.last().map(|(k, _)| k)
-    }
-
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -309,9 +300,9 @@ mod tests {
         for (k, v) in [(3, 'c'), (1, 'a'), (2, 'b'), (5, 'e')] {
             queue.push(k, v);
         }
-        assert_eq!(queue.pop(), Some((1, 'a')));
+        assert_eq!(queue.remove_nth(0), Some((1, 'a')));
         queue.push(0, 'z');
-        let order: Vec<char> = std::iter::from_fn(|| queue.pop()).map(|(_, v)| v).collect();
+        let order: Vec<char> = std::iter::from_fn(|| queue.remove_nth(0)).map(|(_, v)| v).collect();
         assert_eq!(order, ['z', 'b', 'c', 'e']);
         assert!(queue.is_empty());
     }
@@ -326,7 +317,7 @@ mod tests {
         assert_eq!(queue.remove_nth(1), Some((2, 'b')));
         assert_eq!(queue.remove_nth(5), None);
         assert_eq!(queue.len(), 2);
-        assert_eq!(queue.pop(), Some((1, 'a')));
+        assert_eq!(queue.remove_nth(0), Some((1, 'a')));
     }
 
     #[test]

@@ -198,6 +198,12 @@ impl Timeline {
         (same < self.steps.len().max(other.steps.len())).then_some(same + 1)
     }
 
+    /// The step (counted from 1) after which violation `id` first shows in
+    /// the known run; the run's end for one judged at rest (or not shown).
+    pub fn shown_at(&self, id: &str) -> usize {
+        self.findings.found().iter().find(|(_, v)| v.id == id).map_or(self.steps.len(), |(at, _)| *at)
+    }
+
     /// Whether step `index` was a learner's action.
     pub fn is_act(&self, index: usize) -> bool {
         matches!(self.moves.get(&index), Some(Move::Act(_)))

@@ -320,19 +320,6 @@ impl World {
         self.queue.is_empty() && self.script_done == self.script.len()
     }
 
-    /// The next event due, of the queue and the script, by (time, sequence).
-    fn next_event(&mut self) -> Option<((u64, u64), Event)> {
-        let scripted = self.script.get(self.script_done).map(|(key, _)| *key);
-        match (scripted, self.queue.peek_key()) {
-            (Some(script_key), queued) if queued.is_none_or(|q| script_key < *q) => {
-                let event = self.script[self.script_done].1.clone();
-                self.script_done += 1;
-                Some((script_key, event))
-            }
-            _ => self.queue.pop(),
-        }
-    }
-
     /// Where the script's next action falls among the queue's events, by
     /// (time, sequence), if the script has one left.
     fn script_position(&self) -> Option<usize> {
@@ -374,9 +361,10 @@ impl World {
     /// Runs events until one makes a visible step; `None` once nothing is
     /// left to happen.
     pub fn step(&mut self) -> Option<Step> {
-        while let Some(((time, _), event)) = self.next_event() {
-            if let Some(step) = self.run(time, event) {
-                return Some(step);
+        // The clock takes the first event due, until one makes a step.
+        while let Some(made) = self.take(0) {
+            if made.is_some() {
+                return made;
             }
         }
         None
