@@ -287,3 +287,31 @@ fn an_explored_run_parts_from_the_lesson_at_its_first_choice() {
     assert_eq!(lesson.parts_from(&explored), Some(first_choice + 1));
     assert_eq!(lesson.parts_from(&lesson.clone()), None);
 }
+
+#[test]
+fn any_path_a_link_may_carry_follows_or_is_refused_without_a_panic() {
+    // Faults on services the lesson does not have, messages that do not
+    // exist, restarts of what never crashed: each replays as a step (the
+    // world refuses what makes no sense). An index beyond what is due does
+    // not fit, and says which choice.
+    let follow = |text: &str| {
+        let path = parse_path(text).expect("reads");
+        let mut timeline = Timeline::new(start("isolation", "no-countermeasure"), 10_000);
+        let result = timeline.follow(&path);
+        timeline.seek(timeline.len());
+        (result, timeline)
+    };
+    for text in [
+        "crash:kitchen-service,restart:kitchen-service",
+        "dup:999:order-service,dup:0,restart-relay:api-composer",
+        "rebalance:order-history-service,crash-relay:consumer-service,0,0,0",
+    ] {
+        let (result, timeline) = follow(text);
+        assert_eq!(result, Ok(()), "{text}");
+        assert!(timeline.steps().iter().any(|s| s.kind == sagascope_engine::sim::StepKind::Refused), "{text}: a refusal shows");
+    }
+    assert_eq!(follow("18446744073709551615").0, Err(1));
+    let (result, timeline) = follow(&["0"; 40].join(","));
+    assert!(matches!(result, Err(n) if n > 10), "{result:?}: the first choices fit, one past the run's end does not");
+    assert_eq!(timeline.cursor(), timeline.len(), "the lesson's own run stays, whole");
+}
