@@ -1,8 +1,8 @@
 // Writes the built app (dist/) as one self-contained HTML file that opens
 // from file:// with no server and no network: the stylesheet, the JS glue
 // and the wasm (base64) inline, every lesson file as a JSON script the app
-// reads instead of fetching it, the explorer's dialog and worker (as blob:
-// URLs the page makes), and a Content-Security-Policy naming the inline
+// reads instead of fetching it, the explorer's dialog and worker and the
+// stage's SVG export (as blob: URLs the page makes), and a Content-Security-Policy naming the inline
 // script and style by their hashes (scripts/csp.mjs).
 //   node scripts/single-file.mjs <dist> <out.html>
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
@@ -34,11 +34,11 @@ const lessons = readdirSync(join(dist, 'lessons')).filter((f) => f.endsWith('.js
   return `<script type="application/json" id="lesson-${f.slice(0, -5)}">${json}</script>`;
 });
 
-// The explorer (loaded on the first Explore click from dist/explorer/ when
-// served): its dialog, and its worker as one script (the wasm glue, then
-// the start-up with the module's bytes), each made a blob: URL by a small
-// inline script; the click handler imports the dialog from there. Its
-// style joins the page's.
+// What the page loads on a click when served: the explorer (its dialog,
+// and its worker as one script: the wasm glue, then the start-up with the
+// module's bytes) and the stage's SVG export. Here each is a blob: URL a
+// small inline script makes, and the click handler imports from there.
+// The explorer's style joins the page's.
 const explorer = (f) => readFileSync(join(dist, 'explorer', f));
 const workerScript = `${explorer('explorer.js')}
 const early = []; self.onmessage = (event) => early.push(event);
@@ -47,11 +47,12 @@ wasm_bindgen({ module_or_path: Uint8Array.from(atob("${explorer('explorer_bg.was
 // Base64, so no text inside can end its script element; the page decodes
 // each to a blob of its bytes.
 const asData = (id, bytes) => `<script type="text/plain" id="${id}">${Buffer.from(bytes).toString('base64')}</script>`;
-const explorerFiles = [
-  asData('explorer-panel', explorer('panel.js')),
-  asData('explorer-worker', workerScript),
-  '<script>window.sagascopeExplorer = Object.fromEntries(["panel", "worker"].map((name) => [name, URL.createObjectURL(new Blob(' +
-    '[Uint8Array.from(atob(document.getElementById(`explorer-${name}`).textContent), (c) => c.charCodeAt(0))], { type: "text/javascript" }))]));</script>',
+const lazyFiles = [
+  asData('lazy-panel', explorer('panel.js')),
+  asData('lazy-worker', workerScript),
+  asData('lazy-stage', readFileSync(join(dist, 'share', 'stage.js'))),
+  '<script>window.sagascopeLazy = Object.fromEntries(["panel", "worker", "stage"].map((name) => [name, URL.createObjectURL(new Blob(' +
+    '[Uint8Array.from(atob(document.getElementById(`lazy-${name}`).textContent), (c) => c.charCodeAt(0))], { type: "text/javascript" }))]));</script>',
 ].join('\n');
 
 let html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -60,10 +61,14 @@ html = html
   .replace(/<link rel="modulepreload"[^>]*>/, '')
   .replace(/<link rel="preload"[^>]*>/, '')
   .replace(/<link rel="stylesheet"[^>]*>/, () => `<style>${css}\n${explorer('panel.css')}</style>`)
-  .replace("import('./explorer/panel.js')", 'import(sagascopeExplorer.panel)')
+  .replace("import('./explorer/panel.js')", 'import(sagascopeLazy.panel)')
+  .replace("import('./share/stage.js')", 'import(sagascopeLazy.stage)')
   .replace(/<script type="module">[\s\S]*?<\/script>/, () => `<script type="module">${start}</script>`)
-  .replace('</body>', () => `${lessons.join('\n')}\n${explorerFiles}\n</body>`);
-if (!html.includes('import(sagascopeExplorer.panel)')) throw new Error("index.html's Explore handler changed: update single-file.mjs");
+  .replace('</body>', () => `${lessons.join('\n')}\n${lazyFiles}\n</body>`);
+if (!html.includes('import(sagascopeLazy.panel)') || !html.includes('import(sagascopeLazy.stage)')) {
+  throw new Error("index.html's click handler changed: update single-file.mjs");
+}
 writeFileSync(out, html);
-// blob: for the explorer's dialog and worker, made by the page itself.
+// blob: for the explorer's dialog and worker and the stage's export, made
+// by the page itself.
 execFileSync(process.execPath, [join(import.meta.dirname, 'csp.mjs'), out, 'blob:'], { stdio: 'inherit' });

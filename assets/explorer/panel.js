@@ -18,7 +18,7 @@ let dialog;
 let worker;
 // Where the worker and the style are: beside this file, or (in the single
 // file, scripts/single-file.mjs) given by the page as blob: URLs.
-const files = window.sagascopeExplorer ?? {
+const files = window.sagascopeLazy ?? {
   worker: new URL('./worker.js', import.meta.url),
   css: new URL('./panel.css', import.meta.url).href,
 };
@@ -167,7 +167,10 @@ function found(data, at, result) {
   result.replaceChildren(
     element('p', {}, element('strong', {}, `Found: ${data.meaning}`), `${when}. In this run, ${data.detail}.`),
     element('p', {}, how),
-    element('button', { type: 'button', 'data-open': link }, 'Open this run'));
+    element('div', { class: 'explorer-buttons' },
+      element('button', { type: 'button', 'data-open': link }, 'Open this run'),
+      // Beside the lesson's own run, step by step (when they differ at all).
+      ...(data.chosen ? [element('button', { type: 'button', 'data-open': `${link}&compare=1` }, 'Open it beside the lesson\'s run')] : [])));
   // The next thing to do, in view even in a slide-sized window.
   result.querySelector('button').focus();
 }

@@ -141,6 +141,64 @@ fn acting_in_the_past_forks() {
     }
 }
 
+/// Asserts `a` and `b` are the same run: every step, and at every step
+/// the same world (to the last cell) and the same broken invariants.
+fn assert_same_run(a: &mut Timeline, b: &mut Timeline, context: &str) {
+    assert_eq!(a.steps(), b.steps(), "{context}: steps");
+    for n in 0..=a.len() {
+        a.seek(n);
+        b.seek(n);
+        assert!(a.world() == b.world(), "{context}: worlds differ at step {n}");
+        assert_eq!(a.violations(), b.violations(), "{context}: violations at step {n}");
+    }
+}
+
+/// The first step (from 1) where two runs differ in any field of a step.
+fn parts_by_every_field(a: &Timeline, b: &Timeline) -> Option<usize> {
+    let same = a.steps().iter().zip(b.steps()).take_while(|(x, y)| x == y).count();
+    (same < a.len().max(b.len())).then_some(same + 1)
+}
+
+/// A fork can be compared with the run it left: `before_fork` replays that
+/// run from its start, the same at every step, cell and finding; a fork of
+/// a fork gives the first fork back. And `parts_from` (steps compared by
+/// time and text) finds the step where two runs part, as comparing every
+/// field does, for these forks and for one variant at two seeds.
+#[test]
+fn a_fork_is_compared_with_the_run_it_left() {
+    for scenario in sagascope_engine::scenarios::catalogue() {
+        for variant in &scenario.variants {
+            for seed in [1, 7] {
+                let context = format!("{}/{} seed={seed}", scenario.id, variant.id);
+                let original = Timeline::new(scenario.world(variant, seed), 10_000);
+                let other_seed = Timeline::new(scenario.world(variant, seed + 1), 10_000);
+                assert_eq!(original.parts_from(&other_seed), parts_by_every_field(&original, &other_seed), "{context}: seeds");
+                assert_eq!(other_seed.parts_from(&other_seed.clone()), None, "{context}: a run is itself");
+                let mut fork = original.clone();
+                assert!(fork.before_fork().is_none(), "{context}: nothing dropped yet");
+                if original.len() < 4 {
+                    continue;
+                }
+                let at = original.len() / 2;
+                let service = *fork.world().services().keys().next().expect("a service");
+                fork.seek(at);
+                fork.act(Action::Crash { service });
+                let mut before = fork.before_fork().expect("a future was dropped");
+                assert_same_run(&mut before, &mut original.clone(), &context);
+                assert_eq!(fork.parts_from(&original), Some(at + 1), "{context}: the fork parts at its action");
+                assert_eq!(fork.parts_from(&original), parts_by_every_field(&fork, &original), "{context}: fork");
+                // Acting again in the fork's past: the run before is the first fork.
+                let mut first_fork = fork.clone();
+                fork.seek(at + 1);
+                if fork.len() > at + 1 {
+                    fork.act(Action::Restart { service });
+                    assert_same_run(&mut fork.before_fork().expect("dropped"), &mut first_fork, &context);
+                }
+            }
+        }
+    }
+}
+
 /// The timeline tells a learner which invariants are broken so far: at the
 /// end of every lesson exactly the ones it expects, none before the step
 /// that broke them (or before the end, for what is wrong at rest), and a

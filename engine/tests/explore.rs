@@ -286,6 +286,8 @@ fn an_explored_run_parts_from_the_lesson_at_its_first_choice() {
     assert_eq!(explored.parts_from(&lesson), Some(first_choice + 1));
     assert_eq!(lesson.parts_from(&explored), Some(first_choice + 1));
     assert_eq!(lesson.parts_from(&lesson.clone()), None);
+    // What the explored run is compared with: the lesson's own run.
+    assert_eq!(explored.before_fork().expect("the lesson's run was dropped").steps(), lesson.steps());
 }
 
 #[test]

@@ -20,6 +20,7 @@ use super::html::{class_if, escape};
 use super::layout::{layout, Layout, Point, Rect, LANE_H, WIDTH};
 use super::state::{Inner, Lesson, Selection};
 use super::tables::{compact_lines, table_open, tables_html, COMPACT_ROWS};
+use crate::sim::Timeline;
 
 /// Lines of a box besides its tables: the title (with the relay) and the
 /// padding.
@@ -37,7 +38,7 @@ pub fn Canvas() -> impl IntoView {
     let geometry = Memo::new(move |_| {
         run.track();
         let toggled = lesson.toggled.get();
-        lesson.with_untracked(|i| sized_for_run(i, &toggled))
+        lesson.with_untracked(|i| sized_for_run(&i.timeline, &i.scenario.focus, &toggled))
     });
     // The messages' animations run on their layer's timeline, held paused
     // and set to the lesson's clock (see [`tokens_svg`]); set again after
@@ -63,12 +64,18 @@ pub fn Canvas() -> impl IntoView {
             }
         }>
             <svg class="canvas" viewBox=view_box role="group" aria-label="Services, the broker and the messages between them">
-                <Broker geometry/>
+                <g class="broker" inner_html=move || {
+                    let g = geometry.get();
+                    lesson.with(|i| lanes_svg(i.timeline.world(), &g))
+                }></g>
                 {move || geometry.get().boxes.into_iter().map(|(svc, rect)| {
                     let relay_at = geometry.with_untracked(|g| g.relay(svc));
                     let html = move || {
                         let toggled = lesson.toggled.get();
-                        lesson.with(|i| service_svg(i, svc, rect, relay_at, &toggled))
+                        lesson.with(|i| {
+                            let versus = i.compared().map(Timeline::world);
+                            service_svg(&i.timeline, &i.scenario.focus, versus, svc, rect, relay_at, &toggled)
+                        })
                     };
                     view! { <g inner_html=html></g> }
                 }).collect_view()}
@@ -76,20 +83,39 @@ pub fn Canvas() -> impl IntoView {
             <svg node_ref=layer class="tokens-layer" viewBox=view_box role="group" aria-label="Messages in flight">
                 <g class="tokens" inner_html=move || {
                     let g = geometry.get();
-                    lesson.with(|i| tokens_svg(i, &g, jump, None))
+                    lesson.with(|i| tokens_svg(&i.timeline, &g, jump, None))
                 }></g>
             </svg>
         </div>
     }
 }
 
-/// The layout for the whole run: each box as tall as the most lines it
-/// shows at any step.
-pub fn sized_for_run(i: &Inner, toggled: &str) -> Layout {
+/// The run compared with this one (see [`Inner::compared`]) as one SVG
+/// text, at its cursor: boxes and lanes as [`Canvas`] draws them, sized
+/// for that run, its messages where they are, and what differs from this
+/// run marked. Empty while not comparing.
+pub fn compared_svg(i: &Inner, toggled: &str) -> String {
+    let Some(other) = i.compared() else { return String::new() };
     let focus = &i.scenario.focus;
-    let world = i.timeline.world();
+    let g = sized_for_run(other, focus, toggled);
+    let mut svg = format!(
+        "<svg class=\"canvas\" viewBox=\"0 0 {WIDTH} {}\" role=\"group\" aria-label=\"The run compared with\"><g class=\"broker\">{}</g>",
+        g.height,
+        lanes_svg(other.world(), &g)
+    );
+    for (svc, rect) in &g.boxes {
+        svg += &service_svg(other, focus, Some(i.timeline.world()), *svc, *rect, g.relay(*svc), toggled);
+    }
+    let now = other.world().now();
+    svg + &format!("<g class=\"tokens\">{}</g></svg>", tokens_svg(other, &g, false, Some(now)))
+}
+
+/// The layout for the whole run: each box as tall as the most lines it
+/// shows at any step (`focus`: the tables its lesson is about).
+pub fn sized_for_run(timeline: &Timeline, focus: &[String], toggled: &str) -> Layout {
+    let world = timeline.world();
     let mut lines: Vec<(Svc, i32)> = world.services().iter().map(|(svc, _)| (*svc, 0)).collect();
-    i.timeline.replay(|world| {
+    timeline.replay(|world| {
         for (svc, most) in &mut lines {
             if let Some(service) = world.service(*svc) {
                 *most = (*most).max(box_lines(world, *svc, service, focus, toggled));
@@ -142,73 +168,64 @@ fn clicked(lesson: Lesson, ev: &web_sys::Event) {
     }
 }
 
-/// The broker and its channels, as SVG text. A lane's second line names
-/// the messages on it, so no label ever sits over a box.
-#[component]
-fn Broker(geometry: Memo<Layout>) -> impl IntoView {
-    let lesson = expect_context::<Lesson>();
-    let lanes = move || {
-        let g = geometry.get();
-        lesson.with(|i| {
-            let world = i.timeline.world();
-            let broker = world.broker();
-            let flights = world.flights();
-            let b = g.broker;
-            let mut svg = format!(
-                "<rect x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" rx=\"10\"></rect><text x=\"{}\" y=\"22\" class=\"box-title\" text-anchor=\"middle\">Message broker<title>At least once, in order per partition</title></text>",
-                b.x,
-                b.w,
-                b.h,
-                b.x + b.w / 2
-            );
-            for (channel, y) in &g.lanes {
-                let held = broker.held.contains(channel);
-                let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
-                let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
-                let to = if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") };
-                let mut on_lane = flights.iter().filter(|f| f.channel == *channel && !matches!(f.category, Category::Request | Category::Response));
-                let (class, second) = match (on_lane.next(), held) {
-                    (None, true) => ("lane-kind", "HELD".to_string()),
-                    (None, false) => ("lane-kind", kind.to_string()),
-                    (Some(first), _) => {
-                        let more = on_lane.count();
-                        let more = if more > 0 { format!(" +{more}") } else { String::new() };
-                        let text = format!("{}{} m{}", if held { "HELD " } else { "" }, first.kind, first.message_id);
-                        let room = LANE_CHARS - more.len();
-                        let text = if text.chars().count() > room { text.chars().take(room - 1).collect::<String>() + "…" } else { text };
-                        ("lane-message", text + &more)
-                    }
-                };
-                let (x, w) = (b.x, b.w);
-                // A reply channel's name (CreateOrderSaga-reply) is wider
-                // than a lane at the canvas's smallest font: its letters
-                // are set closer instead of smaller.
-                let squeeze = |text: &str| {
-                    if text.chars().count() > 18 {
-                        format!(" textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"", w - 22)
-                    } else {
-                        String::new()
-                    }
-                };
-                svg += &format!(
-                    "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{LANE_H}\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name\"{}>{channel}</text><text x=\"{}\" y=\"{}\" class=\"{class}\"{}>{}</text></g>",
-                    if held { " held" } else { "" },
-                    escape(qualified(world.style(), channel)),
-                    x + 5,
-                    w - 10,
-                    x + 11,
-                    y + 16,
-                    squeeze(channel),
-                    x + 11,
-                    y + 34,
-                    squeeze(&second),
-                    escape(&second),
-                );
+/// The broker and its channels in `world` as SVG text. A lane's second
+/// line names the messages on it, so no label ever sits over a box.
+fn lanes_svg(world: &World, g: &Layout) -> String {
+    let broker = world.broker();
+    let flights = world.flights();
+    let b = g.broker;
+    let mut svg = format!(
+        "<rect x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" rx=\"10\"></rect><text x=\"{}\" y=\"22\" class=\"box-title\" text-anchor=\"middle\">Message broker<title>At least once, in order per partition</title></text>",
+        b.x,
+        b.w,
+        b.h,
+        b.x + b.w / 2
+    );
+    for (channel, y) in &g.lanes {
+        let held = broker.held.contains(channel);
+        let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
+        let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
+        let to = if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") };
+        let mut on_lane = flights.iter().filter(|f| f.channel == *channel && !matches!(f.category, Category::Request | Category::Response));
+        let (class, second) = match (on_lane.next(), held) {
+            (None, true) => ("lane-kind", "HELD".to_string()),
+            (None, false) => ("lane-kind", kind.to_string()),
+            (Some(first), _) => {
+                let more = on_lane.count();
+                let more = if more > 0 { format!(" +{more}") } else { String::new() };
+                let text = format!("{}{} m{}", if held { "HELD " } else { "" }, first.kind, first.message_id);
+                let room = LANE_CHARS - more.len();
+                let text = if text.chars().count() > room { text.chars().take(room - 1).collect::<String>() + "…" } else { text };
+                ("lane-message", text + &more)
             }
-            svg
-        })
-    };
-    view! { <g class="broker" inner_html=lanes></g> }
+        };
+        let (x, w) = (b.x, b.w);
+        // A reply channel's name (CreateOrderSaga-reply) is wider
+        // than a lane at the canvas's smallest font: its letters
+        // are set closer instead of smaller.
+        let squeeze = |text: &str| {
+            if text.chars().count() > 18 {
+                format!(" textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"", w - 22)
+            } else {
+                String::new()
+            }
+        };
+        svg += &format!(
+            "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{LANE_H}\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name\"{}>{channel}</text><text x=\"{}\" y=\"{}\" class=\"{class}\"{}>{}</text></g>",
+            if held { " held" } else { "" },
+            escape(qualified(world.style(), channel)),
+            x + 5,
+            w - 10,
+            x + 11,
+            y + 16,
+            squeeze(channel),
+            x + 11,
+            y + 34,
+            squeeze(&second),
+            escape(&second),
+        );
+    }
+    svg
 }
 
 /// With the outbox off, a committed message lives only in the process's
@@ -243,11 +260,19 @@ fn relay(svc: Svc, s: &Service) -> Option<(&'static str, &'static str, &'static 
 /// One service as SVG text: its box, status, crash button, tables and
 /// relay (where messages leave it for the broker: on the title's line, in
 /// the corner that faces the broker; the crash button sits by the title).
-fn service_svg(i: &Inner, svc: Svc, rect: Rect, relay_at: (i32, i32), toggled: &str) -> String {
-    let world = i.timeline.world();
+fn service_svg(
+    timeline: &Timeline,
+    focus: &[String],
+    versus: Option<&World>,
+    svc: Svc,
+    rect: Rect,
+    relay_at: (i32, i32),
+    toggled: &str,
+) -> String {
+    let world = timeline.world();
     let Some(s) = world.service(svc) else { return String::new() };
     let (status, verb) = if s.up { ("up", "Crash") } else { ("down", "Restart") };
-    let acting = i.timeline.current().is_some_and(|step| step.actor == Some(svc));
+    let acting = timeline.current().is_some_and(|step| step.actor == Some(svc));
     let title = svc.title();
     let Rect { x, y, w, h } = rect;
     let behind = if svc == Svc::OrderHistoryService {
@@ -266,8 +291,7 @@ fn service_svg(i: &Inner, svc: Svc, rect: Rect, relay_at: (i32, i32), toggled: &
     let tables = if svc == Svc::ApiComposer {
         composer_queries(world)
     } else {
-        let focus = &i.scenario.focus;
-        tables_html(svc, &i.timeline, true, &|name| table_open(svc, name, focus, toggled))
+        tables_html(svc, timeline, true, &|name| table_open(svc, name, focus, toggled), versus)
     };
     let left = rect.x < WIDTH / 2;
     let badge = relay(svc, s);
@@ -375,8 +399,8 @@ pub fn Legend() -> impl IntoView {
 ///
 /// `still_at` (an export): each message placed where it is at that virtual
 /// time, with no animation.
-pub fn tokens_svg(i: &Inner, g: &Layout, jump: bool, still_at: Option<u64>) -> String {
-    let flights = i.timeline.world().flights();
+pub fn tokens_svg(timeline: &Timeline, g: &Layout, jump: bool, still_at: Option<u64>) -> String {
+    let flights = timeline.world().flights();
     // Messages waiting on the same lane stack up, each a little behind.
     let mut waiting: Vec<&'static str> = Vec::new();
     let mut svg = String::new();

@@ -1,7 +1,8 @@
 //! The URL hash contract: `#/` (the course), `#/compare`, and
 //! `#/<scenario-id>?step=N&seed=N&variant=V` (a lesson; `guided=0` without
 //! questions or pacing, `free=1` its variant in the sandbox, `path=0,2,1`
-//! the explorer's choices, which the run follows from its start).
+//! the explorer's choices, which the run follows from its start, and
+//! `compare=1` shows it beside the lesson's own).
 //! Pure functions, so the parsing is tested natively.
 
 /// Where the URL asks the app to be.
@@ -19,6 +20,8 @@ pub struct Location {
     pub free: bool,
     /// `path=...`: choices of the explorer (`sim::choice`), as written.
     pub path: Option<String>,
+    /// `compare=1`: the explored run beside the lesson's own.
+    pub compare: bool,
 }
 
 /// The scenario id of the compare page, as the hash spells it.
@@ -53,6 +56,7 @@ pub fn parse(hash: &str) -> Result<Location, String> {
             "guided" => location.unguided = number("guided")? == 0,
             "free" => location.free = number("free")? == 1,
             "path" => location.path = Some(value.to_string()),
+            "compare" => location.compare = number("compare")? == 1,
             _ => {}
         }
     }
@@ -179,7 +183,7 @@ mod tests {
     }
 
     fn at(scenario: &str, step: Option<usize>, seed: Option<u64>) -> Location {
-        Location { scenario: Some(scenario.into()), variant: None, step, seed, unguided: false, free: false, path: None }
+        Location { scenario: Some(scenario.into()), step, seed, ..Location::default() }
     }
 
     #[test]
@@ -195,6 +199,8 @@ mod tests {
         assert!(parse(&format("outbox", "dual-write", 3, 7, false, true, "")).unwrap().free);
         let explored = format("isolation", "no-countermeasure", 7, 1, false, false, "0,1,dup:3:customer-service");
         assert_eq!(parse(&explored).unwrap().path.as_deref(), Some("0,1,dup:3:customer-service"));
+        assert!(parse(&format!("{explored}&compare=1")).unwrap().compare);
+        assert!(!parse(&explored).unwrap().compare);
         assert!(!parse("#/outbox?free=0").unwrap().free);
         check("#/outbox?step=x", Err("step in the URL must be a whole number, not \"x\""));
         check("#/outbox?seed=-1", Err("seed in the URL must be a whole number, not \"-1\""));

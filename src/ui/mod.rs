@@ -5,6 +5,7 @@
 //! - `tables`, `panels`, `sequence`: tables, narration, log, saga, queries,
 //!   inspector, sequence diagram.
 //! - `controls`: playback and the learner's actions.
+//! - `versus`: the run before the last change beside this one.
 //! - [`hash`]: the `#/<scenario>?step=N&seed=N` contract.
 
 mod canvas;
@@ -20,6 +21,7 @@ mod sequence;
 mod share;
 mod state;
 mod tables;
+mod versus;
 
 use std::rc::Rc;
 
@@ -35,6 +37,7 @@ use html::option;
 use panels::{Inspector, LessonEnd, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, StyleFacts, Violations};
 use sequence::Sequence;
 use state::Lesson;
+use versus::Versus;
 
 /// The URL hash, percent-decoded by the browser (`step=%31` is step 1); a
 /// broken escape is left as it is, and parsing then names what is wrong.
@@ -195,6 +198,7 @@ fn LessonPage() -> impl IntoView {
             <main>
                 <div class="stage">
                     <Canvas/>
+                    <Versus/>
                     <Legend/>
                     <SagaStrip/>
                     <Narration/>
@@ -485,11 +489,13 @@ fn sync_hash(lesson: Lesson) {
         if hash != lesson.hash_untracked() && !matches!(hash::page(&hash), "" | hash::COMPARE) {
             Lesson::open_hash(&hash, move |fresh| match fresh {
                 Ok(fresh) => {
-                    let (scenario, variant, seed, step, free, path) =
-                        fresh.with_untracked(|i| (Rc::clone(&i.scenario), i.variant, i.seed, i.timeline.cursor(), i.free, i.path.clone()));
+                    let (scenario, variant, seed, step, free, path, comparing) = fresh.with_untracked(|i| {
+                        (Rc::clone(&i.scenario), i.variant, i.seed, i.timeline.cursor(), i.free, i.path.clone(), i.comparing)
+                    });
                     lesson.open_as(scenario, variant, seed, free);
                     if !path.is_empty() {
                         lesson.follow(&path);
+                        lesson.compare(comparing);
                     }
                     lesson.seek(step);
                     lesson.notice.set(fresh.notice.get_untracked());

@@ -165,6 +165,14 @@ pub fn Log() -> impl IntoView {
                 }
                 html += "</ol></details>";
             }
+            // The run before the last change can be shown beside this one.
+            if i.before.is_some() && !i.comparing {
+                html += &format!(
+                    "<p class=\"hint\"><button data-compare=\"1\">Compare with {}</button> side by side, step by step</p>",
+                    i.before_name
+                );
+            }
+            let parts = i.compared().and_then(|other| t.parts_from(other));
             if t.is_empty() {
                 html +=
                     "<p class=\"hint\">No steps yet: act on the system below (place an order, create a customer) and they appear here.</p>";
@@ -178,12 +186,18 @@ pub fn Log() -> impl IntoView {
                 // "chosen": the explorer took this event out of the clock's
                 // order, or injected this fault.
                 let chosen = t.is_choice(n - 1);
-                let class = [(n == cursor, "current"), (n > cursor, "future"), (broke.contains(&n), "broke"), (chosen, "chosen")]
-                    .iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, name)| *name)
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let class = [
+                    (n == cursor, "current"),
+                    (n > cursor, "future"),
+                    (broke.contains(&n), "broke"),
+                    (chosen, "chosen"),
+                    (parts == Some(n), "parts"),
+                ]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, name)| *name)
+                .collect::<Vec<_>>()
+                .join(" ");
                 let text = escape(&t.steps()[n - 1].text);
                 html += &format!(
                     "<li class=\"{class}\" value=\"{n}\"><button data-goto=\"{n}\" title=\"Go to this step\">{text}</button></li>"
@@ -214,12 +228,16 @@ pub fn Log() -> impl IntoView {
 }
 
 /// A click inside a panel written as HTML text: goes to the step named by
-/// the `data-goto` of the clicked element or its nearest ancestor.
+/// the `data-goto` of the clicked element or its nearest ancestor, or
+/// starts (`data-compare="1"`) or stops comparing two runs.
 pub fn go_to_clicked(lesson: Lesson, ev: web_sys::MouseEvent) {
     use wasm_bindgen::JsCast;
     let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    let step = target.and_then(|t| t.closest("[data-goto]").ok().flatten()).and_then(|el| el.get_attribute("data-goto"));
-    if let Some(step) = step.and_then(|s| s.parse().ok()) {
+    let attr = |name: &str| target.as_ref()?.closest(&format!("[{name}]")).ok().flatten()?.get_attribute(name);
+    if let Some(on) = attr("data-compare") {
+        lesson.compare(on == "1");
+    }
+    if let Some(step) = attr("data-goto").and_then(|s| s.parse().ok()) {
         lesson.playing.set(false);
         lesson.seek(step);
     }

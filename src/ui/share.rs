@@ -1,16 +1,16 @@
 //! Sharing the lesson as it stands: a link to this step, an iframe snippet
-//! for a slide, and the run exported as files (the stage and the sequence
-//! diagram as SVG, the diagram as Mermaid text, the steps as JSON lines:
-//! the CLI's formats, from the same engine code).
+//! for a slide, and the run exported as files (the sequence diagram as
+//! SVG, the diagram as Mermaid text, the steps as JSON lines: the CLI's
+//! formats, from the same engine code; the stage as SVG is saved by
+//! `assets/share/stage.js`, from the page as drawn).
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::js_sys::{Array, Function, Reflect};
 
 use crate::sim::Step;
 use sagascope_engine::trace;
 
-use super::canvas::{sized_for_run, tokens_svg};
 use super::html::escape;
 use super::sequence::diagram;
 use super::state::Lesson;
@@ -50,11 +50,6 @@ pub fn Share() -> impl IntoView {
         let svg = lesson.with_untracked(|i| diagram(i, 0..shown));
         download(&file_name("sequence.svg"), "image/svg+xml", &standalone(&svg));
     };
-    let stage = move |_| {
-        if let Some(svg) = stage_svg(lesson) {
-            download(&file_name("stage.svg"), "image/svg+xml", &svg);
-        }
-    };
     view! {
         <details class="share">
             <summary>"Share"</summary>
@@ -64,7 +59,9 @@ pub fn Share() -> impl IntoView {
                 <label>"Embed code " <input readonly aria-label="Embed code" prop:value=move || embed_code(lesson)/></label>
                 {copy_button(2, embed_code)}
                 <div class="downloads">"Download "
-                    <button on:click=stage>"Stage (SVG)"</button>
+                    // index.html's click handler saves the stage (its code
+                    // loads on the first click: share/stage.js).
+                    <button data-save-stage="">"Stage (SVG)"</button>
                     <button on:click=sequence>"Sequence diagram (SVG)"</button>
                     <button on:click=steps_file("mmd", "text/plain", trace::mermaid)>"Sequence diagram (Mermaid)"</button>
                     <button on:click=steps_file("jsonl", "application/jsonl", trace::jsonl)>"Run (JSON lines)"</button>
@@ -142,22 +139,4 @@ fn page_css() -> String {
         }
     }
     css
-}
-
-/// The stage as it is drawn, with the messages where they are now, as one
-/// SVG file: the browser's XML serializer writes the tables inside the
-/// boxes as XHTML.
-fn stage_svg(lesson: Lesson) -> Option<String> {
-    let canvas = document().query_selector(".canvas").ok().flatten()?;
-    let serializer = Reflect::get(&window(), &"XMLSerializer".into()).ok()?.dyn_into::<Function>().ok()?;
-    let serializer = Reflect::construct(&serializer, &Array::new()).ok()?;
-    let serialize = Reflect::get(&serializer, &"serializeToString".into()).ok()?.dyn_into::<Function>().ok()?;
-    let text = serialize.call1(&serializer, &JsValue::from(canvas)).ok()?.as_string()?;
-    let now = lesson.clock.get_untracked() as u64;
-    let tokens = lesson.with_untracked(|i| {
-        let toggled = lesson.toggled.get_untracked();
-        tokens_svg(i, &sized_for_run(i, &toggled), false, Some(now))
-    });
-    let end = text.rfind("</svg>")?;
-    Some(standalone(&format!("{}<g class=\"tokens\">{tokens}</g></svg>", &text[..end])))
 }

@@ -47,9 +47,22 @@ pub struct Inner {
     /// The explorer's choices the run follows from its start (`path=`,
     /// as written); empty: the lesson's own run.
     pub path: String,
+    /// The run before the last change (an action that dropped a future,
+    /// an explored run, another seed), which the learner can compare this
+    /// one with; it stands at the same step while compared.
+    pub before: Option<Timeline>,
+    /// What `before` is, as a sentence names it ("the lesson's own run").
+    pub before_name: String,
+    /// Whether `before` shows beside this run.
+    pub comparing: bool,
 }
 
 impl Inner {
+    /// The run this one is compared with, while it is.
+    pub fn compared(&self) -> Option<&Timeline> {
+        self.before.as_ref().filter(|_| self.comparing)
+    }
+
     /// The presentation options at the end of the lesson's hash.
     pub fn tail(&self) -> &str {
         &self.tail
@@ -147,6 +160,9 @@ impl Lesson {
                 bounds: (present.from.unwrap_or(0), present.to.unwrap_or(usize::MAX)),
                 tail: present.tail(),
                 path: String::new(),
+                before: None,
+                before_name: String::new(),
+                comparing: false,
             }),
             version: RwSignal::new(0),
             opened: RwSignal::new(0),
@@ -164,6 +180,7 @@ impl Lesson {
         };
         if let Some(path) = location.path.as_deref() {
             lesson.follow(path);
+            lesson.compare(location.compare);
         }
         match location.step {
             Some(step) => lesson.seek(step),
@@ -208,7 +225,15 @@ impl Lesson {
     /// The timeline moved: remember how far the learner got, and re-run
     /// what reads the lesson.
     fn moved(&self) {
-        let cursor = self.inner.with_value(|i| i.timeline.cursor());
+        let cursor = self.inner.try_update_value(|i| {
+            let cursor = i.timeline.cursor();
+            // The run compared with stands at the same step (or its last).
+            if let Some(before) = i.before.as_mut().filter(|_| i.comparing) {
+                before.seek(cursor);
+            }
+            cursor
+        });
+        let cursor = cursor.unwrap_or(0);
         if cursor > self.reached.get_untracked() {
             self.reached.set(cursor);
         }
@@ -242,7 +267,12 @@ impl Lesson {
         self.show_relay.set(unscripted || !self.guided);
         let timeline = run(&scenario, variant, seed, free);
         self.inner.update_value(|i| {
-            (i.scenario, i.variant, i.seed, i.timeline, i.dwell, i.free) = (scenario, variant, seed, timeline, 0.0, free);
+            // The same run at another seed can be compared with this one.
+            let same_run = Rc::ptr_eq(&i.scenario, &scenario) && i.variant == variant && i.free == free && i.seed != seed;
+            let old = std::mem::replace(&mut i.timeline, timeline);
+            i.before = same_run.then_some(old);
+            i.before_name = format!("the same run at seed {}", i.seed);
+            (i.scenario, i.variant, i.seed, i.dwell, i.free, i.comparing) = (scenario, variant, seed, 0.0, free, false);
             i.answered.clear();
             i.path.clear();
         });
@@ -264,13 +294,26 @@ impl Lesson {
             self.inner.try_update_value(|i| {
                 i.timeline.seek(0);
                 i.path = path.to_string();
-                i.timeline.follow(&choices).is_ok()
+                let fits = i.timeline.follow(&choices).is_ok();
+                i.before = i.timeline.before_fork();
+                i.before_name = "the lesson's own run".into();
+                fits
             }) == Some(true)
         });
         if !fits {
-            self.inner.update_value(|i| i.path.clear());
+            self.inner.update_value(|i| {
+                i.path.clear();
+                i.before = None;
+            });
             self.notice.set(Some("This link's explored run does not fit the lesson; here is the lesson's own run.".into()));
         }
+        self.changed();
+    }
+
+    /// Shows the run before the last change beside this one (if there is
+    /// one), or stops.
+    pub fn compare(&self, on: bool) {
+        self.inner.update_value(|i| i.comparing = on && i.before.is_some());
         self.changed();
     }
 
@@ -316,6 +359,11 @@ impl Lesson {
             .try_update_value(|i| {
                 let step = i.timeline.act(action);
                 let refused = (step.kind == crate::sim::StepKind::Refused).then(|| step.text.clone());
+                // Acting in the past dropped a future: that run can be compared with.
+                if let Some(before) = i.timeline.before_fork() {
+                    i.before = Some(before);
+                    i.before_name = "the run before your action".into();
+                }
                 (i.timeline.dropped(), refused)
             })
             .unwrap_or((0, None));
@@ -479,7 +527,8 @@ impl Lesson {
     pub fn hash_untracked(&self) -> String {
         self.inner.with_value(|i| {
             let variant = &i.scenario.variants[i.variant].id;
-            hash::format(&i.scenario.id, variant, i.timeline.cursor(), i.seed, !self.guided, i.free, &i.path) + &i.tail
+            let compare = if i.comparing && !i.path.is_empty() { "&compare=1" } else { "" };
+            hash::format(&i.scenario.id, variant, i.timeline.cursor(), i.seed, !self.guided, i.free, &i.path) + compare + &i.tail
         })
     }
 }

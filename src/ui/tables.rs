@@ -9,7 +9,7 @@ use crate::sim::db::{TableView, OUTBOX_TABLE, RECEIVED_TABLE};
 use crate::sim::names::short;
 use crate::sim::step::Written;
 use crate::sim::timeline::Timeline;
-use crate::sim::Svc;
+use crate::sim::{Svc, World};
 
 use super::html::{class_if, escape};
 use super::state::Lesson;
@@ -23,25 +23,30 @@ const FULL_ROWS: usize = 200;
 #[component]
 pub fn TableList(svc: Svc) -> impl IntoView {
     let lesson = expect_context::<Lesson>();
-    let html = move || lesson.with(|i| tables_html(svc, &i.timeline, false, &|_| true));
+    let html = move || lesson.with(|i| tables_html(svc, &i.timeline, false, &|_| true, i.compared().map(Timeline::world)));
     view! { <div class="tables" inner_html=html></div> }
 }
 
 /// The tables of `svc` now as HTML. `compact` (a service box on the
 /// stage): the newest rows only, the columns that tell the story, and the
-/// tables `open` declines folded to one line.
-pub fn tables_html(svc: Svc, timeline: &Timeline, compact: bool, open: &dyn Fn(&str) -> bool) -> String {
+/// tables `open` declines folded to one line. `versus`: the world of the
+/// run this one is compared with; what differs from it is marked.
+pub fn tables_html(svc: Svc, timeline: &Timeline, compact: bool, open: &dyn Fn(&str) -> bool, versus: Option<&World>) -> String {
     let Some(service) = timeline.world().service(svc) else { return String::new() };
+    let theirs = versus.and_then(|w| w.service(svc)).map(|s| &s.db);
     let written: &[Written] = match timeline.current() {
         Some(step) if step.actor == Some(svc) => &step.writes,
         _ => &[],
     };
     let mut html = String::new();
     for (name, rows) in service.db.table_sizes() {
+        let their_table = theirs.map(|db| db.view(name));
         if compact && (rows == 0 || !open(name)) {
-            html += &folded_line(svc, name, rows, written);
+            // Folded, a table shows its size alone: a different size differs.
+            let differs = their_table.is_some_and(|t| t.rows.len() != rows);
+            html += &folded_line(svc, name, rows, written, differs);
         } else {
-            html += &one_table(svc, service.db.view(name), written, compact);
+            html += &one_table(svc, service.db.view(name), written, compact, their_table);
         }
     }
     html
@@ -67,8 +72,8 @@ pub fn compact_lines(rows: usize, open: bool) -> i32 {
 }
 
 /// A table folded to one line: its name and size, a button that opens it
-/// (`data-unfold`) when it has rows.
-fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written]) -> String {
+/// (`data-unfold`) when it has rows; `differs` from the run compared with.
+fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written], differs: bool) -> String {
     let touched = written.iter().any(|w| w.table == name);
     let size = match (name, rows) {
         (_, 0) => "(empty)".to_string(),
@@ -78,7 +83,7 @@ fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written]) -> String
     };
     let outbox = if name == OUTBOX_TABLE { " (outbox)" } else { "" };
     let text = format!("<code>{name}</code>{outbox} {size}");
-    let class = if touched { "table-count changed" } else { "table-count" };
+    let class = format!("table-count{}{}", if touched { " changed" } else { "" }, if differs { " differs" } else { "" });
     if rows > 0 {
         format!("<button class=\"{class}\" data-table=\"{svc}/{name}\" data-unfold=\"{svc}/{name}\" aria-expanded=\"false\" title=\"Show the rows\">▸ {text}</button>")
     } else {
@@ -87,8 +92,9 @@ fn folded_line(svc: Svc, name: &str, rows: usize, written: &[Written]) -> String
 }
 
 /// One table as HTML: its rows written by the current step marked
-/// `changed`, and within them the cells whose value changed.
-fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool) -> String {
+/// `changed`, and within them the cells whose value changed; cells that
+/// differ from `theirs` (the run compared with) `differs`.
+fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool, theirs: Option<TableView>) -> String {
     let name = table.name;
     let total = table.rows.len();
     // In a service box, wide tables keep only the columns that tell the story.
@@ -128,6 +134,8 @@ fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool) -> 
     for (key, cells) in table.rows.into_iter().skip(hidden) {
         let write = written.iter().find(|w| w.table == name && w.key.to_string() == key);
         let state = state_column.map_or(String::new(), |i| format!(" data-order-state=\"{}\"", escape(&cells[i])));
+        // Their row with this key: none, a row they lack (all of it differs).
+        let their_row = theirs.as_ref().map(|t| t.rows.iter().find(|(k, _)| *k == key).map(|(_, cells)| cells));
         html += &format!("<tr data-row=\"{}\"{}{state}>", escape(&key), class_if(write.is_some(), "changed"));
         for i in &shown {
             // On the stage a class name is its last part; the inspector
@@ -135,7 +143,14 @@ fn one_table(svc: Svc, table: TableView, written: &[Written], compact: bool) -> 
             let full = &cells[*i];
             let text = if compact && !full.contains([' ', '{']) { short(full) } else { full };
             let changed = write.is_some_and(|w| w.columns.contains(&table.columns[*i]));
-            html += &format!("<td title=\"{}\"{}>{}</td>", escape(full), class_if(changed, "cell-changed"), escape(text));
+            let differs = their_row.is_some_and(|row| row.is_none_or(|cells| cells.get(*i) != Some(full)));
+            let class = match (differs, changed) {
+                (true, true) => " class=\"cell-changed differs\"",
+                (true, false) => " class=\"differs\"",
+                (false, true) => " class=\"cell-changed\"",
+                (false, false) => "",
+            };
+            html += &format!("<td title=\"{}\"{class}>{}</td>", escape(full), escape(text));
         }
         html += "</tr>";
     }

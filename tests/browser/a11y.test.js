@@ -37,6 +37,7 @@ const PAGES = [
   ['#/compare', 'the compare page'],
   ['#/outbox?variant=dual-write&embed=1', 'an embed'],
   ['#/isolation?variant=no-countermeasure&guided=0', 'the explorer with a run found'],
+  ['#/isolation?variant=no-countermeasure&seed=1&path=0,0,0,0,1,1,1&step=7&compare=1', 'two runs compared'],
 ];
 
 for (const colorScheme of ['light', 'dark']) {

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { launch, openPage } from './harness.js';
 
 const FILE = pathToFileURL(new URL('../../dist/sagascope-offline.html', import.meta.url).pathname).href;
@@ -37,7 +38,7 @@ test('the single file opens from file://, requests nothing, and plays a lesson t
   }
 });
 
-test('the explorer works from the single file too: its dialog and worker come from inside the file', async () => {
+test('the explorer and the stage\'s export work from the single file too: their code comes from inside the file', async () => {
   const { page, problems, close } = await openPage(browser, FILE);
   try {
     await page.goto(`${FILE}#/isolation?variant=no-countermeasure&guided=0`);
@@ -50,6 +51,11 @@ test('the explorer works from the single file too: its dialog and worker come fr
     await page.keyboard.press('End');
     await page.locator('[data-violation="lost-update"]').waitFor();
     assert.ok(await page.locator('.log li.chosen').count() > 0, 'the explorer\'s choices are marked');
+    // The stage's SVG export, also loaded on its first click from inside the file.
+    await page.getByText('Share').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Stage (SVG)' }).click()]);
+    const svg = readFileSync(await download.path(), 'utf8');
+    assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"') && svg.includes('data-service="order-service"'), svg.slice(0, 80));
     assert.deepEqual(problems, [], 'no console error, no CSP violation, no request');
   } finally {
     await close();
