@@ -4,7 +4,8 @@
 // while a lesson plays and while paused, beside a bare page (and RaftScope
 // running, given a checkout of it in RAFTSCOPE); the explorer's targets in
 // the browser (click to verdict, worker start-up included); and how much
-// the wasm memory grows over 4,000 rendered steps.
+// the wasm memory grows over 4,000 rendered steps, alone and with two runs
+// compared.
 
 import { resolve } from 'node:path';
 import { serve, launch, openPage } from './harness.js';
@@ -96,21 +97,24 @@ async function raftscopeBusy(dir) {
   return share;
 }
 
-/** Wasm memory before and after 4,000 rendered steps (Home and End on a 6-step lesson). */
-async function memoryGrowth() {
+/** Wasm memory before and after 4,000 rendered steps (Home and End on a
+ * lesson), and the mean time a key press takes to be handled and drawn. */
+async function memoryGrowth(hash) {
   const { page, close } = await openPage(browser, server.url);
   await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => {
     window.__memory = Object.values(e.detail.wasm).find((v) => v instanceof WebAssembly.Memory);
   }));
-  await page.goto(`${server.url}#/choreography?variant=approved&guided=0`);
+  await page.goto(server.url + hash);
   await page.locator('[data-testid="sagascope"]').waitFor();
   const bytes = () => page.evaluate(() => window.__memory.buffer.byteLength);
   for (let i = 0; i < 50; i++) await page.keyboard.press(i % 2 ? 'Home' : 'End');
   const before = await bytes();
+  const start = performance.now();
   for (let i = 0; i < 4000; i++) await page.keyboard.press(i % 2 ? 'Home' : 'End');
+  const ms = (performance.now() - start) / 4000;
   const after = await bytes();
   await close();
-  return { before, after };
+  return { before, after, ms };
 }
 
 /** The explorer from a lesson variant's start: time from the click to its verdict (the worker loads on the first click of each page). */
@@ -157,7 +161,14 @@ for (const [hash, faults] of [
   const with_ = faults.length ? ` with ${faults.join(', ')}` : '';
   console.log(`explore ${hash.slice(2)}${with_}: ${await explore(hash, faults)}`);
 }
-const m = await memoryGrowth();
-console.log(`wasm memory over 4,000 rendered steps: ${(m.before / 1024).toFixed(0)} KB -> ${(m.after / 1024).toFixed(0)} KB (+${((m.after - m.before) / 1024).toFixed(0)} KB)`);
+for (const [what, hash] of [
+  ['choreography', '#/choreography?variant=approved&guided=0'],
+  // Two runs compared: the explorer's lost update beside the lesson's own run.
+  ['isolation, two runs compared', '#/isolation?variant=no-countermeasure&guided=0&seed=1&path=0,0,0,0,1,1,1&compare=1'],
+]) {
+  const m = await memoryGrowth(hash);
+  console.log(`wasm memory over 4,000 rendered steps (${what}): ${(m.before / 1024).toFixed(0)} KB -> ${(m.after / 1024).toFixed(0)} KB` +
+    ` (+${((m.after - m.before) / 1024).toFixed(0)} KB); ${m.ms.toFixed(1)} ms a key press, handled and drawn, driver included`);
+}
 await browser.close();
 await server.close();
