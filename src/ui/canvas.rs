@@ -97,6 +97,8 @@ pub fn Canvas() -> impl IntoView {
 pub fn compared_svg(i: &Inner, toggled: &str) -> String {
     let Some(other) = i.compared() else { return String::new() };
     let focus = &i.scenario.focus;
+    // Sized each time it is drawn: a replay of a lesson's run takes well
+    // under a millisecond, and nothing is drawn while paused.
     let g = sized_for_run(other, focus, toggled);
     let mut svg = format!(
         "<svg class=\"canvas\" viewBox=\"0 0 {WIDTH} {}\" role=\"group\" aria-label=\"The run compared with\"><g class=\"broker\">{}</g>",

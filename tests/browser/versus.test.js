@@ -61,6 +61,9 @@ test('compare marks the first divergent step: the explorer\'s lost update beside
       const cell = page.locator(`${where} [data-table="order-service/orders"] tr[data-row="1"] td.differs`);
       assert.ok(await cell.count() > 0, `${where}: the order's differing cells are outlined`);
     }
+    // The inspector's whole tables mark them too.
+    await page.locator('.canvas-wrap:not(.compared) [data-inspect="order-service"]').click();
+    assert.ok(await page.locator('.inspector [data-table="order-service/orders"] td.differs').count() > 0, 'the inspector outlines them');
     await screenshot(page, 'versus-explored');
 
     // At 1280 px one stage shows at a time; the tabs switch.
