@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::sim::db::{TableView, OUTBOX_TABLE, RECEIVED_TABLE};
+use crate::sim::db::{Database, TableView, OUTBOX_TABLE, RECEIVED_TABLE};
 use crate::sim::names::short;
 use crate::sim::step::Written;
 use crate::sim::timeline::Timeline;
@@ -40,13 +40,14 @@ pub fn tables_html(svc: Svc, timeline: &Timeline, compact: bool, open: &dyn Fn(&
     };
     let mut html = String::new();
     for (name, rows) in service.db.table_sizes() {
-        let their_table = theirs.map(|db| db.view(name));
         if compact && (rows == 0 || !open(name)) {
-            // Folded, a table shows its size alone: a different size differs.
-            let differs = their_table.is_some_and(|t| t.rows.len() != rows);
+            // Folded, a table shows its size alone: a different size differs
+            // (counted, not rendered: a folded outbox may hold many rows).
+            let their_rows = |db: &Database| db.table_sizes().find(|(n, _)| *n == name).map_or(0, |(_, n)| n);
+            let differs = theirs.is_some_and(|db| their_rows(db) != rows);
             html += &folded_line(svc, name, rows, written, differs);
         } else {
-            html += &one_table(svc, service.db.view(name), written, compact, their_table);
+            html += &one_table(svc, service.db.view(name), written, compact, theirs.map(|db| db.view(name)));
         }
     }
     html

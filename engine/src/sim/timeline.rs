@@ -165,6 +165,7 @@ impl Timeline {
         if self.dropped.is_empty() {
             return None;
         }
+        // A limit of 0 computes nothing yet: the steps are recorded below.
         let mut before = Timeline::new(self.checkpoints[0].clone(), 0);
         before.limit = self.limit;
         for index in 0..self.forked_at + self.dropped.len() {
