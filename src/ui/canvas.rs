@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::sim::broker::PARTITIONS;
+use crate::sim::kind::Kind;
 use crate::sim::message::Category;
 use crate::sim::names::qualified;
 use crate::sim::query::QuerySource;
@@ -17,16 +18,18 @@ use crate::sim::service::{RelayMode, Service};
 use crate::sim::{Action, Svc, World};
 
 use super::html::{class_if, escape};
-use super::layout::{layout, Layout, Point, Rect, LANE_H, WIDTH};
-use super::state::{Inner, Lesson, Selection};
+use super::layout::{layout, Layout, Point, Rect, LANE_H, LANE_SLOTS, WIDTH};
+use super::motion::{self, Path, Token, TokenKey, Transition};
+use super::state::{reduced_motion, Inner, Lesson, Selection};
 use super::tables::{compact_lines, table_open, tables_html, COMPACT_ROWS};
 use crate::sim::Timeline;
 
 /// Lines of a box besides its tables: the title (with the relay) and the
 /// padding.
 const FRAME_LINES: i32 = 2;
-/// Characters a lane's second line shows (set closer past 18).
-const LANE_CHARS: usize = 23;
+/// Characters a lane's second line shows after its messages (set closer
+/// past its room): a character is 7-9 viewBox units wide.
+const CHARS_PER_100: i32 = 11;
 
 /// The whole canvas.
 #[component]
@@ -41,12 +44,12 @@ pub fn Canvas() -> impl IntoView {
         lesson.with_untracked(|i| sized_for_run(&i.timeline, &i.scenario.focus, &toggled))
     });
     // The messages' animations run on their layer's timeline, held paused
-    // and set to the lesson's clock (see [`tokens_svg`]); set again after
-    // each step writes them anew.
-    let jump = window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches());
+    // and set to the real ms the step's transition has played (see
+    // [`tokens_svg`]); set again after each step writes them anew.
+    let jump = reduced_motion();
     let layer = NodeRef::<leptos::svg::Svg>::new();
     Effect::new(move |_| {
-        let ms = lesson.clock.get();
+        let ms = lesson.motion.get();
         lesson.with(|_| ());
         if let Some(svg) = layer.get() {
             let svg: web_sys::SvgsvgElement = svg.unchecked_into();
@@ -54,11 +57,21 @@ pub fn Canvas() -> impl IntoView {
             svg.set_current_time(ms as f32 / 1000.0);
         }
     });
+    // The cells a step changed fade in when its messages have arrived
+    // (`--arrive`, read by the stylesheet; set through the element's own
+    // style, which the page's policy allows where a style attribute is not).
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let ms = lesson.with(|i| if jump { 0 } else { i.transition.duration_ms() });
+        if let Some(wrap) = wrap.get() {
+            let _ = web_sys::HtmlElement::style(&wrap).set_property("--arrive", &format!("{ms}ms"));
+        }
+    });
     let view_box = move || format!("0 0 {WIDTH} {}", geometry.get().height);
     // The messages are drawn on a layer of their own over the stage, so a
     // frame repaints them and not the boxes beneath.
     view! {
-        <div class="canvas-wrap" on:click=move |ev| clicked(lesson, &ev) on:keydown=move |ev| {
+        <div class="canvas-wrap" node_ref=wrap on:click=move |ev| clicked(lesson, &ev) on:keydown=move |ev| {
             if ev.key() == "Enter" {
                 clicked(lesson, &ev)
             }
@@ -66,7 +79,7 @@ pub fn Canvas() -> impl IntoView {
             <svg class="canvas" viewBox=view_box role="group" aria-label="Services, the broker and the messages between them">
                 <g class="broker" inner_html=move || {
                     let g = geometry.get();
-                    lesson.with(|i| lanes_svg(i.timeline.world(), &g))
+                    lesson.with(|i| lanes_svg(i.timeline.world(), &g, i.transition.last()))
                 }></g>
                 {move || geometry.get().boxes.into_iter().map(|(svc, rect)| {
                     let relay_at = geometry.with_untracked(|g| g.relay(svc));
@@ -81,9 +94,13 @@ pub fn Canvas() -> impl IntoView {
                 }).collect_view()}
             </svg>
             <svg node_ref=layer class="tokens-layer" viewBox=view_box role="group" aria-label="Messages in flight">
+                <g class="routes" inner_html=move || {
+                    let g = geometry.get();
+                    lesson.with(|i| if jump { String::new() } else { routes_svg(&i.transition, &g) })
+                }></g>
                 <g class="tokens" inner_html=move || {
                     let g = geometry.get();
-                    lesson.with(|i| tokens_svg(&i.timeline, &g, jump, None))
+                    lesson.with(|i| tokens_svg(&i.transition, &g, jump))
                 }></g>
             </svg>
         </div>
@@ -100,16 +117,16 @@ pub fn compared_svg(i: &Inner, toggled: &str) -> String {
     // Sized each time it is drawn: a replay of a lesson's run takes well
     // under a millisecond, and nothing is drawn while paused.
     let g = sized_for_run(other, focus, toggled);
+    let still = Transition::still(motion::tokens(other));
     let mut svg = format!(
         "<svg class=\"canvas\" viewBox=\"0 0 {WIDTH} {}\" role=\"group\" aria-label=\"The run compared with\"><g class=\"broker\">{}</g>",
         g.height,
-        lanes_svg(other.world(), &g)
+        lanes_svg(other.world(), &g, still.last())
     );
     for (svc, rect) in &g.boxes {
         svg += &service_svg(other, focus, Some(i.timeline.world()), *svc, *rect, g.relay(*svc), toggled);
     }
-    let now = other.world().now();
-    svg + &format!("<g class=\"tokens\">{}</g></svg>", tokens_svg(other, &g, false, Some(now)))
+    svg + &format!("<g class=\"tokens\">{}</g></svg>", tokens_svg(&still, &g, true))
 }
 
 /// The layout for the whole run: each box as tall as the most lines it
@@ -124,8 +141,15 @@ pub fn sized_for_run(timeline: &Timeline, focus: &[String], toggled: &str) -> La
             }
         }
     });
-    // A channel nobody subscribes to carries nothing worth drawing.
-    let channels: Vec<&'static str> = world.broker().channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
+    // The channels this run's messages take (a lesson about one saga
+    // leaves the others' lanes out), or, before anything is sent (the
+    // sandbox), every channel someone reads.
+    let used = |channel: &str| timeline.steps().iter().any(|s| s.message.as_ref().is_some_and(|m| m.channel == channel));
+    let broker = world.broker();
+    let mut channels: Vec<&'static str> = broker.channels.iter().map(|(c, _)| *c).filter(|c| used(c)).collect();
+    if channels.is_empty() {
+        channels = broker.channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
+    }
     layout(&lines, &channels)
 }
 
@@ -170,11 +194,12 @@ fn clicked(lesson: Lesson, ev: &web_sys::Event) {
     }
 }
 
-/// The broker and its channels in `world` as SVG text. A lane's second
-/// line names the messages on it, so no label ever sits over a box.
-fn lanes_svg(world: &World, g: &Layout) -> String {
+/// The broker and its channels in `world` as SVG text, with `tokens` (the
+/// messages resting on the stage). A lane's second line shows its first
+/// messages (drawn by [`tokens_svg`]), then names the first one and counts
+/// those that do not fit, so no label ever sits over a box.
+fn lanes_svg(world: &World, g: &Layout, tokens: &[Token]) -> String {
     let broker = world.broker();
-    let flights = world.flights();
     let b = g.broker;
     let mut svg = format!(
         "<rect x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" rx=\"10\"></rect><text x=\"{}\" y=\"22\" class=\"box-title\" text-anchor=\"middle\">Message broker<title>At least once, in order per partition</title></text>",
@@ -185,49 +210,60 @@ fn lanes_svg(world: &World, g: &Layout) -> String {
     );
     for (channel, y) in &g.lanes {
         let held = broker.held.contains(channel);
-        let subscribers: Vec<&str> = broker.channels[channel].iter().map(|s| s.title()).collect();
+        let subscribers: Vec<&str> = broker.channels.get(channel).map_or(Vec::new(), |subs| subs.iter().map(|s| s.title()).collect());
         let kind = broker.kinds.get(channel).map_or("channel", |k| k.label());
         let to = if subscribers.is_empty() { "no subscriber".into() } else { subscribers.join(", ") };
-        let mut on_lane = flights.iter().filter(|f| f.channel == *channel && !matches!(f.category, Category::Request | Category::Response));
-        let (class, second) = match (on_lane.next(), held) {
+        let on_lane: Vec<&Token> = tokens.iter().filter(|t| t.channel == *channel).collect();
+        let shown = on_lane.len().min(LANE_SLOTS);
+        let more = on_lane.len() - shown;
+        let (class, second) = match (on_lane.first(), held) {
             (None, true) => ("lane-kind", "HELD".to_string()),
             (None, false) => ("lane-kind", kind.to_string()),
             (Some(first), _) => {
-                let more = on_lane.count();
                 let more = if more > 0 { format!(" +{more}") } else { String::new() };
-                let text = format!("{}{} m{}", if held { "HELD " } else { "" }, first.kind, first.message_id);
-                let room = LANE_CHARS - more.len();
+                let room = ((b.x + b.w - 8 - g.lane_text_x(shown)) * CHARS_PER_100 / 100) as usize - more.len();
+                let text = format!("{}{} m{}", if held { "HELD " } else { "" }, short_kind(first.kind), first.message_id);
                 let text = if text.chars().count() > room { text.chars().take(room - 1).collect::<String>() + "…" } else { text };
                 ("lane-message", text + &more)
             }
         };
+        let name = if subscribers.is_empty() { format!("{channel} · no subscriber") } else { channel.to_string() };
         let (x, w) = (b.x, b.w);
-        // A reply channel's name (CreateOrderSaga-reply) is wider
-        // than a lane at the canvas's smallest font: its letters
-        // are set closer instead of smaller.
-        let squeeze = |text: &str| {
-            if text.chars().count() > 18 {
-                format!(" textLength=\"{}\" lengthAdjust=\"spacingAndGlyphs\"", w - 22)
+        // A reply channel's name (CreateOrderSaga-reply) is wider than a
+        // lane at the canvas's smallest font: its letters are set closer
+        // instead of smaller.
+        let squeeze = |text: &str, room: i32| {
+            // (Past most of its estimated room: a bold or wide text may not fit.)
+            if text.chars().count() as i32 * 100 > room * CHARS_PER_100 * 85 / 100 {
+                format!(" textLength=\"{room}\" lengthAdjust=\"spacingAndGlyphs\"")
             } else {
                 String::new()
             }
         };
+        let text_x = g.lane_text_x(shown);
         svg += &format!(
-            "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{LANE_H}\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name\"{}>{channel}</text><text x=\"{}\" y=\"{}\" class=\"{class}\"{}>{}</text></g>",
+            "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{LANE_H}\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name\"{}>{}</text><text x=\"{text_x}\" y=\"{}\" class=\"{class}\"{}>{}</text></g>",
             if held { " held" } else { "" },
             escape(qualified(world.style(), channel)),
             x + 5,
             w - 10,
             x + 11,
             y + 16,
-            squeeze(channel),
-            x + 11,
+            squeeze(&name, w - 22),
+            escape(&name),
             y + 34,
-            squeeze(&second),
+            squeeze(&second, x + w - 8 - text_x),
             escape(&second),
         );
     }
     svg
+}
+
+/// A message kind as a lane names it: without the `Command` or `Event`
+/// its class name ends with (the inspector and the log say it whole).
+fn short_kind(kind: Kind) -> &'static str {
+    let name = kind.name();
+    name.strip_suffix("Command").or_else(|| name.strip_suffix("Event")).unwrap_or(name)
 }
 
 /// With the outbox off, a committed message lives only in the process's
@@ -393,82 +429,115 @@ pub fn Legend() -> impl IntoView {
     view! { <div class="legend" aria-label="Legend" inner_html=LEGEND></div> }
 }
 
-/// Messages in flight. Each step writes them as SVG text, each with its
-/// whole route as an `animateMotion` on the canvas's own animation
-/// timeline, which is held paused and set to the lesson's clock: the
-/// browser places every message, and no code runs per message per frame.
-/// Shape and colour tell the kind; the lane a message passes names it.
+/// The messages on the stage, as `transition` moves them. Each step writes
+/// them as SVG text, each move an `animateMotion` (begin and duration in
+/// real ms from the step) on the layer's own animation timeline, which is
+/// held paused and set to the time the transition has played: the browser
+/// places every message, and no code runs per message per frame. Shape and
+/// colour tell the kind; a moving message carries its name, a resting one
+/// is named by its lane.
 ///
-/// `still_at` (an export): each message placed where it is at that virtual
-/// time, with no animation.
-pub fn tokens_svg(timeline: &Timeline, g: &Layout, jump: bool, still_at: Option<u64>) -> String {
-    let flights = timeline.world().flights();
-    // Messages waiting on the same lane stack up, each a little behind.
-    let mut waiting: Vec<&'static str> = Vec::new();
+/// `jump` (reduced motion, or a still picture): each message where it
+/// rests, those that moved marked.
+pub fn tokens_svg(transition: &Transition, g: &Layout, jump: bool) -> String {
+    let hop = transition.hop_ms;
     let mut svg = String::new();
-    for f in &flights {
-        let behind = if f.waiting {
-            waiting.push(f.channel);
-            waiting.iter().filter(|c| **c == f.channel).count() as i32 - 1
+    for path in transition.paths() {
+        let Path { token, moves, shown_from_ms, hidden_from_ms, rests } = &path;
+        let visible_at_rest = *rests && Layout::shows_at_rest(token);
+        let mut timing = String::new();
+        let (start, moved) = if jump || moves.is_empty() {
+            if !visible_at_rest {
+                continue;
+            }
+            (g.rest(token), !moves.is_empty())
         } else {
-            0
+            let ways: Vec<(u32, Vec<Point>)> = moves.iter().map(|m| (m.begin_ms, g.way(token, m.from, m.to))).collect();
+            let start = ways[0].1[0];
+            if *shown_from_ms > 0 {
+                timing += &set_visibility("visible", *shown_from_ms);
+            }
+            let last_end = moves.last().map_or(0, |m| m.begin_ms + hop);
+            if let Some(hidden) = hidden_from_ms.or((!visible_at_rest).then_some(last_end)) {
+                timing += &set_visibility("hidden", hidden);
+            }
+            for (begin, way) in &ways {
+                timing += &leg(*begin, hop, start, way);
+            }
+            (start, false)
         };
-        // A duplicate travels just below its original, visibly apart.
-        let stacked = behind.min(12) * 3;
-        let copy_below = if f.duplicate { 14 } else { 0 };
-        let (start, via, end) = g.route(f);
-        let (rest, motion) = if f.waiting || jump {
-            // A waiting message waits in the broker, on its lane; with
-            // reduced motion every message sits there (a call midway).
-            (via.unwrap_or(((start.0 + end.0) / 2, (start.1 + end.1) / 2)), String::new())
-        } else if let Some(now) = still_at {
-            (g.at(f, now), String::new())
+        let (class, shape) = shape(token.category);
+        let copy = if token.duplicate { " (copy)" } else { "" };
+        let name = format!("{} m{}", token.kind, token.message_id);
+        let label = if jump || moves.is_empty() {
+            String::new()
         } else {
-            let from_start = |(x, y): Point| (x - start.0, y - start.1);
-            let span = f.deliver_at.saturating_sub(f.sent_at);
-            let motion = match via {
-                None => leg(f.sent_at, span, (0, 0), from_start(end)),
-                // Sender to lane in the first half, lane to receiver in the second.
-                Some(lane) => {
-                    let half = span / 2;
-                    leg(f.sent_at, half, (0, 0), from_start(lane)) + &leg(f.sent_at + half, span - half, from_start(lane), from_start(end))
-                }
-            };
-            (start, motion)
+            // Not displayed at rest, so it neither shows nor widens the
+            // message's clickable box.
+            let shows: String = moves
+                .iter()
+                .map(|m| format!("<set attributeName=\"display\" to=\"inline\" begin=\"{}ms\" dur=\"{hop}ms\"></set>", m.begin_ms))
+                .collect();
+            format!("<text class=\"token-label\" y=\"-15\" text-anchor=\"middle\" display=\"none\">{shows}{}</text>", escape(&name))
         };
-        let base = (rest.0 - stacked, rest.1 + stacked + copy_below);
-        let (class, shape) = shape(f.category);
-        let copy = if f.duplicate { " (copy)" } else { "" };
+        let (key, role, what) = match token.key {
+            TokenKey::Flight(key) => (key.to_string(), "role=\"button\" tabindex=\"0\"", format!("Inspect {name}{copy}")),
+            TokenKey::Unconsumed(id) => {
+                (format!("u{id}"), "role=\"img\"", format!("{name}, published; no service subscribes to its channel"))
+            }
+        };
         svg += &format!(
-            "<g class=\"token {class}{}{}\" transform=\"translate({},{})\" data-message=\"m{}\" data-delivery=\"{}\" data-kind=\"{}\" data-from=\"{}\" data-to=\"{}\" role=\"button\" tabindex=\"0\" aria-label=\"Inspect {} m{}{copy}{}\">{motion}{shape}{}</g>",
-            if f.duplicate { " duplicate" } else { "" },
-            if f.waiting { " waiting" } else { "" },
-            base.0,
-            base.1,
-            f.message_id,
-            f.key,
-            f.kind.name(),
-            f.from,
-            f.to,
-            f.kind,
-            f.message_id,
-            if f.waiting { ", waiting" } else { "" },
-            if f.duplicate { "<text class=\"copy-mark\" x=\"-4\" y=\"5\">2</text>" } else { "" },
+            "<g class=\"token {class}{}{}{}{}\" transform=\"translate({},{})\"{} data-message=\"m{}\" data-delivery=\"{key}\" data-kind=\"{}\" data-from=\"{}\" data-to=\"{}\" {role} aria-label=\"{}{}\">{timing}{shape}{}{label}</g>",
+            if token.duplicate { " duplicate" } else { "" },
+            if token.waiting { " waiting" } else { "" },
+            if token.to.is_none() { " unconsumed" } else { "" },
+            if moved { " moved" } else { "" },
+            start.0,
+            start.1,
+            if *shown_from_ms > 0 && !jump { " visibility=\"hidden\"" } else { "" },
+            token.message_id,
+            token.kind.name(),
+            token.from,
+            token.to.map_or("", |to| to.id()),
+            escape(&what),
+            if token.waiting { ", waiting" } else { "" },
+            if token.duplicate { "<text class=\"copy-mark\" x=\"-4\" y=\"5\">2</text>" } else { "" },
         );
     }
     svg
 }
 
-/// One straight stretch of a message's route, relative to where it starts:
-/// it moves from `from` to `to` in `dur` virtual ms from `begin`, and stays
-/// there after (a later stretch takes over).
-fn leg(begin: u64, dur: u64, from: Point, to: Point) -> String {
+/// The ways messages take during `transition`, each drawn while a message
+/// is on it: who talks to whom, through which lane.
+fn routes_svg(transition: &Transition, g: &Layout) -> String {
+    let hop = transition.hop_ms;
+    let mut svg = String::new();
+    for path in transition.paths() {
+        for m in &path.moves {
+            let points: Vec<String> = g.way(&path.token, m.from, m.to).iter().map(|(x, y)| format!("{x},{y}")).collect();
+            svg += &format!(
+                "<polyline class=\"route\" points=\"{}\" visibility=\"hidden\"><set attributeName=\"visibility\" to=\"visible\" begin=\"{}ms\" dur=\"{hop}ms\"></set></polyline>",
+                points.join(" "),
+                m.begin_ms
+            );
+        }
+    }
+    svg
+}
+
+/// Shows or hides a token from `at_ms` into the transition on.
+fn set_visibility(to: &str, at_ms: u32) -> String {
+    format!("<set attributeName=\"visibility\" to=\"{to}\" begin=\"{at_ms}ms\" fill=\"freeze\"></set>")
+}
+
+/// One move of a message along `way`, relative to where it was drawn
+/// (`start`): it goes the whole way in `dur` real ms from `begin`, and
+/// stays at its end after (a later move takes over).
+fn leg(begin: u32, dur: u32, start: Point, way: &[Point]) -> String {
+    let points: Vec<String> = way.iter().map(|(x, y)| format!("{},{}", x - start.0, y - start.1)).collect();
     format!(
-        "<animateMotion begin=\"{begin}ms\" dur=\"{}ms\" fill=\"freeze\" path=\"M{},{} L{},{}\"></animateMotion>",
+        "<animateMotion begin=\"{begin}ms\" dur=\"{}ms\" fill=\"freeze\" calcMode=\"paced\" path=\"M{}\"></animateMotion>",
         dur.max(1),
-        from.0,
-        from.1,
-        to.0,
-        to.1
+        points.join(" L")
     )
 }

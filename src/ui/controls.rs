@@ -17,11 +17,10 @@ fn performance_now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
 
-/// Least real ms between two moves of the stage while playing.
+/// Least real ms between two moves of the stage.
 const MOVE_MS: f64 = 30.0;
 
-/// Starts playing: one requestAnimationFrame loop, which stops by itself on
-/// pause or at the end, so a paused lesson costs nothing.
+/// Starts playing (from the start, at the end).
 pub fn play(lesson: Lesson) {
     if lesson.playing.get_untracked() {
         return;
@@ -30,26 +29,39 @@ pub fn play(lesson: Lesson) {
         lesson.seek(0);
     }
     lesson.playing.set(true);
+    animate(lesson);
+}
+
+/// Runs the frame loop while the lesson plays or a transition is on
+/// screen: one requestAnimationFrame chain, which stops by itself, so a
+/// paused lesson at rest costs nothing.
+pub fn animate(lesson: Lesson) {
+    if lesson.looping.get_value() {
+        return;
+    }
+    lesson.looping.set_value(true);
     // A frame can outlive its lesson (the page switched to another view
     // while playing): a disposed signal reads as `None` and ends the loop,
     // where reading it would panic.
+    fn busy(lesson: Lesson) -> bool {
+        lesson.playing.try_get_untracked().is_some() && lesson.busy()
+    }
     fn frame(lesson: Lesson, last: f64) {
-        if lesson.playing.try_get_untracked() != Some(true) {
+        if !busy(lesson) {
+            let _ = lesson.looping.try_set_value(false);
             return;
         }
         // Every other frame on a 60 Hz screen: thirty moves a second read as
-        // smooth motion at teaching speeds and halve what playing costs
-        // the page (each move repaints the messages' layer).
+        // smooth motion and halve what playing costs the page (each move
+        // repaints the messages' layer).
         let now = performance_now();
         let last = if now - last >= MOVE_MS {
-            lesson.advance(now - last);
+            lesson.tick((now - last).min(200.0) as u32);
             now
         } else {
             last
         };
-        if lesson.playing.try_get_untracked() == Some(true) {
-            request_animation_frame(move || frame(lesson, last));
-        }
+        request_animation_frame(move || frame(lesson, last));
     }
     let start = performance_now();
     request_animation_frame(move || frame(lesson, start));
@@ -96,9 +108,7 @@ pub fn Playback() -> impl IntoView {
             // with the whole run only.
             <span class="counter">{move || {
                 let total = if lesson.whole_run.get() { format!(" / {}", len()) } else if cursor() == len() { " (the end)".into() } else { String::new() };
-                // While playing, the time of the step shown: a number that
-                // changed every frame cost a layout and a paint per frame.
-                let ms = if lesson.playing.get() { lesson.with(|i| i.timeline.world().now()) } else { lesson.clock.get().round() as u64 };
+                let ms = lesson.with(|i| i.timeline.world().now());
                 format!("step {}{total} · {ms} ms", cursor())
             }}</span>
             <label class="speed">"speed "

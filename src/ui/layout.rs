@@ -6,9 +6,9 @@
 //! float formatting out of the download (with the float parser the speed
 //! picker no longer needs, that was 24 KB gzip: code and lookup tables).
 
-use crate::sim::message::Category;
-use crate::sim::world::Flight;
 use crate::sim::Svc;
+
+use super::motion::{Place, Token};
 
 /// The canvas's coordinate system (SVG viewBox units). Text on it is at
 /// least 14 units: the canvas is drawn about 0.8-0.9 px a unit on a
@@ -19,8 +19,9 @@ const HEIGHT_MIN: i32 = 330;
 /// ...and tall enough to give each stacked box this much room.
 const BOX_H_MIN: i32 = 120;
 const GAP: i32 = 10;
-const BROKER_X: i32 = 410;
-const BROKER_W: i32 = 180;
+const BROKER_X: i32 = 395;
+/// Wide enough for a lane to show its first messages and name the first.
+const BROKER_W: i32 = 210;
 /// How far below a box's top its relay sits: on the title's line.
 const RELAY_INSET: i32 = 18;
 /// Height of one line of a box's text (a table row, a caption), in
@@ -28,8 +29,18 @@ const RELAY_INSET: i32 = 18;
 const LINE_H: i32 = 19;
 /// A channel's lane: its name and, below, what is on it.
 pub const LANE_H: i32 = 40;
+/// The least room between two lanes.
+const LANE_GAP: i32 = 4;
 /// Where the first lane starts, below the broker's title.
 const LANES_TOP: i32 = 32;
+/// Messages a lane shows side by side; it counts the rest.
+pub const LANE_SLOTS: usize = 3;
+/// From one message's middle to the next in a lane (a message is 18 wide).
+const SLOT_W: i32 = 22;
+/// Where the first message in a lane sits, from the broker's left edge.
+const SLOT_X: i32 = 21;
+/// Between two HTTP calls resting on the same wire.
+const CALL_GAP: i32 = 22;
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +94,9 @@ pub fn layout(services: &[(Svc, i32)], channels: &[&'static str]) -> Layout {
     }
     let stacked = left.len().max(right.len()).max(1) as i32;
     let need = |column: &[(Svc, i32)]| column.iter().map(|(_, lines)| lines * LINE_H + GAP).sum::<i32>() - GAP;
-    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1)).max(need(&left)).max(need(&right));
+    // Every lane whole: its name and, below, its messages.
+    let lanes_need = LANES_TOP + channels.len() as i32 * (LANE_H + LANE_GAP) + 6 - LANE_GAP;
+    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1)).max(need(&left)).max(need(&right)).max(lanes_need);
     let mut boxes = Vec::new();
     for (column, x) in [(&left, 0), (&right, BROKER_X + BROKER_W + GAP * 2)] {
         let room = height - GAP * (column.len().max(1) as i32 - 1);
@@ -97,7 +110,7 @@ pub fn layout(services: &[(Svc, i32)], channels: &[&'static str]) -> Layout {
         }
     }
     let broker = Rect { x: BROKER_X, y: 0, w: BROKER_W, h: height };
-    let step = ((height - LANES_TOP - 6) / channels.len().max(1) as i32).min(LANE_H + 10);
+    let step = ((height - LANES_TOP - 6 + LANE_GAP) / channels.len().max(1) as i32).min(LANE_H + 10);
     let lanes = channels.iter().enumerate().map(|(i, c)| (*c, LANES_TOP + step * i as i32)).collect();
     Layout { height, boxes, broker, lanes }
 }
@@ -143,53 +156,95 @@ impl Layout {
         (self.broker.x + self.broker.w / 2, y + LANE_H / 2)
     }
 
-    /// The route of `flight`: from its sender, through its channel's lane
-    /// (a broker message; an HTTP call goes straight), to its receiver.
-    pub fn route(&self, flight: &Flight) -> (Point, Option<Point>, Point) {
-        let to = self.anchor(flight.to);
-        match flight.category {
-            // The composer's calls and their answers are direct, not relayed.
-            Category::Request | Category::Response => (self.anchor(flight.from), None, to),
-            _ => (self.departure(flight.from), Some(self.lane(flight.channel)), to),
+    /// Where a lane's first message rests, and the others beside it.
+    pub fn slot(&self, channel: &str, index: usize) -> Point {
+        let (_, y) = self.lane(channel);
+        (self.broker.x + SLOT_X + SLOT_W * index.min(LANE_SLOTS - 1) as i32, y + 9)
+    }
+
+    /// Where the text naming a lane's messages starts, after `shown` of them.
+    pub fn lane_text_x(&self, shown: usize) -> i32 {
+        self.broker.x + SLOT_X + SLOT_W * shown as i32 - 4
+    }
+
+    /// Where `token` rests: in its lane, or along its call's wire (calls
+    /// to the same service side by side).
+    pub fn rest(&self, token: &Token) -> Point {
+        if token.is_call() {
+            let (a, b) = (self.anchor(token.from), self.anchor(token.to.unwrap_or(token.from)));
+            ((a.0 + b.0) / 2, (a.1 + b.1) / 2 + CALL_GAP * token.index as i32)
+        } else {
+            self.slot(token.channel, token.index)
         }
     }
 
-    /// Where `flight` is at virtual time `now` on its route: through the
-    /// lane at half its time. Whole units, no floating point.
-    pub fn at(&self, flight: &Flight, now: u64) -> Point {
-        let (start, via, end) = self.route(flight);
-        let span = flight.deliver_at.saturating_sub(flight.sent_at).max(1) as i64;
-        let done = (now.saturating_sub(flight.sent_at) as i64).min(span);
-        // `num / span` of the way from `a` to `b`.
-        let between = |a: Point, b: Point, num: i64| {
-            let part = |from: i32, to: i32| from + ((to - from) as i64 * num / span) as i32;
-            (part(a.0, b.0), part(a.1, b.1))
+    /// Whether `token` shows where it rests: a lane shows its first
+    /// [`LANE_SLOTS`] messages and counts the rest.
+    pub fn shows_at_rest(token: &Token) -> bool {
+        token.is_call() || token.index < LANE_SLOTS
+    }
+
+    /// The way `token` goes from one place to another, as the points a
+    /// learner can follow: out of its sender's outbox through the relay
+    /// into its lane; from its lane out of the broker's side to its
+    /// receiver; along a call's wire; or along its lane. Going back, the
+    /// same way reversed.
+    pub fn way(&self, token: &Token, from: (Place, usize), to: (Place, usize)) -> Vec<Point> {
+        let rest = |index: usize| self.rest(&Token { index, ..token.clone() });
+        let mut points = match (from.0, to.0) {
+            (Place::Rest, Place::Rest) => vec![rest(from.1), rest(to.1)],
+            (Place::Rest, _) => {
+                let mut back = self.way(token, to, from);
+                back.reverse();
+                return back;
+            }
+            (Place::Outbox(svc), _) => vec![self.outbox(svc), self.departure(svc), rest(to.1)],
+            (Place::Service(svc), _) if token.is_call() => vec![self.anchor(svc), rest(to.1)],
+            (Place::Service(svc), _) => {
+                let at = rest(to.1);
+                vec![self.anchor(svc), (self.broker_side(svc), at.1), at]
+            }
         };
-        match via {
-            None => between(start, end, done),
-            Some(lane) if 2 * done < span => between(start, lane, 2 * done),
-            Some(lane) => between(lane, end, 2 * done - span),
+        points.dedup();
+        points
+    }
+
+    /// Inside a service's box, below its relay: where its outbox's rows are.
+    fn outbox(&self, svc: Svc) -> Point {
+        let (x, y) = self.relay(svc);
+        let inward = if x < BROKER_X { -70 } else { 70 };
+        (x + inward, y + 40)
+    }
+
+    /// The broker's side that faces `svc`.
+    fn broker_side(&self, svc: Svc) -> i32 {
+        if self.anchor(svc).0 < BROKER_X {
+            self.broker.x + 4
+        } else {
+            self.broker.x + self.broker.w - 4
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::motion::TokenKey;
     use super::*;
+    use crate::sim::kind::Kind;
+    use crate::sim::message::Category;
 
-    fn flight(from: Svc, to: Svc, sent_at: u64, deliver_at: u64, waiting: bool) -> Flight {
-        Flight {
-            key: crate::sim::world::FlightKey::Delivery(1),
+    fn token(from: Svc, to: Option<Svc>, category: Category, index: usize) -> Token {
+        Token {
+            key: TokenKey::Unconsumed(1),
             message_id: 1,
-            kind: crate::sim::kind::Kind::OrderCreatedEvent,
-            category: Category::Event,
+            kind: Kind::OrderCreatedEvent,
+            category,
             from,
             to,
             channel: "Order",
-            sent_at,
-            deliver_at,
             duplicate: false,
-            waiting,
+            waiting: false,
+            index,
         }
     }
 
@@ -231,20 +286,34 @@ mod tests {
     }
 
     #[test]
-    fn a_message_goes_sender_lane_receiver() {
+    fn a_message_leaves_through_its_relay_rests_in_its_lane_and_goes_to_its_receiver() {
         let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"]);
-        let f = flight(Svc::OrderService, Svc::CustomerService, 100, 200, false);
-        assert_eq!(l.route(&f), (l.departure(Svc::OrderService), Some(l.lane("Order")), l.anchor(Svc::CustomerService)));
-        let call = Flight { category: Category::Request, ..f };
-        assert_eq!(l.route(&call), (l.anchor(Svc::OrderService), None, l.anchor(Svc::CustomerService)), "a call goes straight");
-        // Still pictures (an export) place it the way the animation does.
-        assert_eq!(l.at(&f, 100), l.departure(Svc::OrderService));
-        assert_eq!(l.at(&f, 150), l.lane("Order"), "on its lane at half its time");
-        assert_eq!(l.at(&f, 200), l.anchor(Svc::CustomerService));
-        assert_eq!(l.at(&f, 900), l.anchor(Svc::CustomerService));
-        assert_eq!(
-            l.at(&call, 150),
-            ((l.anchor(Svc::OrderService).0 + l.anchor(Svc::CustomerService).0) / 2, l.anchor(Svc::OrderService).1)
+        let event = token(Svc::OrderService, Some(Svc::CustomerService), Category::Event, 0);
+        let out = l.way(&event, (Place::Outbox(Svc::OrderService), 0), (Place::Rest, 0));
+        assert_eq!(out[1..], [l.departure(Svc::OrderService), l.slot("Order", 0)]);
+        let lane = l.lane("Order");
+        assert!(
+            out[2].0 > l.broker.x && out[2].0 < l.broker.x + l.broker.w && out[2].1 > lane.1 - LANE_H / 2 && out[2].1 < lane.1 + LANE_H / 2
         );
+        let arrive = l.way(&event, (Place::Rest, 0), (Place::Service(Svc::CustomerService), 0));
+        assert_eq!(arrive.first(), Some(&l.slot("Order", 0)));
+        assert_eq!(arrive.last(), Some(&l.anchor(Svc::CustomerService)));
+        // Stepping back goes the same way, reversed.
+        let mut back = l.way(&event, (Place::Service(Svc::CustomerService), 0), (Place::Rest, 0));
+        back.reverse();
+        assert_eq!(back, arrive);
+    }
+
+    #[test]
+    fn queued_messages_sit_side_by_side_and_the_rest_are_counted() {
+        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"]);
+        let at = |i| l.rest(&token(Svc::OrderService, Some(Svc::CustomerService), Category::Event, i));
+        assert!(at(1).0 - at(0).0 >= 18, "a message is 18 units wide; they do not touch");
+        assert_eq!(at(LANE_SLOTS), at(LANE_SLOTS - 1));
+        assert!(!Layout::shows_at_rest(&token(Svc::OrderService, None, Category::Event, LANE_SLOTS)));
+        assert!(l.lane_text_x(LANE_SLOTS) > at(LANE_SLOTS - 1).0 + 9, "the text starts after the last message");
+        // Calls rest on their wire, side by side.
+        let call = |i| l.rest(&token(Svc::OrderService, Some(Svc::CustomerService), Category::Request, i));
+        assert!(call(1).1 - call(0).1 >= 18);
     }
 }

@@ -15,6 +15,7 @@ mod host;
 mod html;
 pub mod layout;
 mod lessons;
+mod motion;
 mod panels;
 mod progress;
 mod sequence;
@@ -148,7 +149,13 @@ fn LessonRoot(lesson: Lesson, class: &'static str, children: Children) -> impl I
             data-scenario=move || lesson.with(|i| i.scenario.id.clone())
             data-step=move || lesson.with(|i| i.timeline.cursor()).to_string()
             data-steps=move || lesson.with(|i| i.timeline.len()).to_string()
-            data-playing=move || lesson.playing.get().to_string()>
+            data-playing=move || lesson.playing.get().to_string()
+            // While a step's messages move (see `motion`).
+            data-moving=move || {
+                lesson.motion.track();
+                lesson.with(|_| ());
+                (lesson.motion_left() > 0).to_string()
+            }>
             {children()}
         </div>
     }

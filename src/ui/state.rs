@@ -9,14 +9,17 @@ use leptos::prelude::*;
 use crate::scenarios::{self, Question, Scenario};
 use crate::sim::{Action, StepKind, Timeline};
 
+use super::motion::{self, Transition};
 use super::{hash, lessons, progress};
 
 /// Most steps computed ahead of the cursor.
 const STEP_LIMIT: usize = 20_000;
-/// Idle virtual time (no message moving) passes this many times faster.
+/// Unguided play: the virtual time between two steps passes this many
+/// times faster than the speed says (the moves themselves take their time).
 const IDLE_SPEEDUP: f64 = 8.0;
-/// Most steps one animation frame may take, so a fast speed stays smooth.
-const STEPS_PER_FRAME_MAX: usize = 20;
+/// Real ms one move of the messages takes at the default speed (0.1):
+/// a message published and handled moves for twice this.
+const HOP_MS_DEFAULT: f64 = 450.0;
 
 /// What the inspector shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,8 +36,14 @@ pub struct Inner {
     pub variant: usize,
     pub seed: u64,
     pub timeline: Timeline,
-    /// Guided play: real ms the current step has still to stay on screen.
+    /// Guided play: real ms the current step has still to stay on screen
+    /// once its moves have played.
     dwell: f64,
+    /// What moves on the stage from the step before to this one.
+    pub transition: Transition,
+    /// A question was answered while this step's messages still moved:
+    /// the step it was about follows once they have arrived.
+    answer_waits: bool,
     /// Questions answered or skipped in this run, by index.
     answered: Vec<usize>,
     /// The variant's situation with nothing scripted (`free=1`).
@@ -80,8 +89,11 @@ pub struct Lesson {
     pub playing: RwSignal<bool>,
     /// Virtual ms per real ms.
     pub speed: RwSignal<f64>,
-    /// The virtual time on screen; between two steps while playing.
-    pub clock: RwSignal<f64>,
+    /// Real ms of the current transition played so far: the stage's
+    /// animations stand at this time (see [`Inner::transition`]).
+    pub motion: RwSignal<u32>,
+    /// Whether the frame loop runs (see [`super::controls::animate`]).
+    pub looping: StoredValue<bool>,
     /// A message for the learner (bad URL, refused action, dropped future).
     pub notice: RwSignal<Option<String>>,
     pub selected: RwSignal<Option<Selection>>,
@@ -155,6 +167,8 @@ impl Lesson {
                 seed,
                 timeline,
                 dwell: 0.0,
+                transition: Transition::default(),
+                answer_waits: false,
                 answered: Vec::new(),
                 free,
                 bounds: (present.from.unwrap_or(0), present.to.unwrap_or(usize::MAX)),
@@ -168,7 +182,8 @@ impl Lesson {
             opened: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(0.1),
-            clock: RwSignal::new(0.0),
+            motion: RwSignal::new(0),
+            looping: StoredValue::new(false),
             notice: RwSignal::new(problem),
             selected: RwSignal::new(None),
             reached: RwSignal::new(0),
@@ -216,10 +231,48 @@ impl Lesson {
         self.inner.with_value(f)
     }
 
+    /// The timeline jumped (a seek, an action, another run): the stage
+    /// shows where it stands, with nothing moving.
     fn changed(&self) {
-        let now = self.inner.with_value(|i| i.timeline.world().now());
-        self.clock.set(now as f64);
+        self.inner.update_value(|i| {
+            i.transition = Transition::still(motion::tokens(&i.timeline));
+            i.answer_waits = false;
+        });
+        self.motion.set(0);
         self.moved();
+    }
+
+    /// The timeline stepped and `transition` shows how: it plays from its
+    /// start, driven by the frame loop until it ends.
+    fn stepped(&self, transition: Transition) {
+        self.inner.update_value(|i| {
+            i.transition = transition;
+            i.answer_waits = false;
+        });
+        self.motion.set(0);
+        self.moved();
+        super::controls::animate(*self);
+    }
+
+    /// Real ms one move takes at the chosen speed.
+    fn hop_ms(&self) -> u32 {
+        (HOP_MS_DEFAULT * 0.1 / self.speed.get_untracked()).clamp(40.0, 1500.0) as u32
+    }
+
+    /// Whether the frame loop has work: playing, a transition on screen,
+    /// or an answered question's step to take once it has played.
+    pub fn busy(&self) -> bool {
+        self.playing.get_untracked() || self.motion_left() > 0 || self.inner.with_value(|i| i.answer_waits)
+    }
+
+    /// Real ms left of the transition on screen (0 with reduced motion,
+    /// where the stage shows each step at once).
+    pub fn motion_left(&self) -> u32 {
+        if reduced_motion() {
+            return 0;
+        }
+        let total = self.inner.with_value(|i| i.transition.duration_ms());
+        total.saturating_sub(self.motion.get_untracked())
     }
 
     /// The timeline moved: remember how far the learner got, and re-run
@@ -331,25 +384,48 @@ impl Lesson {
         self.inner.with_value(|i| i.timeline.cursor() >= i.timeline.len().min(i.bounds.1))
     }
 
-    /// One step forward, over folded relay steps (false at the end).
+    /// One step forward, over folded relay steps (false at the end); the
+    /// stage plays each step's moves in turn.
     pub fn forward(&self) -> bool {
         let fold = !self.show_relay.get_untracked();
-        let moved = !self.at_end() && self.inner.try_update_value(|i| forward_over_folded(i, fold)).unwrap_or(false);
-        self.changed();
-        moved
+        let hop_ms = self.hop_ms();
+        let frames = if self.at_end() { None } else { self.inner.try_update_value(|i| forward_over_folded(i, fold)) };
+        match frames.filter(|f| f.len() > 1) {
+            Some(frames) => {
+                self.stepped(Transition { frames, backward: false, hop_ms });
+                true
+            }
+            None => {
+                self.changed();
+                false
+            }
+        }
     }
 
-    /// One step back, over folded relay steps.
+    /// One step back, over folded relay steps: the forward moves reversed.
     pub fn back(&self) {
         let fold = !self.show_relay.get_untracked();
-        self.inner.update_value(|i| {
-            i.timeline.back();
-            while fold && i.timeline.cursor() > 0 && folded(i, i.timeline.cursor() - 1) {
-                i.timeline.back();
+        let hop_ms = self.hop_ms();
+        let frames = self.inner.try_update_value(|i| {
+            let (from, _) = i.bounds;
+            let mut frames = vec![motion::tokens(&i.timeline)];
+            let mut step = |i: &mut Inner| {
+                let moved = i.timeline.cursor() > from && i.timeline.back();
+                if moved {
+                    frames.push(motion::tokens(&i.timeline));
+                }
+                moved
+            };
+            if step(i) {
+                while fold && i.timeline.cursor() > from && folded(i, i.timeline.cursor() - 1) && step(i) {}
             }
             keep_in_bounds(i);
+            frames
         });
-        self.changed();
+        match frames.filter(|f| f.len() > 1) {
+            Some(frames) => self.stepped(Transition { frames, backward: true, hop_ms }),
+            None => self.changed(),
+        }
     }
 
     /// The learner acts now. In the past, this forks the timeline.
@@ -378,67 +454,56 @@ impl Lesson {
         self.changed();
     }
 
-    /// Advances the clock by `real_ms` of wall time at the current speed,
-    /// taking every step whose time has come. Stops at the end.
-    pub fn advance(&self, real_ms: f64) {
-        if self.guided {
-            let left = self.inner.try_update_value(|i| {
-                i.dwell = (i.dwell - real_ms).max(0.0);
-                i.dwell
-            });
-            if left.unwrap_or(0.0) > 0.0 {
-                return;
-            }
+    /// One frame of `real_ms` wall time: the transition on screen plays
+    /// on; then, while playing, the step stays on screen (guided play:
+    /// long enough to read it) and the next one is taken. Stops at the end.
+    pub fn tick(&self, real_ms: u32) {
+        let left = self.motion_left();
+        if left > 0 {
+            // Past the end by a millisecond once it is over: the stage's
+            // clock is a float, and at its very end a move would still be on.
+            self.motion.set(self.motion.get_untracked() + if real_ms >= left { left + 1 } else { real_ms });
+            return;
         }
-        let (next, moving) = self.inner.with_value(|i| {
-            let t = &i.timeline;
-            (t.steps().get(t.cursor()).map(|s| s.time_ms as f64), t.world().messages_in_flight() > 0)
+        if self.inner.try_update_value(|i| std::mem::take(&mut i.answer_waits)) == Some(true) {
+            self.forward();
+            return;
+        }
+        if !self.playing.get_untracked() {
+            return;
+        }
+        let waited = self.inner.try_update_value(|i| {
+            i.dwell = (i.dwell - f64::from(real_ms)).max(0.0);
+            i.dwell
         });
-        let Some(mut next) = next.filter(|_| !self.at_end()) else {
+        if waited.unwrap_or(0.0) > 0.0 {
+            return;
+        }
+        if self.at_end() {
             self.playing.set(false);
             return;
-        };
-        let rate = if moving { 1.0 } else { IDLE_SPEEDUP };
-        let mut clock = self.clock.get_untracked() + real_ms * self.speed.get_untracked() * rate;
-        let mut taken = 0;
-        while clock >= next && taken < STEPS_PER_FRAME_MAX {
-            if self.question().is_some() {
-                // Ask first; the learner's answer takes the step.
-                self.playing.set(false);
-                break;
-            }
-            let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
-            let fold = !self.show_relay.get_untracked();
+        }
+        if self.question().is_some() {
+            // Ask first; the learner's answer takes the step.
+            self.playing.set(false);
+            return;
+        }
+        let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
+        self.forward();
+        if self.guided {
+            self.pause_to_read(compensating);
+        } else {
+            // Unguided: the time to the next step passes too, faster.
+            let speed = self.speed.get_untracked();
             self.inner.update_value(|i| {
-                forward_over_folded(i, fold);
-                keep_in_bounds(i);
+                let now = i.timeline.world().now();
+                let next = i.timeline.steps().get(i.timeline.cursor()).map_or(now, |s| s.time_ms);
+                i.dwell = (next.saturating_sub(now) as f64 / speed / IDLE_SPEEDUP).min(1000.0);
             });
-            taken += 1;
-            if self.guided {
-                self.pause_to_read(compensating);
-            }
-            if self.at_end() {
-                self.playing.set(false);
-                break;
-            }
-            match self.inner.with_value(|i| i.timeline.steps().get(i.timeline.cursor()).map(|s| s.time_ms as f64)) {
-                Some(t) => next = t,
-                None => {
-                    self.playing.set(false);
-                    break;
-                }
-            }
-            if self.guided {
-                break;
-            }
         }
-        if taken > 0 {
-            self.moved();
-            // Never show a time before the step just taken.
-            let now = self.inner.with_value(|i| i.timeline.world().now()) as f64;
-            clock = clock.max(now);
+        if self.at_end() {
+            self.playing.set(false);
         }
-        self.clock.set(clock.min(next));
     }
 
     /// The question to ask before the next step, in guided mode, unless
@@ -485,7 +550,16 @@ impl Lesson {
         else {
             return;
         };
-        self.forward();
+        // The step the question was about happens once what moves now has
+        // arrived, so no answer cuts a message's trip short.
+        if self.motion_left() > 0 {
+            self.inner.update_value(|i| i.answer_waits = true);
+            // The question is answered: it goes now.
+            self.moved();
+            super::controls::animate(*self);
+        } else {
+            self.forward();
+        }
         self.notice.set(verdict);
     }
 
@@ -569,13 +643,24 @@ fn keep_in_bounds(i: &mut Inner) {
     }
 }
 
-/// One step forward, then on over folded relay steps; false at the end.
-fn forward_over_folded(i: &mut Inner, fold: bool) -> bool {
-    let mut moved = i.timeline.forward();
-    while moved && fold && folded(i, i.timeline.cursor() - 1) {
-        moved = i.timeline.forward();
+/// One step forward, then on over folded relay steps (within the page's
+/// bounds): the messages on the stage before and after each step taken.
+fn forward_over_folded(i: &mut Inner, fold: bool) -> Vec<Vec<motion::Token>> {
+    let mut frames = vec![motion::tokens(&i.timeline)];
+    let to = i.bounds.1;
+    while i.timeline.cursor() < to && i.timeline.forward() {
+        frames.push(motion::tokens(&i.timeline));
+        if !(fold && folded(i, i.timeline.cursor() - 1)) {
+            break;
+        }
     }
-    moved
+    frames
+}
+
+/// Whether the learner asked for less motion: the stage then shows each
+/// step at once, its changes marked.
+pub fn reduced_motion() -> bool {
+    window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches())
 }
 
 /// How many of Order Service's sagas have turned to compensating, ended or

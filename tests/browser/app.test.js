@@ -130,11 +130,28 @@ test('N steps forward then N back gives the same screen', async () => {
       // timeline keep the steps the learner has seen. (Without comments:
       // Leptos's empty placeholders, which a panel written as HTML text
       // drops when it is first rewritten; nothing a learner sees.)
-      const screen = () => page.locator('.stage').evaluate((stage) => {
-        const copy = stage.cloneNode(true);
-        copy.querySelector('input.scrub').removeAttribute('max');
-        return copy.innerHTML.replaceAll('<!---->', '');
-      });
+      // Once the messages have stopped moving: each where it is drawn, the
+      // animations that brought it there left out (back plays forward's
+      // moves reversed, so they differ by design).
+      const screen = async () => {
+        await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.moving === 'false');
+        return page.locator('.stage').evaluate((stage) => {
+          const copy = stage.cloneNode(true);
+          copy.querySelector('input.scrub').removeAttribute('max');
+          copy.querySelector('.canvas-wrap').removeAttribute('style');
+          copy.querySelectorAll('animateMotion, set, .routes > *, .token-label').forEach((el) => el.remove());
+          const drawn = [...stage.querySelectorAll('.tokens-layer [data-message]')];
+          copy.querySelectorAll('.tokens-layer [data-message]').forEach((el, i) => {
+            if (getComputedStyle(drawn[i]).visibility === 'hidden') return el.remove();
+            const r = drawn[i].getBoundingClientRect();
+            el.removeAttribute('transform');
+            el.setAttribute('data-at', `${Math.round(r.x)},${Math.round(r.y)}`);
+            el.setAttribute('class', el.getAttribute('class').replace(' moved', ''));
+            el.removeAttribute('visibility');
+          });
+          return copy.innerHTML.replaceAll('<!---->', '');
+        });
+      };
       for (let i = 0; i < from; i++) await page.keyboard.press('ArrowRight');
       const before = await screen();
       for (let i = 0; i < n; i++) await page.keyboard.press('ArrowRight');

@@ -1,6 +1,7 @@
 // The first-load budget: the files of the release build in dist/ that a
 // first visit fetches, compressed with `gzip -9` (what a static host
-// serves), must total at most 230,000 bytes. A visit fetches index.html, the
+// serves), must total at most 240,000 bytes (the open issues allow 260,000
+// for all their work; seeing each message move cost 7 KB). A visit fetches index.html, the
 // JS glue, the wasm and the CSS, and the one lesson it opens
 // (dist/lessons/<id>.json); the budget must hold whichever lesson a link
 // opens, so the largest lesson file counts. Deterministic, so it is a test;
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
-const BUDGET_BYTES = 230_000;
+const BUDGET_BYTES = 240_000;
 
 const gzipped = (path) => execFileSync('gzip', ['-9c', path], { maxBuffer: 1 << 26 }).length;
 const row = (name, bytes) => console.log(`  ${name.padEnd(44)} ${String(bytes).padStart(8)} B gzip -9`);

@@ -20,12 +20,7 @@ impl World {
     /// Puts a message on its channel's partition: one delivery per
     /// subscriber, behind what that subscriber has queued on the partition.
     pub(super) fn publish(&mut self, message: &Rc<Message>) -> MessageRef {
-        let subscribers = self.broker.channels.get(message.channel).map_or(0, Vec::len);
-        for index in 0..subscribers {
-            let to = self.broker.channels[message.channel][index];
-            if message.category == Category::Event && !crate::sim::service::handles_event(to, message.kind) {
-                continue;
-            }
+        for to in self.receivers(message.channel, message.kind, message.category) {
             let latency = self.latency_ms(message.channel);
             let delivery = self.broker.copy(message, to, self.now, self.now + latency, false);
             let last = self.broker.subscriptions[&delivery.lane()].queue.back().map_or(0, |d| d.deliver_at);

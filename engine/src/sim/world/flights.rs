@@ -17,6 +17,14 @@ impl World {
         TicketState::parse(kitchen.db.tables.get("tickets")?.cell(&Key::id(order), "state")?.text())
     }
 
+    /// The services a message of `kind` published on `channel` goes to:
+    /// the channel's subscribers, and for an event only those with a
+    /// handler for its kind (the others never see it).
+    pub fn receivers(&self, channel: &str, kind: Kind, category: Category) -> Vec<Svc> {
+        let subscribers = self.broker.channels.get(channel).map_or(&[][..], Vec::as_slice);
+        subscribers.iter().copied().filter(|to| category != Category::Event || crate::sim::service::handles_event(*to, kind)).collect()
+    }
+
     /// The message a flight carries, while it is still moving.
     pub fn flight_message(&self, key: FlightKey) -> Option<&Message> {
         match key {
