@@ -16,7 +16,9 @@ mod html;
 pub mod layout;
 mod lessons;
 mod panels;
+mod playerjs;
 mod progress;
+mod recall;
 mod sequence;
 mod share;
 mod state;
@@ -66,6 +68,8 @@ fn current_page() -> Page {
 /// between lessons keeps the lesson page (it follows the hash itself).
 #[component]
 pub fn App() -> impl IntoView {
+    // Before anything reads the URL: an embed may put back where it was.
+    recall::start();
     let options = hash::present(&location_hash());
     present(&options);
     let applied = options.tail();
@@ -186,6 +190,7 @@ fn LessonPage() -> impl IntoView {
     keyboard(lesson);
     sync_hash(lesson);
     host::connect(lesson);
+    recall::keep(lesson);
     let diagram = RwSignal::new(false);
     view! {
         <LessonRoot lesson class="app">
@@ -476,7 +481,7 @@ fn sync_hash(lesson: Lesson) {
         let hash = lesson.hash();
         if location_hash() != hash {
             if let Ok(history) = window().history() {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+                let _ = history.replace_state_with_url(&recall::history_state(), "", Some(&hash));
             }
         }
     });

@@ -489,6 +489,32 @@ impl Lesson {
         self.notice.set(verdict);
     }
 
+    /// The questions answered or skipped in this run, by index (an embed
+    /// remembers them across reloads: `recall`).
+    pub fn answered_untracked(&self) -> Vec<usize> {
+        self.inner.with_value(|i| i.answered.clone())
+    }
+
+    /// Counts questions as answered (an embed's remembered run); an index
+    /// the variant has no question for is ignored.
+    pub fn mark_answered(&self, indexes: &[usize]) {
+        self.inner.update_value(|i| {
+            let asked = i.scenario.variants[i.variant].questions.len();
+            for n in indexes {
+                if *n < asked && !i.answered.contains(n) {
+                    i.answered.push(*n);
+                }
+            }
+        });
+        self.moved();
+    }
+
+    /// Asks this run's questions again (the host's `reset`).
+    pub fn forget_answers(&self) {
+        self.inner.update_value(|i| i.answered.clear());
+        self.moved();
+    }
+
     /// Guided play, after a step: keep it on screen long enough to read
     /// its caption (about 30 characters a second at the default speed,
     /// scaled by the speed control), and pause where the lesson turns: an
