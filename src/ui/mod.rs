@@ -70,6 +70,7 @@ fn current_page() -> Page {
 pub fn App() -> impl IntoView {
     // Before anything reads the URL: an embed may put back where it was.
     recall::start();
+    focus_after_clicks();
     let options = hash::present(&location_hash());
     present(&options);
     let applied = options.tail();
@@ -148,7 +149,9 @@ fn show_course(shown: bool) {
 #[component]
 fn LessonRoot(lesson: Lesson, class: &'static str, children: Children) -> impl IntoView {
     view! {
-        <div class=class data-testid="sagascope"
+        // Focusable (not by Tab): a pointer click on a button gives it the
+        // focus back, see [`focus_after_clicks`].
+        <div class=class data-testid="sagascope" tabindex="-1"
             data-scenario=move || lesson.with(|i| i.scenario.id.clone())
             data-step=move || lesson.with(|i| i.timeline.cursor()).to_string()
             data-steps=move || lesson.with(|i| i.timeline.len()).to_string()
@@ -458,6 +461,42 @@ fn keyboard(lesson: Lesson) {
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// After a pointer click on a lesson's button (Place order, Crash, Step
+/// forward, ...), the focus goes to the lesson's root: left on the button,
+/// the next Space would press it again instead of playing or pausing, as
+/// the keys promise. A click from the keyboard (Enter or Space on a button
+/// reached with Tab) has `detail` 0 and leaves the focus where the
+/// learner put it. Heard while the click goes down the page, before the
+/// button's own handler: that may redraw the button away (the stage is
+/// rewritten on each step), or move the focus on purpose, which then wins.
+fn focus_after_clicks() {
+    let listener = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
+        if ev.detail() == 0 {
+            return;
+        }
+        let Some(button) =
+            ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("button").ok().flatten())
+        else {
+            return;
+        };
+        // Chromium focuses a clicked button, Safari does not (the body
+        // keeps the focus).
+        let focused = document().active_element();
+        if !(focused.as_ref() == Some(&button) || focused == document().body().map(Into::into)) {
+            return;
+        }
+        let root = button.closest("[data-testid=sagascope]").ok().flatten().and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(root) = root {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = root.focus_with_options(&options);
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true);
+    // The app is mounted once and lives as long as the page.
+    listener.forget();
 }
 
 /// Blurs whatever has focus and focuses the host page (an iframe's
