@@ -149,9 +149,7 @@ fn show_course(shown: bool) {
 #[component]
 fn LessonRoot(lesson: Lesson, class: &'static str, children: Children) -> impl IntoView {
     view! {
-        // Focusable (not by Tab): a pointer click on a button gives it the
-        // focus back, see [`focus_after_clicks`].
-        <div class=class data-testid="sagascope" tabindex="-1"
+        <div class=class data-testid="sagascope"
             data-scenario=move || lesson.with(|i| i.scenario.id.clone())
             data-step=move || lesson.with(|i| i.timeline.cursor()).to_string()
             data-steps=move || lesson.with(|i| i.timeline.len()).to_string()
@@ -193,7 +191,6 @@ fn LessonPage() -> impl IntoView {
     keyboard(lesson);
     sync_hash(lesson);
     host::connect(lesson);
-    recall::keep(lesson);
     let diagram = RwSignal::new(false);
     view! {
         <LessonRoot lesson class="app">
@@ -489,6 +486,8 @@ fn focus_after_clicks() {
         }
         let root = button.closest("[data-testid=sagascope]").ok().flatten().and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(root) = root {
+            // Focusable by script, not by Tab.
+            let _ = root.set_attribute("tabindex", "-1");
             let options = web_sys::FocusOptions::new();
             options.set_prevent_scroll(true);
             let _ = root.focus_with_options(&options);
@@ -511,14 +510,18 @@ fn give_focus_back() {
 }
 
 /// Keeps the URL hash on the current step while paused (so a link opens
-/// exactly here), and follows the hash when the learner edits it.
+/// exactly here), and an embed's memory on it at every step, and follows
+/// the hash when the learner edits it.
 fn sync_hash(lesson: Lesson) {
     Effect::new(move |_| {
-        if lesson.playing.get() {
+        let playing = lesson.playing.get();
+        // An embed remembers where it stands at every step (see `recall`).
+        if playing && !recall::remembering() {
             return;
         }
         let hash = lesson.hash();
-        if location_hash() != hash {
+        recall::save(lesson, &hash);
+        if !playing && location_hash() != hash {
             if let Ok(history) = window().history() {
                 let _ = history.replace_state_with_url(&recall::history_state(), "", Some(&hash));
             }

@@ -32,7 +32,7 @@ const CONTEXT: &str = "player.js";
 const VERSION: &str = "0.0.11";
 const METHODS: [&str; 8] =
     ["play", "pause", "getPaused", "getCurrentTime", "setCurrentTime", "getDuration", "addEventListener", "removeEventListener"];
-const EVENTS: [&str; 6] = ["ready", "play", "pause", "timeupdate", "ended", "error"];
+const EVENTS: [&str; 5] = ["ready", "play", "pause", "timeupdate", "ended"];
 /// More listeners than any host adds: a page cannot grow this list forever.
 const LISTENERS_MAX: usize = 64;
 
@@ -143,20 +143,15 @@ impl Receiver {
             "getCurrentTime" => answer((lesson.with_untracked(|i| i.timeline.cursor()) as f64).into()),
             "getDuration" => answer((lesson.with_untracked(|i| i.timeline.len()) as f64).into()),
             // A time past the end goes to the end; a fraction of a second
-            // stays on its step. (Not paused: a seeking video plays on.)
-            "setCurrentTime" => match value.as_f64().filter(|t| *t >= 0.0) {
-                Some(seconds) => lesson.seek(seconds as usize),
-                None => self.error(-1, "setCurrentTime needs a number of seconds (steps), 0 or more"),
-            },
-            _ => self.error(2, "method not supported"),
+            // stays on its step. (Not paused: a seeking video plays on.) A
+            // value that is no time changes nothing.
+            "setCurrentTime" => {
+                if let Some(seconds) = value.as_f64().filter(|t| *t >= 0.0) {
+                    lesson.seek(seconds as usize)
+                }
+            }
+            // Methods `ready` did not list (mute, setVolume, ...) do nothing.
+            _ => {}
         }
-    }
-
-    /// The spec's `error` event: `{code, msg}`.
-    fn error(&self, code: i32, msg: &str) {
-        let value = Object::new();
-        set(&value, "code", code);
-        set(&value, "msg", msg);
-        self.emit("error", &value.into());
     }
 }

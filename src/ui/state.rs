@@ -146,6 +146,8 @@ impl Lesson {
         };
         let free = location.free;
         let seed = location.seed.unwrap_or(1);
+        let asked = scenario.variants[variant].questions.len();
+        let answered = location.answered.iter().copied().filter(|n| *n < asked).collect();
         let timeline = run(&scenario, variant, seed, free);
         let unscripted = unscripted(&scenario, free);
         let lesson = Lesson {
@@ -155,7 +157,7 @@ impl Lesson {
                 seed,
                 timeline,
                 dwell: 0.0,
-                answered: Vec::new(),
+                answered,
                 free,
                 bounds: (present.from.unwrap_or(0), present.to.unwrap_or(usize::MAX)),
                 tail: present.tail(),
@@ -493,20 +495,6 @@ impl Lesson {
     /// remembers them across reloads: `recall`).
     pub fn answered_untracked(&self) -> Vec<usize> {
         self.inner.with_value(|i| i.answered.clone())
-    }
-
-    /// Counts questions as answered (an embed's remembered run); an index
-    /// the variant has no question for is ignored.
-    pub fn mark_answered(&self, indexes: &[usize]) {
-        self.inner.update_value(|i| {
-            let asked = i.scenario.variants[i.variant].questions.len();
-            for n in indexes {
-                if *n < asked && !i.answered.contains(n) {
-                    i.answered.push(*n);
-                }
-            }
-        });
-        self.moved();
     }
 
     /// Asks this run's questions again (the host's `reset`).
