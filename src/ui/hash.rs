@@ -1,8 +1,9 @@
 //! The URL hash contract: `#/` (the course), `#/compare`, and
 //! `#/<scenario-id>?step=N&seed=N&variant=V` (a lesson; `guided=0` without
 //! questions or pacing, `free=1` its variant in the sandbox, `path=0,2,1`
-//! the explorer's choices, which the run follows from its start, and
-//! `compare=1` shows it beside the lesson's own).
+//! the explorer's choices, which the run follows from its start,
+//! `compare=1` shows it beside the lesson's own, and `answered=0.2` the
+//! questions already answered, which an embed remembers).
 //! Pure functions, so the parsing is tested natively.
 
 /// Where the URL asks the app to be.
