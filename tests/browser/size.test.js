@@ -1,6 +1,6 @@
 // The first-load budget: the files of the release build in dist/ that a
 // first visit fetches, compressed with `gzip -9` (what a static host
-// serves), must total at most 230,000 bytes. A visit fetches index.html, the
+// serves), must total at most 235,000 bytes. A visit fetches index.html, the
 // JS glue, the wasm and the CSS, and the one lesson it opens
 // (dist/lessons/<id>.json); the budget must hold whichever lesson a link
 // opens, so the largest lesson file counts. Deterministic, so it is a test;
@@ -14,7 +14,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
-const BUDGET_BYTES = 230_000;
+// 230,000 until issue 20, which allows up to 260,000 for itself and the two
+// issues after it; its embeds that remember, Player.js and the focus after
+// clicks took it from 229,512 to 233,944.
+const BUDGET_BYTES = 235_000;
 
 const gzipped = (path) => execFileSync('gzip', ['-9c', path], { maxBuffer: 1 << 26 }).length;
 const row = (name, bytes) => console.log(`  ${name.padEnd(44)} ${String(bytes).padStart(8)} B gzip -9`);
