@@ -1,8 +1,9 @@
 //! The URL hash contract: `#/` (the course), `#/compare`, and
 //! `#/<scenario-id>?step=N&seed=N&variant=V` (a lesson; `guided=0` without
 //! questions or pacing, `free=1` its variant in the sandbox, `path=0,2,1`
-//! the explorer's choices, which the run follows from its start, and
-//! `compare=1` shows it beside the lesson's own).
+//! the explorer's choices, which the run follows from its start,
+//! `compare=1` shows it beside the lesson's own, and `answered=0.2` the
+//! questions already answered, which an embed remembers).
 //! Pure functions, so the parsing is tested natively.
 
 /// Where the URL asks the app to be.
@@ -22,6 +23,10 @@ pub struct Location {
     pub path: Option<String>,
     /// `compare=1`: the explored run beside the lesson's own.
     pub compare: bool,
+    /// `answered=0.2`: the questions answered or skipped in this run, by
+    /// index (what an embed remembers, `recall`); what does not parse is
+    /// left out.
+    pub answered: Vec<usize>,
 }
 
 /// The scenario id of the compare page, as the hash spells it.
@@ -57,6 +62,13 @@ pub fn parse(hash: &str) -> Result<Location, String> {
             "free" => location.free = number("free")? == 1,
             "path" => location.path = Some(value.to_string()),
             "compare" => location.compare = number("compare")? == 1,
+            "answered" => {
+                for n in value.split('.') {
+                    if let Ok(n) = n.parse() {
+                        location.answered.push(n);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -202,6 +214,8 @@ mod tests {
         assert!(parse(&format!("{explored}&compare=1")).unwrap().compare);
         assert!(!parse(&explored).unwrap().compare);
         assert!(!parse("#/outbox?free=0").unwrap().free);
+        assert_eq!(parse("#/outbox?answered=0.2").unwrap().answered, [0, 2]);
+        assert_eq!(parse("#/outbox?answered=x.1..-1.99999999999999999999999").unwrap().answered, [1]);
         check("#/outbox?step=x", Err("step in the URL must be a whole number, not \"x\""));
         check("#/outbox?seed=-1", Err("seed in the URL must be a whole number, not \"-1\""));
         let with_variant = parse("#/outbox?variant=dual-write").unwrap();

@@ -11,6 +11,8 @@
 //!   [`EVENTS`]; `ready` comes once and lists both.
 //! - reveal.js's own `slide:stop` pauses and `slide:start` resumes what the
 //!   embed was doing.
+//! - The Player.js protocol is spoken too (`playerjs`), over the same
+//!   listener.
 //!
 //! `state` is `{scenario, variant, seed, step, steps, playing}`.
 
@@ -24,6 +26,8 @@ use web_sys::js_sys::{Array, Object, Reflect};
 
 use super::controls;
 use super::lessons;
+use super::playerjs::{self, Receiver};
+use super::recall;
 use super::state::Lesson;
 
 const NAMESPACE: &str = "sagascope";
@@ -31,12 +35,12 @@ pub const METHODS: [&str; 8] = ["goto", "next", "prev", "play", "pause", "reset"
 pub const EVENTS: [&str; 5] = ["ready", "stepchanged", "played", "paused", "ended"];
 
 /// Sets `key` on `object` (a plain JS object being built).
-fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+pub(super) fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
 }
 
 /// Reads `key` of a JS value; `undefined` when it is not an object.
-fn get(value: &JsValue, key: &str) -> JsValue {
+pub(super) fn get(value: &JsValue, key: &str) -> JsValue {
     if value.is_object() {
         Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     } else {
@@ -79,6 +83,8 @@ pub fn connect(lesson: Lesson) {
         return;
     }
     let parent = Rc::new(parent);
+    let player = Rc::new(Receiver::new((*parent).clone()));
+    player.ready("*", &JsValue::UNDEFINED);
     // Events go to any origin: the host's is not known before it speaks,
     // and the state says nothing a viewer of the slide cannot see.
     let tell = {
@@ -100,6 +106,7 @@ pub fn connect(lesson: Lesson) {
     let was_playing = Rc::new(Cell::new(false));
     let handle = window_event_listener(ev::message, {
         let parent = Rc::clone(&parent);
+        let player = Rc::clone(&player);
         move |ev: web_sys::MessageEvent| {
             if !ev.source().is_some_and(|source| Object::is(&source, &parent)) {
                 return;
@@ -119,13 +126,16 @@ pub fn connect(lesson: Lesson) {
                 }
                 _ => {}
             }
-            if get(&data, "namespace").as_string().as_deref() != Some(NAMESPACE) {
-                return;
-            }
             let origin = match ev.origin() {
                 origin if origin == "null" || origin.is_empty() => "*".to_string(),
                 origin => origin,
             };
+            if let Some(request) = playerjs::request(&data) {
+                return player.receive(lesson, &request, &origin);
+            }
+            if get(&data, "namespace").as_string().as_deref() != Some(NAMESPACE) {
+                return;
+            }
             let id = get(&data, "id");
             let parent = Rc::clone(&parent);
             let answer = move |result: Result<(), String>| {
@@ -154,12 +164,15 @@ pub fn connect(lesson: Lesson) {
         if let Some((last_step, last_playing, last_ended)) = last {
             if step != last_step {
                 tell("stepchanged");
+                player.emit("timeupdate", &Receiver::time(lesson));
             }
             if playing != last_playing {
                 tell(if playing { "played" } else { "paused" });
+                player.emit(if playing { "play" } else { "pause" }, &JsValue::UNDEFINED);
             }
             if ended && !last_ended {
                 tell("ended");
+                player.emit("ended", &JsValue::UNDEFINED);
             }
         }
         (step, playing, ended)
@@ -187,7 +200,13 @@ fn call(lesson: Lesson, method: &str, args: &JsValue, answer: impl FnOnce(Result
             lesson.forward();
         }),
         "prev" => pause_then(&|| lesson.back()),
-        "reset" => pause_then(&|| lesson.seek(0)),
+        // From the start, as if loaded afresh: the questions asked again,
+        // and nothing remembered for the next load (see `recall`).
+        "reset" => pause_then(&|| {
+            lesson.forget_answers();
+            lesson.seek(0);
+            recall::forget();
+        }),
         "play" => controls::play(lesson),
         "pause" => lesson.playing.set(false),
         "getState" => {}

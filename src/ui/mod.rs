@@ -17,7 +17,9 @@ pub mod layout;
 mod lessons;
 mod motion;
 mod panels;
+mod playerjs;
 mod progress;
+mod recall;
 mod sequence;
 mod share;
 mod state;
@@ -67,6 +69,9 @@ fn current_page() -> Page {
 /// between lessons keeps the lesson page (it follows the hash itself).
 #[component]
 pub fn App() -> impl IntoView {
+    // Before anything reads the URL: an embed may put back where it was.
+    recall::start();
+    focus_after_clicks();
     let options = hash::present(&location_hash());
     present(&options);
     let applied = options.tail();
@@ -462,6 +467,44 @@ fn keyboard(lesson: Lesson) {
     on_cleanup(move || handle.remove());
 }
 
+/// After a pointer click on a lesson's button (Place order, Crash, Step
+/// forward, ...), the focus goes to the lesson's root: left on the button,
+/// the next Space would press it again instead of playing or pausing, as
+/// the keys promise. A click from the keyboard (Enter or Space on a button
+/// reached with Tab) has `detail` 0 and leaves the focus where the
+/// learner put it. Heard while the click goes down the page, before the
+/// button's own handler: that may redraw the button away (the stage is
+/// rewritten on each step), or move the focus on purpose, which then wins.
+fn focus_after_clicks() {
+    let listener = Closure::<dyn Fn(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
+        if ev.detail() == 0 {
+            return;
+        }
+        let Some(button) =
+            ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("button").ok().flatten())
+        else {
+            return;
+        };
+        // Chromium focuses a clicked button, Safari does not (the body
+        // keeps the focus).
+        let focused = document().active_element();
+        if !(focused.as_ref() == Some(&button) || focused == document().body().map(Into::into)) {
+            return;
+        }
+        let root = button.closest("[data-testid=sagascope]").ok().flatten().and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(root) = root {
+            // Focusable by script, not by Tab.
+            let _ = root.set_attribute("tabindex", "-1");
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = root.focus_with_options(&options);
+        }
+    });
+    let _ = window().add_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true);
+    // The app is mounted once and lives as long as the page.
+    listener.forget();
+}
+
 /// Blurs whatever has focus and focuses the host page (an iframe's
 /// parent), so a deck's arrow keys work again.
 fn give_focus_back() {
@@ -474,16 +517,20 @@ fn give_focus_back() {
 }
 
 /// Keeps the URL hash on the current step while paused (so a link opens
-/// exactly here), and follows the hash when the learner edits it.
+/// exactly here), and an embed's memory on it at every step, and follows
+/// the hash when the learner edits it.
 fn sync_hash(lesson: Lesson) {
     Effect::new(move |_| {
-        if lesson.playing.get() {
+        let playing = lesson.playing.get();
+        // An embed remembers where it stands at every step (see `recall`).
+        if playing && !recall::remembering() {
             return;
         }
         let hash = lesson.hash();
-        if location_hash() != hash {
+        recall::save(lesson, &hash);
+        if !playing && location_hash() != hash {
             if let Ok(history) = window().history() {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
+                let _ = history.replace_state_with_url(&recall::history_state(), "", Some(&hash));
             }
         }
     });

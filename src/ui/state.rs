@@ -158,6 +158,8 @@ impl Lesson {
         };
         let free = location.free;
         let seed = location.seed.unwrap_or(1);
+        let asked = scenario.variants[variant].questions.len();
+        let answered = location.answered.iter().copied().filter(|n| *n < asked).collect();
         let timeline = run(&scenario, variant, seed, free);
         let unscripted = unscripted(&scenario, free);
         let lesson = Lesson {
@@ -169,7 +171,7 @@ impl Lesson {
                 dwell: 0.0,
                 transition: Transition::default(),
                 answer_waits: false,
-                answered: Vec::new(),
+                answered,
                 free,
                 bounds: (present.from.unwrap_or(0), present.to.unwrap_or(usize::MAX)),
                 tail: present.tail(),
@@ -561,6 +563,18 @@ impl Lesson {
             self.forward();
         }
         self.notice.set(verdict);
+    }
+
+    /// The questions answered or skipped in this run, by index (an embed
+    /// remembers them across reloads: `recall`).
+    pub fn answered_untracked(&self) -> Vec<usize> {
+        self.inner.with_value(|i| i.answered.clone())
+    }
+
+    /// Asks this run's questions again (the host's `reset`).
+    pub fn forget_answers(&self) {
+        self.inner.update_value(|i| i.answered.clear());
+        self.moved();
     }
 
     /// Guided play, after a step: keep it on screen long enough to read

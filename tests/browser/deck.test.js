@@ -40,3 +40,32 @@ test('the deck\'s own keys move to the driven slide, and its fragments step the 
     await close();
   }
 });
+
+test('an embed\'s slide left at step 3 comes back at step 3: reveal.js unloads its lazy iframe and loads it again from data-src', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    await page.goto(`${server.url}deck/index.html#/1`);
+    await page.locator('.reveal.ready').waitFor();
+    const frame = 'iframe[title="SagaScope: the dual write loses an event"]';
+    const app = page.frameLocator(frame);
+    const root = app.locator('[data-testid="sagascope"]');
+    await root.waitFor();
+    // The presenter steps the embed (here through the host API, as a deck's script would).
+    await page.evaluate((frame) => document.querySelector(frame).contentWindow.postMessage(
+      { namespace: 'sagascope', v: 1, id: 1, method: 'goto', args: { step: 3 } }, '*'), frame);
+    await app.locator('[data-testid="sagascope"][data-step="3"]').waitFor();
+    // Leave the slide: reveal.js unloads the iframe.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => location.hash === '#/2');
+    assert.equal(await page.locator(frame).getAttribute('src'), null, 'unloaded');
+    // Come back: loaded again from its data-src, the original URL, with no step in it.
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => location.hash === '#/1');
+    assert.match(await page.locator(frame).getAttribute('src'), /#\/outbox\?variant=dual-write&embed=1$/);
+    await root.waitFor();
+    assert.equal(await root.getAttribute('data-step'), '3', 'as it was left');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
