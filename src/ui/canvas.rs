@@ -3,7 +3,7 @@
 //!
 //! Sized once per run: each box gets the most lines it shows at any step of
 //! the run, so nothing moves while stepping or playing. Boxes and lanes are
-//! written as SVG and HTML text (see [`super::html`]), and one handler on
+//! written as SVG and HTML text (see [`super::markup`]), and one handler on
 //! the canvas reads what was clicked from its `data-*` attributes.
 
 use leptos::prelude::*;
@@ -17,11 +17,11 @@ use crate::sim::query::QuerySource;
 use crate::sim::service::{RelayMode, Service};
 use crate::sim::{Action, Svc, World};
 
-use super::html::{class_if, escape};
 use super::layout::{layout, Layout, Point, Rect, Room, LANE_H, LANE_SLOTS};
+use super::markup::{Markup, Tag};
 use super::motion::{self, Path, Token, TokenKey, Transition};
 use super::state::{reduced_motion, Inner, Lesson, Selection};
-use super::tables::{compact_lines, table_open, tables_html, COMPACT_ROWS};
+use super::tables::{compact_lines, table_open, tables, COMPACT_ROWS};
 use crate::sim::Timeline;
 
 /// Lines of a box besides its tables: the title (with the relay) and the
@@ -108,16 +108,16 @@ pub fn Canvas() -> impl IntoView {
             <svg class="canvas" viewBox=view_box role="group" aria-label="Services, the broker and the messages between them">
                 <g class="broker" inner_html=move || {
                     let g = geometry.get();
-                    lesson.with(|i| lanes_svg(i.timeline.world(), &g, i.transition.last()))
+                    lesson.with(|i| Markup::build(|m| lanes_svg(m, i.timeline.world(), &g, i.transition.last())))
                 }></g>
-                <g class="actors" inner_html=move || geometry.with(actors_svg)></g>
+                <g class="actors" inner_html=move || geometry.with(|g| Markup::build(|m| actors_svg(m, g)))></g>
                 {move || geometry.get().boxes.into_iter().map(|(svc, rect)| {
                     let relay_at = geometry.with_untracked(|g| (g.relay(svc), g.relay_on_title(svc)));
                     let html = move || {
                         let toggled = lesson.toggled.get();
                         lesson.with(|i| {
                             let versus = i.compared().map(Timeline::world);
-                            service_svg(&i.timeline, &i.scenario.focus, versus, svc, rect, relay_at, &toggled)
+                            Markup::build(|m| service_svg(m, &i.timeline, &i.scenario.focus, versus, svc, rect, relay_at, &toggled))
                         })
                     };
                     view! { <g inner_html=html></g> }
@@ -126,11 +126,11 @@ pub fn Canvas() -> impl IntoView {
             <svg node_ref=layer class="tokens-layer" viewBox=view_box role="group" aria-label="Messages in flight">
                 <g class="routes" inner_html=move || {
                     let g = geometry.get();
-                    lesson.with(|i| if jump { String::new() } else { routes_svg(&i.transition, &g) })
+                    lesson.with(|i| if jump { String::new() } else { Markup::build(|m| routes_svg(m, &i.transition, &g)) })
                 }></g>
                 <g class="tokens" inner_html=move || {
                     let g = geometry.get();
-                    lesson.with(|i| tokens_svg(&i.transition, &g, jump))
+                    lesson.with(|i| Markup::build(|m| tokens_svg(m, &i.transition, &g, jump)))
                 }></g>
             </svg>
             </div>
@@ -152,23 +152,21 @@ fn page_scrolls() -> bool {
 /// text, at its cursor: boxes and lanes as [`Canvas`] draws them, sized
 /// for that run, its messages where they are, and what differs from this
 /// run marked. Empty while not comparing.
-pub fn compared_svg(i: &Inner, toggled: &str) -> String {
-    let Some(other) = i.compared() else { return String::new() };
+pub fn compared_svg(m: &mut Markup, i: &Inner, toggled: &str) {
+    let Some(other) = i.compared() else { return };
     let focus = &i.scenario.focus;
     // Sized each time it is drawn: a replay of a lesson's run takes well
     // under a millisecond, and nothing is drawn while paused.
     let g = sized_for_run(other, focus, toggled, Room::default());
     let still = Transition::still(motion::tokens(other));
-    let mut svg = format!(
-        "<svg class=\"canvas\" viewBox=\"0 0 {} {}\" role=\"group\" aria-label=\"The run compared with\"><g class=\"broker\">{}</g>",
-        g.width,
-        g.height,
-        lanes_svg(other.world(), &g, still.last())
-    );
-    for (svc, rect) in &g.boxes {
-        svg += &service_svg(other, focus, Some(i.timeline.world()), *svc, *rect, (g.relay(*svc), g.relay_on_title(*svc)), toggled);
-    }
-    svg + &format!("<g class=\"tokens\">{}</g></svg>", tokens_svg(&still, &g, true))
+    let svg = m.tag("svg").attr("class", "canvas").attr("viewBox", format_args!("0 0 {} {}", g.width, g.height));
+    svg.attr("role", "group").attr("aria-label", "The run compared with").with(|m| {
+        m.tag("g").attr("class", "broker").with(|m| lanes_svg(m, other.world(), &g, still.last()));
+        for (svc, rect) in &g.boxes {
+            service_svg(m, other, focus, Some(i.timeline.world()), *svc, *rect, (g.relay(*svc), g.relay_on_title(*svc)), toggled);
+        }
+        m.tag("g").attr("class", "tokens").with(|m| tokens_svg(m, &still, &g, true));
+    });
 }
 
 /// The layout for the whole run in `room`: each box as tall as the most
@@ -236,22 +234,18 @@ fn clicked(lesson: Lesson, ev: &web_sys::Event) {
     }
 }
 
-/// The broker and its channels in `world` as SVG text, with `tokens` (the
+/// The broker and its channels in `world` as SVG, with `tokens` (the
 /// messages resting on the stage). A lane's second line shows its first
 /// messages (drawn by [`tokens_svg`]), then names the first one and counts
 /// those that do not fit, so no label ever sits over a box.
-fn lanes_svg(world: &World, g: &Layout, tokens: &[Token]) -> String {
+fn lanes_svg(m: &mut Markup, world: &World, g: &Layout, tokens: &[Token]) {
     let broker = world.broker();
     let b = g.broker;
-    let mut svg = format!(
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\"></rect><text x=\"{}\" y=\"{}\" class=\"box-title\" text-anchor=\"middle\">Message broker<title>At least once, in order per partition</title></text>",
-        b.x,
-        b.y,
-        b.w,
-        b.h,
-        b.x + b.w / 2,
-        b.y + 22
-    );
+    m.tag("rect").attr("x", b.x).attr("y", b.y).attr("width", b.w).attr("height", b.h).attr("rx", 10).end();
+    let title = m.tag("text").attr("x", b.x + b.w / 2).attr("y", b.y + 22).attr("class", "box-title");
+    title.attr("text-anchor", "middle").with(|m| {
+        m.text("Message broker").tag("title").text("At least once, in order per partition");
+    });
     for (channel, y) in &g.lanes {
         let held = broker.held.contains(channel);
         let subscribers: Vec<&str> = broker.channels.get(channel).map_or(Vec::new(), |subs| subs.iter().map(|s| s.title()).collect());
@@ -273,49 +267,45 @@ fn lanes_svg(world: &World, g: &Layout, tokens: &[Token]) -> String {
         };
         let name = if subscribers.is_empty() { format!("{channel} · no subscriber") } else { channel.to_string() };
         let (x, w) = (b.x, b.w);
-        // A reply channel's name (CreateOrderSaga-reply) is wider than a
-        // lane at the canvas's smallest font: its letters are set closer
-        // instead of smaller.
-        let squeeze = |text: &str, room: i32| {
-            // (Past most of its estimated room: a bold or wide text may not fit.)
-            if text.chars().count() as i32 * 100 > room * CHARS_PER_100 * 85 / 100 {
-                format!(" textLength=\"{room}\" lengthAdjust=\"spacingAndGlyphs\"")
-            } else {
-                String::new()
-            }
-        };
         let text_x = g.lane_text_x(shown);
-        svg += &format!(
-            "<g class=\"lane{}\" data-channel=\"{channel}\"><title>{} ({kind}, {PARTITIONS} partitions) → {to}</title><rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{LANE_H}\" rx=\"8\"></rect><text x=\"{}\" y=\"{}\" class=\"lane-name\"{}>{}</text><text x=\"{text_x}\" y=\"{}\" class=\"{class}\"{}>{}</text></g>",
-            if held { " held" } else { "" },
-            escape(qualified(world.style(), channel)),
-            x + 5,
-            w - 10,
-            x + 11,
-            y + 16,
-            squeeze(&name, w - 22),
-            escape(&name),
-            y + 34,
-            squeeze(&second, x + w - 8 - text_x),
-            escape(&second),
-        );
+        let lane = m.tag("g").attr("class", if held { "lane held" } else { "lane" }).attr("data-channel", channel);
+        lane.with(|m| {
+            let title = format_args!("{} ({kind}, {PARTITIONS} partitions) → {to}", qualified(world.style(), channel));
+            m.tag("title").text(title);
+            m.tag("rect").attr("x", x + 5).attr("y", y).attr("width", w - 10).attr("height", LANE_H).attr("rx", 8).end();
+            let first = m.tag("text").attr("x", x + 11).attr("y", y + 16).attr("class", "lane-name");
+            squeezed(first, &name, w - 22).text(&name);
+            let second_line = m.tag("text").attr("x", text_x).attr("y", y + 34).attr("class", class);
+            squeezed(second_line, &second, x + w - 8 - text_x).text(&second);
+        });
     }
-    svg
+}
+
+/// A lane's line of `text` in `room` units: a reply channel's name
+/// (CreateOrderSaga-reply) is wider than a lane at the canvas's smallest
+/// font, so its letters are set closer instead of smaller.
+fn squeezed<'a>(line: Tag<'a>, text: &str, room: i32) -> Tag<'a> {
+    // (Past most of its estimated room: a bold or wide text may not fit.)
+    if text.chars().count() as i32 * 100 > room * CHARS_PER_100 * 85 / 100 {
+        line.attr("textLength", room).attr("lengthAdjust", "spacingAndGlyphs")
+    } else {
+        line
+    }
 }
 
 /// Those outside the services, each above the box it asks: a figure and
 /// a name (where its requests start).
-fn actors_svg(g: &Layout) -> String {
-    let mut svg = String::new();
+fn actors_svg(m: &mut Markup, g: &Layout) {
     for (actor, svc, (x, y)) in &g.actors {
         let name = actor.name();
         let left = super::layout::actor_left(*x, *actor);
-        svg += &format!(
-            "<g class=\"actor\" data-actor=\"{}\" data-asks=\"{svc}\" transform=\"translate({left},{y})\"><circle cx=\"7\" cy=\"-5\" r=\"4\"></circle><path d=\"M0 8 a7 7 0 0 1 14 0 Z\"></path><text x=\"20\" y=\"5\">{name}</text></g>",
-            name.to_lowercase()
-        );
+        let figure = m.tag("g").attr("class", "actor").attr("data-actor", name.to_lowercase()).attr("data-asks", svc);
+        figure.attr("transform", format_args!("translate({left},{y})")).with(|m| {
+            m.tag("circle").attr("cx", 7).attr("cy", -5).attr("r", 4).end();
+            m.tag("path").attr("d", "M0 8 a7 7 0 0 1 14 0 Z").end();
+            m.tag("text").attr("x", 20).attr("y", 5).text(name);
+        });
     }
-    svg
 }
 
 /// A message kind as a lane names it: without the `Command` or `Event`
@@ -354,10 +344,12 @@ fn relay(svc: Svc, s: &Service) -> Option<(&'static str, &'static str, &'static 
     }
 }
 
-/// One service as SVG text: its box, status, crash button, tables and
-/// relay (where messages leave it for the broker: on the title's line, in
-/// the corner that faces the broker; the crash button sits by the title).
+/// One service as SVG: its box, status, crash button, tables and relay
+/// (where messages leave it for the broker: on the title's line, in the
+/// corner that faces the broker; the crash button sits by the title).
+#[allow(clippy::too_many_arguments)]
 fn service_svg(
+    m: &mut Markup,
     timeline: &Timeline,
     focus: &[String],
     versus: Option<&World>,
@@ -365,31 +357,13 @@ fn service_svg(
     rect: Rect,
     relay_at: (Point, Option<bool>),
     toggled: &str,
-) -> String {
+) {
     let world = timeline.world();
-    let Some(s) = world.service(svc) else { return String::new() };
+    let Some(s) = world.service(svc) else { return };
     let (status, verb) = if s.up { ("up", "Crash") } else { ("down", "Restart") };
     let acting = timeline.current().is_some_and(|step| step.actor == Some(svc));
     let title = svc.title();
     let Rect { x, y, w, h } = rect;
-    let behind = if svc == Svc::OrderHistoryService {
-        let n = world.events_behind();
-        let text = match n {
-            0 => "up to date".to_string(),
-            1 => "1 event behind".to_string(),
-            n => format!("{n} events behind"),
-        };
-        // A line of its own: the title has no room left beside it.
-        format!("<div><span class=\"behind{}\" data-events-behind=\"{n}\">{text}</span></div>", if n > 0 { " lagging" } else { "" })
-    } else {
-        String::new()
-    };
-    let lost = lost(world, svc, s).map_or(String::new(), |text| format!("<div class=\"lost\">{}</div>", escape(&text)));
-    let tables = if svc == Svc::ApiComposer {
-        composer_queries(world)
-    } else {
-        tables_html(svc, timeline, true, &|name| table_open(svc, name, focus, toggled), versus)
-    };
     let ((edge, relay_y), on_title) = relay_at;
     let badge = relay(svc, s);
     // The title's line leaves room for the relay on the broker's side,
@@ -402,224 +376,289 @@ fn service_svg(
         (_, Some(false), true) => " relay-left wide",
         (_, Some(false), false) => " relay-left",
     };
-    let relay = badge.map_or(String::new(), |(label, class, meaning)| {
-        // Wide enough for its label, just inside the box.
-        let half = label.chars().count() as i32 * 4 + 10;
-        // Inside the box, from the edge it sits on.
-        let (x, y) = (if edge > rect.x { edge - half - 3 } else { edge + half + 3 }, relay_y);
-        format!("<g class=\"relay-node {class}\" transform=\"translate({x},{y})\"><title>{meaning}</title><rect x=\"{}\" y=\"-11\" width=\"{}\" height=\"22\" rx=\"6\"></rect><text y=\"5\" text-anchor=\"middle\">{label}</text></g>", -half, 2 * half)
+    let class = format_args!("service{}{}", if s.up { "" } else { " down" }, if acting { " acting" } else { "" });
+    m.tag("g").attr("class", class).attr("data-service", svc).attr("data-status", status).with(|m| {
+        let frame = m.tag("rect").attr("class", "service-box").attr("x", x).attr("y", y).attr("width", w).attr("height", h);
+        frame.attr("rx", 10).end();
+        m.tag("foreignObject").attr("x", x).attr("y", y).attr("width", w).attr("height", h).with(|m| {
+            m.tag("div").attr("class", format_args!("service-body{room}")).with(|m| {
+                m.tag("div").attr("class", "service-head").with(|m| {
+                    let name = m.tag("button").attr("class", "service-name").attr("data-inspect", svc);
+                    name.attr("title", "Show every table").text(title);
+                    m.tag("span").attr("class", if s.up { "status" } else { "status is-down" }).text(status);
+                    let toggle = m.tag("button").attr("class", "small").attr("data-toggle", svc);
+                    toggle.attr("aria-label", format_args!("{verb} {title}")).text(verb);
+                });
+                if svc == Svc::OrderHistoryService {
+                    // A line of its own: the title has no room left beside it.
+                    m.tag("div").with(|m| behind(m, world.events_behind()));
+                }
+                if let Some(text) = lost(world, svc, s) {
+                    m.tag("div").attr("class", "lost").text(text);
+                }
+                m.tag("div").attr("class", "tables").with(|m| {
+                    if svc == Svc::ApiComposer {
+                        composer_queries(m, world);
+                    } else {
+                        tables(m, svc, timeline, true, &|name| table_open(svc, name, focus, toggled), versus);
+                    }
+                });
+            });
+        });
+        if let Some((label, class, meaning)) = badge {
+            // Wide enough for its label, just inside the box.
+            let half = label.chars().count() as i32 * 4 + 10;
+            // Inside the box, from the edge it sits on.
+            let x = if edge > rect.x { edge - half - 3 } else { edge + half + 3 };
+            let node = m.tag("g").attr("class", format_args!("relay-node {class}"));
+            node.attr("transform", format_args!("translate({x},{relay_y})")).with(|m| {
+                m.tag("title").text(meaning);
+                m.tag("rect").attr("x", -half).attr("y", -11).attr("width", 2 * half).attr("height", 22).attr("rx", 6).end();
+                m.tag("text").attr("y", 5).attr("text-anchor", "middle").text(label);
+            });
+        }
     });
-    format!(
-        "<g class=\"service{}{}\" data-service=\"{svc}\" data-status=\"{status}\"><rect class=\"service-box\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"10\"></rect><foreignObject x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"><div class=\"service-body{room}\"><div class=\"service-head\"><button class=\"service-name\" data-inspect=\"{svc}\" title=\"Show every table\">{title}</button><span class=\"status{}\">{status}</span><button class=\"small\" data-toggle=\"{svc}\" aria-label=\"{verb} {title}\">{verb}</button></div>{behind}{lost}<div class=\"tables\">{tables}</div></div></foreignObject>{relay}</g>",
-        if s.up { "" } else { " down" },
-        if acting { " acting" } else { "" },
-        if s.up { "" } else { " is-down" },
-    )
+}
+
+/// How many events the view has yet to apply.
+fn behind(m: &mut Markup, n: usize) {
+    let span = m.tag("span").attr("class", if n > 0 { "behind lagging" } else { "behind" }).attr("data-events-behind", n);
+    match n {
+        0 => span.text("up to date"),
+        1 => span.text("1 event behind"),
+        n => span.text(format_args!("{n} events behind")),
+    };
 }
 
 /// The API composer keeps no database; its box lists its queries.
-fn composer_queries(world: &World) -> String {
-    let mut html = String::from("<table data-table=\"api-composer/queries\"><caption><code>queries</code> (in memory, nothing stored)</caption><thead><tr><th>id</th><th>customer</th><th>result</th></tr></thead><tbody>");
-    for q in world.queries().iter().filter(|q| q.source == QuerySource::Composer).rev().take(COMPACT_ROWS) {
-        let status = escape(&match (&q.error, q.latency_ms()) {
-            (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),
-            (None, Some(ms)) => format!("joined in {ms} ms"),
-            (_, None) => format!("waiting for {} call(s)", q.outstanding),
+fn composer_queries(m: &mut Markup, world: &World) {
+    m.tag("table").attr("data-table", "api-composer/queries").with(|m| {
+        m.tag("caption").with(|m| {
+            m.tag("code").text("queries").text(" (in memory, nothing stored)");
         });
-        let failed = class_if(q.error.is_some(), "failed");
-        html +=
-            &format!("<tr data-row=\"{0}\"{failed}><td>{0}</td><td>{1}</td><td title=\"{status}\">{status}</td></tr>", q.id, q.customer);
-    }
-    html + "</tbody></table>"
+        m.tag("thead").with(|m| {
+            m.tag("tr").with(|m| {
+                m.tag("th").text("id").tag("th").text("customer").tag("th").text("result");
+            });
+        });
+        m.tag("tbody").with(|m| {
+            for q in world.queries().iter().filter(|q| q.source == QuerySource::Composer).rev().take(COMPACT_ROWS) {
+                let status = match (&q.error, q.latency_ms()) {
+                    (Some(error), Some(ms)) => format!("FAILED after {ms} ms: {error}"),
+                    (None, Some(ms)) => format!("joined in {ms} ms"),
+                    (_, None) => format!("waiting for {} call(s)", q.outstanding),
+                };
+                m.tag("tr").attr("data-row", q.id).attr_some("class", q.error.as_ref().map(|_| "failed")).with(|m| {
+                    m.tag("td").text(q.id).tag("td").text(q.customer);
+                    m.tag("td").attr("title", &status).text(&status);
+                });
+            }
+        });
+    });
 }
 
-/// The shapes of the messages, as literals so the legend (a constant) and
-/// the messages share them: shape tells the kinds apart as well as colour.
-macro_rules! event_shape {
-    () => {
-        r#"<rect x="-8" y="-8" width="16" height="16" rx="8"></rect>"#
-    };
-}
-macro_rules! command_shape {
-    () => {
-        r#"<rect x="-8" y="-8" width="16" height="16" rx="2"></rect>"#
-    };
-}
-macro_rules! reply_shape {
-    () => {
-        r#"<path d="M0 -9 L9 0 L0 9 L-9 0 Z"></path>"#
-    };
-}
-macro_rules! http_shape {
-    () => {
-        r#"<rect x="-9" y="-6" width="18" height="12" rx="3" stroke-dasharray="3 2"></rect>"#
-    };
-}
-
-/// A message's class and shape by its category.
-fn shape(category: Category) -> (&'static str, &'static str) {
+/// A message's class by its category.
+fn category_class(category: Category) -> &'static str {
     match category {
-        Category::Event => ("event", event_shape!()),
-        Category::Command => ("command", command_shape!()),
-        Category::Reply => ("reply", reply_shape!()),
-        Category::Request | Category::Response => ("http", http_shape!()),
+        Category::Event => "event",
+        Category::Command => "command",
+        Category::Reply => "reply",
+        Category::Request | Category::Response => "http",
     }
 }
 
-/// One entry of the legend: a message's shape (`event_shape` and its
-/// siblings) with its classes and what it stands for.
-macro_rules! legend_entry {
-    ($classes:literal, $shape:ident, $label:literal) => {
-        concat!(r#"<span><svg viewBox="-10 -10 20 20" class="token "#, $classes, r#"">"#, $shape!(), "</svg>", $label, "</span>")
+/// A message's shape by its category (the legend draws the same): shape
+/// tells the kinds apart as well as colour.
+fn shape(m: &mut Markup, category: Category) {
+    let square = |m: &mut Markup, rx: i32| {
+        m.tag("rect").attr("x", -8).attr("y", -8).attr("width", 16).attr("height", 16).attr("rx", rx).end();
     };
+    match category {
+        Category::Event => square(m, 8),
+        Category::Command => square(m, 2),
+        Category::Reply => {
+            m.tag("path").attr("d", "M0 -9 L9 0 L0 9 L-9 0 Z").end();
+        }
+        Category::Request | Category::Response => {
+            let call = m.tag("rect").attr("x", -9).attr("y", -6).attr("width", 18).attr("height", 12).attr("rx", 3);
+            call.attr("stroke-dasharray", "3 2").end();
+        }
+    }
 }
 
 /// What the shapes and colours mean: the same shapes as the messages.
 #[component]
 pub fn Legend() -> impl IntoView {
-    const LEGEND: &str = concat!(
-        legend_entry!("event", event_shape, "event"),
-        legend_entry!("command", command_shape, "command"),
-        legend_entry!("reply", reply_shape, "reply"),
-        legend_entry!("http", http_shape, "HTTP call"),
-        legend_entry!("event duplicate", event_shape, "duplicate"),
-        r#"<span class="legend-note">click a message to inspect or duplicate it</span>"#,
-    );
-    view! { <div class="legend" aria-label="Legend" inner_html=LEGEND></div> }
+    let entries = [
+        (Category::Event, "token event", "event"),
+        (Category::Command, "token command", "command"),
+        (Category::Reply, "token reply", "reply"),
+        (Category::Request, "token http", "HTTP call"),
+        (Category::Event, "token event duplicate", "duplicate"),
+    ];
+    let legend = Markup::build(|m| {
+        for (category, class, label) in entries {
+            m.tag("span").with(|m| {
+                m.tag("svg").attr("viewBox", "-10 -10 20 20").attr("class", class).with(|m| shape(m, category));
+                m.text(label);
+            });
+        }
+        m.tag("span").attr("class", "legend-note").text("click a message to inspect or duplicate it");
+    });
+    view! { <div class="legend" aria-label="Legend" inner_html=legend></div> }
 }
 
 /// The messages on the stage, as `transition` moves them. Each step writes
-/// them as SVG text, each move an `animateMotion` (begin and duration in
-/// real ms from the step) on the layer's own animation timeline, which is
-/// held paused and set to the time the transition has played: the browser
+/// them as SVG, each move an `animateMotion` (begin and duration in real
+/// ms from the step) on the layer's own animation timeline, which is held
+/// paused and set to the time the transition has played: the browser
 /// places every message, and no code runs per message per frame. Shape and
 /// colour tell the kind; a moving message carries its name, a resting one
 /// is named by its lane.
 ///
 /// `jump` (reduced motion, or a still picture): each message where it
 /// rests, those that moved marked.
-pub fn tokens_svg(transition: &Transition, g: &Layout, jump: bool) -> String {
+pub fn tokens_svg(m: &mut Markup, transition: &Transition, g: &Layout, jump: bool) {
     let hop = transition.hop_ms;
-    let mut svg = String::new();
     for path in transition.paths() {
         let Path { token, moves, shown_from_ms, hidden_from_ms, rests } = &path;
         let visible_at_rest = *rests && Layout::shows_at_rest(token);
-        let mut timing = String::new();
-        let (start, moved) = if jump || moves.is_empty() {
-            if !visible_at_rest {
-                continue;
-            }
-            (g.rest(token), !moves.is_empty())
-        } else {
-            let ways: Vec<(u32, Vec<Point>)> = moves.iter().map(|m| (m.begin_ms, g.way(token, m.from, m.to))).collect();
-            let start = ways[0].1[0];
-            if *shown_from_ms > 0 {
-                timing += &set_visibility("visible", *shown_from_ms);
-            }
-            let last_end = moves.last().map_or(0, |m| m.begin_ms + hop);
-            if let Some(hidden) = hidden_from_ms.or((!visible_at_rest).then_some(last_end)) {
-                timing += &set_visibility("hidden", hidden);
-            }
-            for (begin, way) in &ways {
-                timing += &leg(*begin, hop, start, way);
-            }
-            (start, false)
+        let still = jump || moves.is_empty();
+        if still && !visible_at_rest {
+            continue;
+        }
+        let ways: Vec<(u32, Vec<Point>)> =
+            if still { Vec::new() } else { moves.iter().map(|m| (m.begin_ms, g.way(token, m.from, m.to))).collect() };
+        let (start, moved) = match ways.first().and_then(|(_, way)| way.first()) {
+            Some(start) => (*start, false),
+            None => (g.rest(token), !moves.is_empty()),
         };
-        let (class, shape) = shape(token.category);
         let copy = if token.duplicate { " (copy)" } else { "" };
-        let name = format!("{} m{}", token.kind, token.message_id);
-        let label = if jump || moves.is_empty() {
-            String::new()
-        } else {
-            // Not displayed at rest, so it neither shows nor widens the
-            // message's clickable box.
-            let shows: String = moves
-                .iter()
-                .map(|m| format!("<set attributeName=\"display\" to=\"inline\" begin=\"{}ms\" dur=\"{hop}ms\"></set>", m.begin_ms))
-                .collect();
-            format!("<text class=\"token-label\" x=\"-9\" y=\"-15\" display=\"none\">{shows}{}</text>", escape(&name))
-        };
-        let (key, role, what) = match token.key {
-            TokenKey::Flight(key) => (key.to_string(), "role=\"button\" tabindex=\"0\"", format!("Inspect {name}{copy}")),
-            TokenKey::Unconsumed(id) => {
-                (format!("u{id}"), "role=\"img\"", format!("{name}, published; no service subscribes to its channel"))
-            }
-        };
-        svg += &format!(
-            "<g class=\"token {class}{}{}{}{}\" transform=\"translate({},{})\"{} data-message=\"m{}\" data-delivery=\"{key}\" data-kind=\"{}\" data-from=\"{}\" data-to=\"{}\" {role} aria-label=\"{}{}\">{timing}{shape}{}{label}</g>",
+        let name = format_args!("{} m{}", token.kind, token.message_id);
+        let class = format_args!(
+            "token {}{}{}{}{}",
+            category_class(token.category),
             if token.duplicate { " duplicate" } else { "" },
             if token.waiting { " waiting" } else { "" },
             if token.to.is_none() { " unconsumed" } else { "" },
             if moved { " moved" } else { "" },
-            start.0,
-            start.1,
-            if *shown_from_ms > 0 && !jump { " visibility=\"hidden\"" } else { "" },
-            token.message_id,
-            token.kind.name(),
-            token.from,
-            token.to.map_or("", |to| to.id()),
-            escape(&what),
-            if token.waiting { ", waiting" } else { "" },
-            if token.duplicate { "<text class=\"copy-mark\" x=\"-4\" y=\"5\">2</text>" } else { "" },
         );
+        let waiting = if token.waiting { ", waiting" } else { "" };
+        let g_token = m.tag("g").attr("class", class).attr("transform", format_args!("translate({},{})", start.0, start.1));
+        let g_token = g_token.attr_some("visibility", (*shown_from_ms > 0 && !jump).then_some("hidden"));
+        let g_token = g_token.attr("data-message", format_args!("m{}", token.message_id));
+        let g_token = match token.key {
+            TokenKey::Flight(key) => g_token.attr("data-delivery", key),
+            TokenKey::Unconsumed(id) => g_token.attr("data-delivery", format_args!("u{id}")),
+        };
+        let g_token =
+            g_token.attr("data-kind", token.kind.name()).attr("data-from", token.from).attr("data-to", token.to.map_or("", |to| to.id()));
+        let g_token = match token.key {
+            TokenKey::Flight(_) => {
+                g_token.attr("role", "button").attr("tabindex", 0).attr("aria-label", format_args!("Inspect {name}{copy}{waiting}"))
+            }
+            TokenKey::Unconsumed(_) => g_token
+                .attr("role", "img")
+                .attr("aria-label", format_args!("{name}, published; no service subscribes to its channel{waiting}")),
+        };
+        g_token.with(|m| {
+            if !still {
+                if *shown_from_ms > 0 {
+                    set_visibility(m, "visible", *shown_from_ms);
+                }
+                let last_end = moves.last().map_or(0, |m| m.begin_ms + hop);
+                if let Some(hidden) = hidden_from_ms.or((!visible_at_rest).then_some(last_end)) {
+                    set_visibility(m, "hidden", hidden);
+                }
+                for (begin, way) in &ways {
+                    leg(m, *begin, hop, start, way);
+                }
+            }
+            shape(m, token.category);
+            if token.duplicate {
+                m.tag("text").attr("class", "copy-mark").attr("x", -4).attr("y", 5).text("2");
+            }
+            if !still {
+                // Not displayed at rest, so it neither shows nor widens the
+                // message's clickable box.
+                m.tag("text").attr("class", "token-label").attr("x", -9).attr("y", -15).attr("display", "none").with(|m| {
+                    for step in moves.iter() {
+                        let show = m.tag("set").attr("attributeName", "display").attr("to", "inline");
+                        show.attr("begin", format_args!("{}ms", step.begin_ms)).attr("dur", format_args!("{hop}ms")).end();
+                    }
+                    m.text(name);
+                });
+            }
+        });
     }
     if !jump {
-        svg += &requests_svg(transition, g);
+        requests_svg(m, transition, g);
     }
-    svg
 }
 
 /// The requests from outside a transition's steps answer: each goes from
 /// its actor into the service it asks, in its step's turn.
-fn requests_svg(transition: &Transition, g: &Layout) -> String {
+fn requests_svg(m: &mut Markup, transition: &Transition, g: &Layout) {
     let hop = transition.hop_ms;
-    let mut svg = String::new();
     for (begin, actor, svc) in transition.requests_moving() {
         let Some((from, to)) = g.actor(actor, svc) else { continue };
-        svg += &format!(
-            "<g class=\"token http request\" transform=\"translate({},{})\" visibility=\"hidden\" aria-hidden=\"true\">{}{}{}{}</g>",
-            from.0,
-            from.1,
-            set_visibility("visible", begin),
-            set_visibility("hidden", begin + hop),
-            leg(begin, hop, from, &[from, to]),
-            http_shape!(),
-        );
+        let request = m.tag("g").attr("class", "token http request").attr("transform", format_args!("translate({},{})", from.0, from.1));
+        request.attr("visibility", "hidden").attr("aria-hidden", "true").with(|m| {
+            set_visibility(m, "visible", begin);
+            set_visibility(m, "hidden", begin + hop);
+            leg(m, begin, hop, from, &[from, to]);
+            shape(m, Category::Request);
+        });
     }
-    svg
 }
 
 /// The ways messages take during `transition`, each drawn while a message
 /// is on it: who talks to whom, through which lane.
-fn routes_svg(transition: &Transition, g: &Layout) -> String {
+fn routes_svg(m: &mut Markup, transition: &Transition, g: &Layout) {
     let hop = transition.hop_ms;
-    let mut svg = String::new();
     for path in transition.paths() {
-        for m in &path.moves {
-            let points: Vec<String> = g.way(&path.token, m.from, m.to).iter().map(|(x, y)| format!("{x},{y}")).collect();
-            svg += &format!(
-                "<polyline class=\"route\" points=\"{}\" visibility=\"hidden\"><set attributeName=\"visibility\" to=\"visible\" begin=\"{}ms\" dur=\"{hop}ms\"></set></polyline>",
-                points.join(" "),
-                m.begin_ms
-            );
+        for step in &path.moves {
+            let way = g.way(&path.token, step.from, step.to);
+            let route = m.tag("polyline").attr("class", "route").attr("points", Points { way: &way, origin: (0, 0), between: " " });
+            route.attr("visibility", "hidden").with(|m| {
+                let show = m.tag("set").attr("attributeName", "visibility").attr("to", "visible");
+                show.attr("begin", format_args!("{}ms", step.begin_ms)).attr("dur", format_args!("{hop}ms")).end();
+            });
         }
     }
-    svg
+}
+
+/// Points as SVG lists them (`x,y`, `between` each two), relative to
+/// `origin`.
+struct Points<'a> {
+    way: &'a [Point],
+    origin: Point,
+    between: &'static str,
+}
+
+impl std::fmt::Display for Points<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (x, y)) in self.way.iter().enumerate() {
+            if i > 0 {
+                f.write_str(self.between)?;
+            }
+            write!(f, "{},{}", x - self.origin.0, y - self.origin.1)?;
+        }
+        Ok(())
+    }
 }
 
 /// Shows or hides a token from `at_ms` into the transition on.
-fn set_visibility(to: &str, at_ms: u32) -> String {
-    format!("<set attributeName=\"visibility\" to=\"{to}\" begin=\"{at_ms}ms\" fill=\"freeze\"></set>")
+fn set_visibility(m: &mut Markup, to: &str, at_ms: u32) {
+    let set = m.tag("set").attr("attributeName", "visibility").attr("to", to).attr("begin", format_args!("{at_ms}ms"));
+    set.attr("fill", "freeze").end();
 }
 
 /// One move of a message along `way`, relative to where it was drawn
 /// (`start`): it goes the whole way in `dur` real ms from `begin`, and
 /// stays at its end after (a later move takes over).
-fn leg(begin: u32, dur: u32, start: Point, way: &[Point]) -> String {
-    let points: Vec<String> = way.iter().map(|(x, y)| format!("{},{}", x - start.0, y - start.1)).collect();
-    format!(
-        "<animateMotion begin=\"{begin}ms\" dur=\"{}ms\" fill=\"freeze\" calcMode=\"paced\" path=\"M{}\"></animateMotion>",
-        dur.max(1),
-        points.join(" L")
-    )
+fn leg(m: &mut Markup, begin: u32, dur: u32, start: Point, way: &[Point]) {
+    let motion = m.tag("animateMotion").attr("begin", format_args!("{begin}ms")).attr("dur", format_args!("{}ms", dur.max(1)));
+    let path = Points { way, origin: start, between: " L" };
+    motion.attr("fill", "freeze").attr("calcMode", "paced").attr("path", format_args!("M{path}")).end();
 }

@@ -7,7 +7,7 @@ use crate::sim::service::RelayMode;
 use crate::sim::states::TicketState;
 use crate::sim::{Action, Svc};
 
-use super::html::option;
+use super::markup::{option, Markup};
 use super::state::Lesson;
 
 /// Speeds offered, in virtual ms per real ms.
@@ -119,7 +119,11 @@ pub fn Playback() -> impl IntoView {
                     lesson.speed.set(chosen.map_or(0.1, |(speed, _)| *speed));
                 } inner_html=move || {
                     let speed = lesson.speed.get();
-                    SPEEDS.iter().enumerate().map(|(i, (value, label))| option(&i.to_string(), label, (speed - value).abs() < 1e-9)).collect::<String>()
+                    Markup::build(|m| {
+                        for (i, (value, label)) in SPEEDS.iter().enumerate() {
+                            option(m, i, label, (speed - value).abs() < 1e-9);
+                        }
+                    })
                 }></select>
             </label>
             // index.html's click handler opens the explorer (its code loads
@@ -178,7 +182,13 @@ fn Picker(label: &'static str, value: RwSignal<String>, options: Memo<Vec<(Strin
     });
     let html = move || {
         let chosen = value.get();
-        options.with(|options| options.iter().map(|(v, text)| option(v, text, *v == chosen)).collect::<String>())
+        options.with(|options| {
+            Markup::build(|m| {
+                for (v, text) in options {
+                    option(m, v, text, *v == chosen);
+                }
+            })
+        })
     };
     view! {
         <label>{label}" "

@@ -12,9 +12,9 @@ mod canvas;
 mod controls;
 pub mod hash;
 mod host;
-mod html;
 pub mod layout;
 mod lessons;
+mod markup;
 mod motion;
 mod panels;
 mod playerjs;
@@ -36,7 +36,7 @@ use wasm_bindgen::prelude::*;
 use crate::scenarios;
 use canvas::{Canvas, Legend};
 use controls::{Actions, Playback};
-use html::option;
+use markup::{option, Markup};
 use panels::{Inspector, LessonEnd, Log, Narration, QueryPanel, QuestionPanel, SagaPanel, SagaStrip, StyleFacts, Violations};
 use sequence::Sequence;
 use state::Lesson;
@@ -317,7 +317,13 @@ fn VariantPicker() -> impl IntoView {
     view! {
         <label>"Variant "
             <select aria-label="Variant" on:change=pick inner_html=move || {
-                lesson.with(|i| i.scenario.variants.iter().enumerate().map(|(n, v)| option(&n.to_string(), &v.title, n == i.variant)).collect::<String>())
+                lesson.with(|i| {
+                    Markup::build(|m| {
+                        for (n, v) in i.scenario.variants.iter().enumerate() {
+                            option(m, n, &v.title, n == i.variant);
+                        }
+                    })
+                })
             }></select>
         </label>
     }
@@ -363,12 +369,16 @@ fn Header() -> impl IntoView {
                     lesson.opened.track();
                     lesson.with_untracked(|i| {
                         let open = &i.scenario.id;
-                        let mut html: String = scenarios::LESSONS.iter().map(|(id, title)| option(id, title, open == id)).collect();
-                        // A lesson from a file is listed while it is open.
-                        if !lessons::is_built_in(open) {
-                            html += &option(open, &i.scenario.title, true);
-                        }
-                        html + &option("compare", "Side by side: choreography vs orchestration", false)
+                        Markup::build(|m| {
+                            for (id, title) in scenarios::LESSONS {
+                                option(m, id, title, open == id);
+                            }
+                            // A lesson from a file is listed while it is open.
+                            if !lessons::is_built_in(open) {
+                                option(m, open, &i.scenario.title, true);
+                            }
+                            option(m, "compare", "Side by side: choreography vs orchestration", false);
+                        })
                     })
                 }></select>
             </label>

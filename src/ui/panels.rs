@@ -10,7 +10,7 @@ use crate::sim::saga::{Invoke, Role, SagaInstance, StepStatus};
 use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc, Timeline};
 
-use super::html::{class_if, escape};
+use super::markup::Markup;
 use super::state::{folded, Lesson, Selection};
 use super::tables::TableList;
 use super::{hash, lessons};
@@ -50,8 +50,12 @@ pub fn Narration() -> impl IntoView {
     // As HTML text, in a live region that exists before it is filled.
     let html = move || {
         let (caption, line) = now();
-        let line = line.map_or(String::new(), |line| format!("<p class=\"sentence\">{}</p>", escape(&line)));
-        format!("<p class=\"caption\" data-caption>{}</p>{line}", escape(&caption))
+        Markup::build(|m| {
+            m.tag("p").attr("class", "caption").flag("data-caption", true).text(caption);
+            if let Some(line) = line {
+                m.tag("p").attr("class", "sentence").text(line);
+            }
+        })
     };
     view! { <section class="narration" aria-live="polite" inner_html=html></section> }
 }
@@ -80,7 +84,7 @@ pub fn QuestionPanel() -> impl IntoView {
 
 /// At the end of a lesson's run: what it showed and its trade-offs, and
 /// links onward (the next variant, the next lesson, the same situation in
-/// the sandbox, the course), written as HTML text (see [`super::html`]).
+/// the sandbox, the course), written as HTML text (see [`super::markup`]).
 #[component]
 pub fn LessonEnd() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
@@ -91,16 +95,23 @@ pub fn LessonEnd() -> impl IntoView {
                 return String::new();
             }
             let (id, variant) = (&i.scenario.id, &i.scenario.variants[i.variant]);
-            let link = |href: &str, label: &str| format!("<a href=\"{}\">{}</a>", escape(href), escape(label));
-            let mut html = format!("<p><b>What this lesson shows: </b>{}</p><nav>", escape(&i.scenario.takeaway));
-            if let Some(next) = i.scenario.variants.get(i.variant + 1) {
-                html += &link(&format!("#/{id}?variant={}&seed={}", next.id, i.seed), &format!("Next: {}", next.title));
-            }
-            if let Some((next, title)) = lessons::next(id) {
-                html += &link(&format!("#/{next}"), &format!("Next lesson: {title}"));
-            }
-            html += &link(&hash::format(id, &variant.id, 0, i.seed, false, true, ""), "Break it in the sandbox");
-            html + &link("#/", "All lessons") + "</nav>"
+            Markup::build(|m| {
+                m.tag("p").with(|m| {
+                    m.tag("b").text("What this lesson shows: ").text(&i.scenario.takeaway);
+                });
+                m.tag("nav").with(|m| {
+                    if let Some(next) = i.scenario.variants.get(i.variant + 1) {
+                        let href = format_args!("#/{id}?variant={}&seed={}", next.id, i.seed);
+                        m.tag("a").attr("href", href).text(format_args!("Next: {}", next.title));
+                    }
+                    if let Some((next, title)) = lessons::next(id) {
+                        m.tag("a").attr("href", format_args!("#/{next}")).text(format_args!("Next lesson: {title}"));
+                    }
+                    let sandbox = hash::format(id, &variant.id, 0, i.seed, false, true, "");
+                    m.tag("a").attr("href", sandbox).text("Break it in the sandbox");
+                    m.tag("a").attr("href", "#/").text("All lessons");
+                });
+            })
         })
     };
     // Empty (and hidden) until the end; always there, so reaching the end
@@ -117,20 +128,25 @@ pub fn Violations() -> impl IntoView {
     let html = move || {
         lesson.with(|i| {
             let cursor = i.timeline.cursor();
-            let mut html = String::new();
-            for (at, v) in i.timeline.violations() {
-                // The ones the current step broke stand out.
-                let now = class_if(at == Some(cursor), "now");
-                let link = match at {
-                    Some(at) => {
-                        format!("<button class=\"link\" data-goto=\"{at}\" title=\"Go to the step that broke it\">step {at}</button>")
-                    }
-                    None => "<span class=\"at-rest\"> (at rest: nothing is left to happen)</span>".into(),
-                };
-                let detail = escape(&v.detail);
-                html += &format!("<p data-violation=\"{}\"{now} title=\"{detail}\"><b>{}</b>: {detail} {link}</p>", v.id, meaning(v.id));
-            }
-            html
+            Markup::build(|m| {
+                for (at, v) in i.timeline.violations() {
+                    // The ones the current step broke stand out.
+                    let now = (at == Some(cursor)).then_some("now");
+                    let line = m.tag("p").attr("data-violation", v.id).attr_some("class", now).attr("title", &v.detail);
+                    line.with(|m| {
+                        m.tag("b").text(meaning(v.id)).text(": ").text(&v.detail).text(" ");
+                        match at {
+                            Some(at) => {
+                                let link = m.tag("button").attr("class", "link").attr("data-goto", at);
+                                link.attr("title", "Go to the step that broke it").text(format_args!("step {at}"));
+                            }
+                            None => {
+                                m.tag("span").attr("class", "at-rest").text(" (at rest: nothing is left to happen)");
+                            }
+                        }
+                    });
+                }
+            })
         })
     };
     // Always present (empty and hidden when nothing is broken), so a screen
@@ -142,7 +158,7 @@ pub fn Violations() -> impl IntoView {
 }
 
 /// Every step so far, the current one highlighted; click to jump. Written
-/// as HTML text (see [`super::html`]); a click on a line is read from its
+/// as HTML text (see [`super::markup`]); a click on a line is read from its
 /// `data-goto`.
 #[component]
 pub fn Log() -> impl IntoView {
@@ -151,59 +167,61 @@ pub fn Log() -> impl IntoView {
         let shown = lesson.shown_steps();
         lesson.with(|i| {
             let t = &i.timeline;
-            let mut html = String::new();
             let dropped = t.dropped_steps();
-            if !dropped.is_empty() {
-                // Dropped by the learner's last action in the past, or the
-                // lesson's own run an explored run replaced.
-                html += &format!(
-                    "<details class=\"dropped\"><summary>{} step(s) dropped when the run last changed</summary><ol>",
-                    dropped.len()
-                );
-                for step in dropped.iter().take(LOG_AFTER) {
-                    html += &format!("<li><s>{}</s></li>", escape(&step.text));
-                }
-                html += "</ol></details>";
-            }
-            // The run before the last change can be shown beside this one.
-            if i.before.is_some() && !i.comparing {
-                html += &format!(
-                    "<p class=\"hint\"><button data-compare=\"1\">Compare with {}</button> side by side, step by step</p>",
-                    i.before_name
-                );
-            }
             let parts = i.compared().and_then(|other| t.parts_from(other));
-            if t.is_empty() {
-                html +=
-                    "<p class=\"hint\">No steps yet: act on the system below (place an order, create a customer) and they appear here.</p>";
-            } else if shown == 0 {
-                html += "<p class=\"hint\">Step forward (→) or press Play: each step is listed here once it has happened.</p>";
-            }
-            html += "<ol>";
             let cursor = t.cursor();
             let broke: Vec<usize> = t.violations().into_iter().filter_map(|(at, _)| at).collect();
-            for n in t.window(LOG_BEFORE, LOG_AFTER).map(|n| n + 1).filter(|n| *n <= shown) {
-                // "chosen": the explorer took this event out of the clock's
-                // order, or injected this fault.
-                let chosen = t.is_choice(n - 1);
-                let class = [
-                    (n == cursor, "current"),
-                    (n > cursor, "future"),
-                    (broke.contains(&n), "broke"),
-                    (chosen, "chosen"),
-                    (parts == Some(n), "parts"),
-                ]
-                .iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, name)| *name)
-                .collect::<Vec<_>>()
-                .join(" ");
-                let text = escape(&t.steps()[n - 1].text);
-                html += &format!(
-                    "<li class=\"{class}\" value=\"{n}\"><button data-goto=\"{n}\" title=\"Go to this step\">{text}</button></li>"
-                );
-            }
-            html + "</ol>"
+            Markup::build(|m| {
+                if !dropped.is_empty() {
+                    // Dropped by the learner's last action in the past, or the
+                    // lesson's own run an explored run replaced.
+                    m.tag("details").attr("class", "dropped").with(|m| {
+                        m.tag("summary").text(format_args!("{} step(s) dropped when the run last changed", dropped.len()));
+                        m.tag("ol").with(|m| {
+                            for step in dropped.iter().take(LOG_AFTER) {
+                                m.tag("li").with(|m| {
+                                    m.tag("s").text(&step.text);
+                                });
+                            }
+                        });
+                    });
+                }
+                // The run before the last change can be shown beside this one.
+                if i.before.is_some() && !i.comparing {
+                    m.tag("p").attr("class", "hint").with(|m| {
+                        m.tag("button").attr("data-compare", 1).text(format_args!("Compare with {}", i.before_name));
+                        m.text(" side by side, step by step");
+                    });
+                }
+                if t.is_empty() {
+                    let hint = "No steps yet: act on the system below (place an order, create a customer) and they appear here.";
+                    m.tag("p").attr("class", "hint").text(hint);
+                } else if shown == 0 {
+                    m.tag("p").attr("class", "hint").text("Step forward (→) or press Play: each step is listed here once it has happened.");
+                }
+                m.tag("ol").with(|m| {
+                    for n in t.window(LOG_BEFORE, LOG_AFTER).map(|n| n + 1).filter(|n| *n <= shown) {
+                        // "chosen": the explorer took this event out of the clock's
+                        // order, or injected this fault.
+                        let chosen = t.is_choice(n - 1);
+                        let class = [
+                            (n == cursor, "current"),
+                            (n > cursor, "future"),
+                            (broke.contains(&n), "broke"),
+                            (chosen, "chosen"),
+                            (parts == Some(n), "parts"),
+                        ]
+                        .iter()
+                        .filter(|(on, _)| *on)
+                        .map(|(_, name)| *name)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                        m.tag("li").attr("class", class).attr("value", n).with(|m| {
+                            m.tag("button").attr("data-goto", n).attr("title", "Go to this step").text(&t.steps()[n - 1].text);
+                        });
+                    }
+                });
+            })
         })
     };
     let log = NodeRef::<leptos::html::Section>::new();
@@ -245,16 +263,14 @@ pub fn go_to_clicked(lesson: Lesson, ev: web_sys::MouseEvent) {
 
 /// A command's class name with a line-break opportunity before each inner
 /// word (`Begin<wbr>Cancel<wbr>Command`), so a narrow column wraps it
-/// between words. Names are the program's own identifiers: no markup.
-fn breakable(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.char_indices() {
-        if i > 0 && c.is_ascii_uppercase() {
-            out.push_str("<wbr>");
-        }
-        out.push(c);
+/// between words.
+fn breakable(m: &mut Markup, name: &str) {
+    let mut word = 0;
+    for (i, _) in name.char_indices().filter(|(i, c)| *i > 0 && c.is_ascii_uppercase()) {
+        m.text(&name[word..i]).tag("wbr").void();
+        word = i;
     }
-    out
+    m.text(&name[word..]);
 }
 
 /// The saga to show now (several may run at once: a cancel during a
@@ -278,34 +294,60 @@ pub fn SagaPanel() -> impl IntoView {
         lesson.with(|i| {
             let Some(saga) = shown_saga(&i.timeline) else { return String::new() };
             let state = saga.progress();
-            let describe = |invoke: Option<Invoke>| match invoke {
-                None => "—".to_string(),
-                Some(Invoke::Local(name)) => format!("local: {name}"),
-                Some(Invoke::Participant(svc, command)) => format!("{} → {}", breakable(command.name()), super::layout::short(svc)),
+            let describe = |m: &mut Markup, invoke: Option<Invoke>| match invoke {
+                None => {
+                    m.text("—");
+                }
+                Some(Invoke::Local(name)) => {
+                    m.text(format_args!("local: {name}"));
+                }
+                Some(Invoke::Participant(svc, command)) => {
+                    breakable(m, command.name());
+                    m.text(format_args!(" → {}", super::layout::short(svc)));
+                }
             };
-            let mut html = format!(
-                "<section class=\"saga\" data-saga=\"{id}\" data-saga-state=\"{state}\"><h2>{} {id}: {state}</h2><table><colgroup><col class=\"n\"><col><col><col class=\"st\"></colgroup><thead><tr><th>#</th><th>step</th><th>compensation</th><th>status</th></tr></thead><tbody>",
-                saga.saga_type.name(),
-                id = saga.saga_id,
-            );
-            for (n, def) in saga.definition().iter().enumerate() {
-                let status = saga.steps[n];
-                let role = match def.role {
-                    Role::Compensatable => "",
-                    Role::Pivot => "<span class=\"role pivot\">pivot</span>",
-                    Role::Retriable => "<span class=\"role retriable\">retriable</span>",
-                };
-                html += &format!(
-                    "<tr data-saga-step=\"{}\" data-step-status=\"{name}\" class=\"{name}\"><td>{}</td><td><span>{}</span>{role}</td><td>{}</td><td class=\"step-status\">{}</td></tr>",
-                    n + 1,
-                    n + 1,
-                    describe(Some(def.forward)),
-                    describe(def.compensation),
-                    status.label(),
-                    name = status.name(),
-                );
-            }
-            html + "</tbody></table></section>"
+            Markup::build(|m| {
+                let section = m.tag("section").attr("class", "saga").attr("data-saga", saga.saga_id);
+                section.attr("data-saga-state", state).with(|m| {
+                    m.tag("h2").text(format_args!("{} {}: {state}", saga.saga_type.name(), saga.saga_id));
+                    m.tag("table").with(|m| {
+                        m.tag("colgroup").with(|m| {
+                            m.tag("col").attr("class", "n").void().tag("col").void().tag("col").void();
+                            m.tag("col").attr("class", "st").void();
+                        });
+                        m.tag("thead").with(|m| {
+                            m.tag("tr").with(|m| {
+                                for heading in ["#", "step", "compensation", "status"] {
+                                    m.tag("th").text(heading);
+                                }
+                            });
+                        });
+                        m.tag("tbody").with(|m| {
+                            for (n, def) in saga.definition().iter().enumerate() {
+                                let status = saga.steps[n];
+                                let row = m.tag("tr").attr("data-saga-step", n + 1).attr("data-step-status", status.name());
+                                row.attr("class", status.name()).with(|m| {
+                                    m.tag("td").text(n + 1);
+                                    m.tag("td").with(|m| {
+                                        m.tag("span").with(|m| describe(m, Some(def.forward)));
+                                        match def.role {
+                                            Role::Compensatable => {}
+                                            Role::Pivot => {
+                                                m.tag("span").attr("class", "role pivot").text("pivot");
+                                            }
+                                            Role::Retriable => {
+                                                m.tag("span").attr("class", "role retriable").text("retriable");
+                                            }
+                                        }
+                                    });
+                                    m.tag("td").with(|m| describe(m, def.compensation));
+                                    m.tag("td").attr("class", "step-status").text(status.label());
+                                });
+                            }
+                        });
+                    });
+                });
+            })
         })
     };
     view! { <div inner_html=html></div> }
@@ -319,19 +361,22 @@ pub fn SagaStrip() -> impl IntoView {
     let html = move || {
         lesson.with(|i| {
             let Some(saga) = shown_saga(&i.timeline) else { return String::new() };
-            let mut html =
-                format!("<div class=\"saga-strip\" aria-label=\"Saga steps\"><b>{} {}:</b>", saga.saga_type.name(), saga.saga_id);
-            for (n, def) in saga.definition().iter().enumerate() {
-                let status = saga.steps[n];
-                let undoing = matches!(status, StepStatus::Compensating | StepStatus::Compensated);
-                let name = match def.compensation.filter(|_| undoing).unwrap_or(def.forward) {
-                    Invoke::Participant(_, command) => command.name(),
-                    Invoke::Local(name) => name,
-                };
-                let (n, status) = (n + 1, status.name());
-                html += &format!("<span class=\"chip {status}\" title=\"step {n}: {name} ({status})\">{n} {name}</span>");
-            }
-            html + "</div>"
+            Markup::build(|m| {
+                m.tag("div").attr("class", "saga-strip").attr("aria-label", "Saga steps").with(|m| {
+                    m.tag("b").text(format_args!("{} {}:", saga.saga_type.name(), saga.saga_id));
+                    for (n, def) in saga.definition().iter().enumerate() {
+                        let status = saga.steps[n];
+                        let undoing = matches!(status, StepStatus::Compensating | StepStatus::Compensated);
+                        let name = match def.compensation.filter(|_| undoing).unwrap_or(def.forward) {
+                            Invoke::Participant(_, command) => command.name(),
+                            Invoke::Local(name) => name,
+                        };
+                        let (n, status) = (n + 1, status.name());
+                        let chip = m.tag("span").attr("class", format_args!("chip {status}"));
+                        chip.attr("title", format_args!("step {n}: {name} ({status})")).text(format_args!("{n} {name}"));
+                    }
+                });
+            })
         })
     };
     view! { <div inner_html=html></div> }
@@ -347,36 +392,37 @@ pub fn QueryPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     let html = move || {
         lesson.with(|i| {
-            let mut html = String::new();
-            for q in i.timeline.world().queries().iter().rev().take(QUERIES_SHOWN) {
-                let source = match q.source {
-                    crate::sim::query::QuerySource::View => "Order History view",
-                    crate::sim::query::QuerySource::Composer => "API composer",
-                };
-                let verdict = match (&q.error, q.finished_ms, q.stale()) {
-                    (Some(error), _, _) => format!("failed: {error}"),
-                    (None, None, _) => format!("waiting for {} call(s)", q.outstanding),
-                    (None, Some(_), _) if q.not_found => "404 Not Found: no such customer".to_string(),
-                    (None, Some(_), true) if q.events_behind == 0 => "WRONG: no event is on its way to fix it".to_string(),
-                    (None, Some(_), true) => format!("STALE: {} event(s) behind", q.events_behind),
-                    (None, Some(_), false) => "fresh".to_string(),
-                };
-                let latency = q.latency_ms().map(|ms| format!(" in {ms} ms")).unwrap_or_default();
-                let answer = if q.error.is_some() { "partial answer: " } else { "answer: " };
-                html += &format!(
-                    "<section class=\"query\" data-query=\"{id}\" data-stale=\"{stale}\"><h2>Query {id} ({source}){latency}</h2><p class=\"verdict{}\">{}</p><p><b>{answer}</b>{}</p>",
-                    if q.stale() || q.error.is_some() { " stale" } else { "" },
-                    escape(&verdict),
-                    escape(&q.answer.summary()),
-                    id = q.id,
-                    stale = q.stale(),
-                );
-                if let Some(truth) = &q.truth {
-                    html += &format!("<p><b>services: </b>{}</p>", escape(&truth.summary()));
+            Markup::build(|m| {
+                for q in i.timeline.world().queries().iter().rev().take(QUERIES_SHOWN) {
+                    let source = match q.source {
+                        crate::sim::query::QuerySource::View => "Order History view",
+                        crate::sim::query::QuerySource::Composer => "API composer",
+                    };
+                    let verdict = match (&q.error, q.finished_ms, q.stale()) {
+                        (Some(error), _, _) => format!("failed: {error}"),
+                        (None, None, _) => format!("waiting for {} call(s)", q.outstanding),
+                        (None, Some(_), _) if q.not_found => "404 Not Found: no such customer".to_string(),
+                        (None, Some(_), true) if q.events_behind == 0 => "WRONG: no event is on its way to fix it".to_string(),
+                        (None, Some(_), true) => format!("STALE: {} event(s) behind", q.events_behind),
+                        (None, Some(_), false) => "fresh".to_string(),
+                    };
+                    let latency = q.latency_ms().map(|ms| format!(" in {ms} ms")).unwrap_or_default();
+                    let answer = if q.error.is_some() { "partial answer: " } else { "answer: " };
+                    m.tag("section").attr("class", "query").attr("data-query", q.id).attr("data-stale", q.stale()).with(|m| {
+                        m.tag("h2").text(format_args!("Query {} ({source}){latency}", q.id));
+                        let class = if q.stale() || q.error.is_some() { "verdict stale" } else { "verdict" };
+                        m.tag("p").attr("class", class).text(verdict);
+                        m.tag("p").with(|m| {
+                            m.tag("b").text(answer).text(q.answer.summary());
+                        });
+                        if let Some(truth) = &q.truth {
+                            m.tag("p").with(|m| {
+                                m.tag("b").text("services: ").text(truth.summary());
+                            });
+                        }
+                    });
                 }
-                html += "</section>";
-            }
-            html
+            })
         })
     };
     view! { <div inner_html=html></div> }
@@ -430,19 +476,24 @@ pub fn Inspector() -> impl IntoView {
                             !matches!(message.category, crate::sim::message::Category::Request | crate::sim::message::Category::Response);
                         // The message as HTML text (headers and payload carry
                         // the learner's input, escaped).
-                        let about = format!(
-                            "<h2>{} m{}</h2><dl><dt>from → to</dt><dd>{} → {}</dd><dt>channel</dt><dd>{}</dd><dt>sent, due</dt><dd>{} ms, {} ms{}</dd><dt>headers</dt><dd><code>{}</code></dd><dt>payload</dt><dd><code>{}</code></dd></dl>",
-                            message.kind,
-                            message.id,
-                            message.from.title(),
-                            to.title(),
-                            escape(message.channel),
-                            flight.sent_at,
-                            flight.deliver_at,
-                            if flight.waiting { " (waiting in the broker)" } else { "" },
-                            escape(&message.headers_text()),
-                            escape(&message.payload_json()),
-                        );
+                        let about = Markup::build(|m| {
+                            m.tag("h2").text(format_args!("{} m{}", message.kind, message.id));
+                            m.tag("dl").with(|m| {
+                                m.tag("dt").text("from → to").tag("dd").text(format_args!("{} → {}", message.from.title(), to.title()));
+                                m.tag("dt").text("channel").tag("dd").text(message.channel);
+                                let waiting = if flight.waiting { " (waiting in the broker)" } else { "" };
+                                m.tag("dt")
+                                    .text("sent, due")
+                                    .tag("dd")
+                                    .text(format_args!("{} ms, {} ms{waiting}", flight.sent_at, flight.deliver_at));
+                                m.tag("dt").text("headers").tag("dd").with(|m| {
+                                    m.tag("code").text(message.headers_text());
+                                });
+                                m.tag("dt").text("payload").tag("dd").with(|m| {
+                                    m.tag("code").text(message.payload_json());
+                                });
+                            });
+                        });
                         view! {
                             <div inner_html=about></div>
                             {can_duplicate.then(|| view! {
@@ -503,7 +554,11 @@ pub fn StyleFacts() -> impl IntoView {
                     "One more step in the saga's definition, and a command handler in the new service.",
                 ],
             };
-            format!("<dt>Messages sent so far</dt><dd>{sent}</dd><dt>Who knows whom</dt><dd>{knows}</dd><dt>The saga's state</dt><dd>{state}</dd><dt>A new participant</dt><dd>{new}</dd>")
+            Markup::build(|m| {
+                for (term, text) in [("Messages sent so far", sent.as_str()), ("Who knows whom", knows), ("The saga's state", state), ("A new participant", new)] {
+                    m.tag("dt").text(term).tag("dd").text(text);
+                }
+            })
         })
     };
     view! { <dl class="style-facts" inner_html=html></dl> }

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use crate::sim::message::Category;
 use crate::sim::{StepKind, Svc};
 
-use super::html::escape;
 use super::layout::short;
+use super::markup::Markup;
 use super::panels::go_to_clicked;
 use super::state::{Inner, Lesson};
 
@@ -41,15 +41,17 @@ pub fn Sequence() -> impl IntoView {
         let shown = lesson.shown_steps();
         lesson.with(|i| {
             let window = i.timeline.window(ROWS_BEFORE, ROWS_AFTER);
-            diagram(i, window.start..window.end.min(shown))
+            Markup::build(|m| diagram(m, i, window.start..window.end.min(shown), None))
         })
     };
     // A click on a row goes to its step.
     view! { <section class="sequence" inner_html=html on:click=move |ev| go_to_clicked(lesson, ev)></section> }
 }
 
-/// Steps `steps` as one SVG as text (see [`super::html`]).
-pub fn diagram(i: &Inner, steps: Range<usize>) -> String {
+/// Steps `steps` as one SVG as text (see [`super::markup`]); with `css`
+/// (the page's stylesheet), a file of its own that looks as it does on the
+/// page: the SVG namespace and the styles inside.
+pub fn diagram(m: &mut Markup, i: &Inner, steps: Range<usize>, css: Option<&str>) {
     let t = &i.timeline;
     let services: Vec<Svc> = t.world().services().keys().copied().collect();
     // Lifelines at the middle of equal columns.
@@ -87,40 +89,42 @@ pub fn diagram(i: &Inner, steps: Range<usize>) -> String {
         .collect();
     let heads: Vec<(i32, &'static str)> = services.iter().map(|s| (x_of(*s), short(*s))).collect();
     let height = TOP + ROW_H * rows.len() as i32 + 10;
-    let mut svg = format!("<svg viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"Sequence diagram of the run\">");
-    for (x, name) in heads {
-        svg += &format!("<line class=\"lifeline\" x1=\"{x}\" y1=\"20\" x2=\"{x}\" y2=\"{height}\"></line><text class=\"lifeline-name\" x=\"{x}\" y=\"14\" text-anchor=\"middle\">{name}</text>");
-    }
-    for (n, row) in rows.into_iter().enumerate() {
-        let y = TOP + ROW_H * n as i32 + 14;
-        let shape = if row.from_x == row.to_x {
-            format!("<circle cx=\"{}\" cy=\"{y}\" r=\"4\"></circle>", row.from_x)
-        } else {
-            let tip = if row.to_x > row.from_x { row.to_x - 6 } else { row.to_x + 6 };
-            format!(
-                "<line x1=\"{}\" y1=\"{y}\" x2=\"{tip}\" y2=\"{y}\"></line><path d=\"M{} {y} L{tip} {} L{tip} {} Z\"></path>",
-                row.from_x,
-                row.to_x,
-                y - 4,
-                y + 4
-            )
-        };
-        // Labels start at the arrow's left end; a dot on the right
-        // half labels itself leftwards, to stay inside.
-        let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2 {
-            (row.from_x - 7, "end")
-        } else {
-            (row.from_x.min(row.to_x) + 4, "start")
-        };
-        let state = [(row.current, " current"), (row.future, " future")].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect::<String>();
-        svg += &format!(
-            "<g class=\"seq-row {}{state}\" data-seq-step=\"{step}\" data-goto=\"{step}\"><rect class=\"hit\" x=\"0\" y=\"{}\" width=\"{WIDTH}\" height=\"{ROW_H}\"></rect>{shape}<text x=\"{label_x}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></g>",
-            row.class,
-            y - 15,
-            y - 4,
-            escape(&row.label),
-            step = row.step,
-        );
-    }
-    svg + "</svg>"
+    let svg =
+        m.tag("svg").attr_some("xmlns", css.map(|_| "http://www.w3.org/2000/svg")).attr("viewBox", format_args!("0 0 {WIDTH} {height}"));
+    svg.attr("width", "100%").attr("role", "img").attr("aria-label", "Sequence diagram of the run").with(|m| {
+        if let Some(css) = css {
+            m.tag("style").text(css);
+        }
+        for (x, name) in heads {
+            m.tag("line").attr("class", "lifeline").attr("x1", x).attr("y1", 20).attr("x2", x).attr("y2", height).end();
+            let head = m.tag("text").attr("class", "lifeline-name").attr("x", x).attr("y", 14);
+            head.attr("text-anchor", "middle").text(name);
+        }
+        for (n, row) in rows.into_iter().enumerate() {
+            let y = TOP + ROW_H * n as i32 + 14;
+            // Labels start at the arrow's left end; a dot on the right
+            // half labels itself leftwards, to stay inside.
+            let (label_x, anchor) = if row.from_x == row.to_x && row.from_x > WIDTH / 2 {
+                (row.from_x - 7, "end")
+            } else {
+                (row.from_x.min(row.to_x) + 4, "start")
+            };
+            let state =
+                [(row.current, " current"), (row.future, " future")].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect::<String>();
+            let g = m.tag("g").attr("class", format_args!("seq-row {}{state}", row.class));
+            g.attr("data-seq-step", row.step).attr("data-goto", row.step).with(|m| {
+                let hit = m.tag("rect").attr("class", "hit").attr("x", 0).attr("y", y - 15).attr("width", WIDTH);
+                hit.attr("height", ROW_H).end();
+                if row.from_x == row.to_x {
+                    m.tag("circle").attr("cx", row.from_x).attr("cy", y).attr("r", 4).end();
+                } else {
+                    let tip = if row.to_x > row.from_x { row.to_x - 6 } else { row.to_x + 6 };
+                    m.tag("line").attr("x1", row.from_x).attr("y1", y).attr("x2", tip).attr("y2", y).end();
+                    let head = format_args!("M{} {y} L{tip} {} L{tip} {} Z", row.to_x, y - 4, y + 4);
+                    m.tag("path").attr("d", head).end();
+                }
+                m.tag("text").attr("x", label_x).attr("y", y - 4).attr("text-anchor", anchor).text(&row.label);
+            });
+        }
+    });
 }

@@ -11,7 +11,7 @@ use web_sys::js_sys::{Array, Function, Reflect};
 use crate::sim::Step;
 use sagascope_engine::trace;
 
-use super::html::escape;
+use super::markup::Markup;
 use super::sequence::diagram;
 use super::state::Lesson;
 
@@ -47,8 +47,8 @@ pub fn Share() -> impl IntoView {
     };
     let sequence = move |_| {
         let shown = lesson.shown_steps();
-        let svg = lesson.with_untracked(|i| diagram(i, 0..shown));
-        download(&file_name("sequence.svg"), "image/svg+xml", &standalone(&svg));
+        let svg = lesson.with_untracked(|i| Markup::build(|m| diagram(m, i, 0..shown, Some(&page_css()))));
+        download(&file_name("sequence.svg"), "image/svg+xml", &svg);
     };
     view! {
         <details class="share">
@@ -87,12 +87,11 @@ fn link(lesson: Lesson) -> String {
 fn embed_code(lesson: Lesson) -> String {
     let hash = lesson.hash();
     let hash = if hash.contains("embed=1") { hash } else { hash + "&embed=1" };
-    let title = lesson.with(|i| escape(&i.scenario.title));
-    format!(
-        "<iframe src=\"{}{}\" title=\"SagaScope: {title}\" width=\"800\" height=\"450\" style=\"border:0\" loading=\"lazy\"></iframe>",
-        page_url(),
-        escape(&hash)
-    )
+    let title = lesson.with(|i| i.scenario.title.clone());
+    Markup::build(|m| {
+        let frame = m.tag("iframe").attr("src", format_args!("{}{hash}", page_url())).attr("title", format_args!("SagaScope: {title}"));
+        frame.attr("width", 800).attr("height", 450).attr("style", "border:0").attr("loading", "lazy").end();
+    })
 }
 
 /// `navigator.clipboard.writeText(text)` where the page may use the
@@ -114,16 +113,6 @@ fn download(name: &str, mime: &str, text: &str) {
     let _ = link.set_attribute("download", name);
     if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
         link.click();
-    }
-}
-
-/// `svg` (SVG text from the page) as a file of its own: the SVG namespace
-/// and the page's stylesheet inside, so it looks as it does on the page.
-fn standalone(svg: &str) -> String {
-    let svg = svg.replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1);
-    match svg.find('>') {
-        Some(end) => format!("{}<style>{}</style>{}", &svg[..=end], escape(&page_css()), &svg[end + 1..]),
-        None => svg,
     }
 }
 

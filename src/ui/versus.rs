@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::canvas::compared_svg;
-use super::html::escape;
+use super::markup::Markup;
 use super::panels::go_to_clicked;
 use super::state::Lesson;
 
@@ -27,24 +27,45 @@ pub fn Versus() -> impl IntoView {
         let toggled = lesson.toggled.get();
         lesson.with(|i| {
             let Some(other) = i.compared() else { return String::new() };
-            let parts = match i.timeline.parts_from(other) {
-                Some(n) => format!("They part at step {n} <button data-goto=\"{n}\">Go to step {n}</button>"),
-                None => "They are the same run.".into(),
-            };
-            let tab = |n: usize, title: &str| format!("<button role=\"tab\" data-tab=\"{n}\" aria-selected=\"{}\">{title}</button>", shown == n);
-            let (cursor, len) = (other.cursor(), other.len());
-            let at = match other.current() {
-                Some(step) if cursor == len && cursor < i.timeline.cursor() => format!("ended at step {len}: {}", escape(&step.text)),
-                Some(step) => format!("step {cursor}: {}", escape(&step.text)),
-                None => "step 0".into(),
-            };
-            format!(
-                "<div class=\"versus-bar\" data-testid=\"versus\"><span>This run<span class=\"side\"> (left)</span> beside {name}<span class=\"side\"> (right)</span>, step by step<span class=\"roomy\">; cells that differ are outlined</span>. {parts}</span><span role=\"tablist\" aria-label=\"Run shown\">{}{}</span><button data-compare=\"0\">Stop comparing</button></div><div class=\"canvas-wrap compared\" inert>{}<p class=\"versus-step\"><b>The other run</b> ({name}), {at}</p></div>",
-                tab(0, "This run"),
-                tab(1, "The other run"),
-                compared_svg(i, &toggled),
-                name = i.before_name,
-            )
+            let name = &i.before_name;
+            Markup::build(|m| {
+                m.tag("div").attr("class", "versus-bar").attr("data-testid", "versus").with(|m| {
+                    m.tag("span").with(|m| {
+                        m.text("This run").tag("span").attr("class", "side").text(" (left)");
+                        m.text(format_args!(" beside {name}")).tag("span").attr("class", "side").text(" (right)");
+                        m.text(", step by step").tag("span").attr("class", "roomy").text("; cells that differ are outlined");
+                        match i.timeline.parts_from(other) {
+                            Some(n) => {
+                                m.text(format_args!(". They part at step {n} "));
+                                m.tag("button").attr("data-goto", n).text(format_args!("Go to step {n}"));
+                            }
+                            None => {
+                                m.text(". They are the same run.");
+                            }
+                        }
+                    });
+                    m.tag("span").attr("role", "tablist").attr("aria-label", "Run shown").with(|m| {
+                        for (n, title) in ["This run", "The other run"].into_iter().enumerate() {
+                            m.tag("button").attr("role", "tab").attr("data-tab", n).attr("aria-selected", shown == n).text(title);
+                        }
+                    });
+                    m.tag("button").attr("data-compare", 0).text("Stop comparing");
+                });
+                m.tag("div").attr("class", "canvas-wrap compared").flag("inert", true).with(|m| {
+                    compared_svg(m, i, &toggled);
+                    m.tag("p").attr("class", "versus-step").with(|m| {
+                        m.tag("b").text("The other run").text(format_args!(" ({name}), "));
+                        let (cursor, len) = (other.cursor(), other.len());
+                        match other.current() {
+                            Some(step) if cursor == len && cursor < i.timeline.cursor() => {
+                                m.text(format_args!("ended at step {len}: {}", step.text))
+                            }
+                            Some(step) => m.text(format_args!("step {cursor}: {}", step.text)),
+                            None => m.text("step 0"),
+                        };
+                    });
+                });
+            })
         })
     };
     let click = move |ev: web_sys::MouseEvent| {
