@@ -15,12 +15,13 @@ use crate::sim::message::Category;
 use crate::sim::names::qualified;
 use crate::sim::query::QuerySource;
 use crate::sim::service::{RelayMode, Service};
-use crate::sim::{Action, Svc, World};
+use crate::sim::{Svc, World};
 
+use super::click::Click;
 use super::layout::{layout, Layout, Point, Rect, Room, LANE_H, LANE_SLOTS};
 use super::markup::{Markup, Tag};
 use super::motion::{self, Path, Token, TokenKey, Transition};
-use super::state::{reduced_motion, Inner, Lesson, Selection};
+use super::state::{reduced_motion, Inner, Lesson};
 use super::tables::{compact_lines, table_open, tables, COMPACT_ROWS};
 use crate::sim::Timeline;
 
@@ -208,30 +209,15 @@ fn box_lines(world: &World, svc: Svc, service: &Service, focus: &[String], toggl
 }
 
 /// A click (or Enter) on the canvas: the element clicked, or its nearest
-/// ancestor, says what it is in its `data-*` attributes.
+/// ancestor, says what it is in its `data-*` attributes (see [`Click`]).
 fn clicked(lesson: Lesson, ev: &web_sys::Event) {
-    let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
-    let attr = |name: &str| target.closest(&format!("[{name}]")).ok().flatten().and_then(|e| e.get_attribute(name));
-    if let Some(key) = attr("data-delivery") {
-        let flight = lesson.with_untracked(|i| i.timeline.world().flights().into_iter().find(|f| f.key.to_string() == key));
-        if let Some(flight) = flight {
-            lesson.selected.set(Some(Selection::Message(flight.key)));
-        }
+    let Some(click) = Click::of(ev) else { return };
+    // A button answers Enter with a click of its own; a message (an SVG
+    // group with a role) does not.
+    if ev.type_() == "keydown" && !matches!(click, Click::Message(_)) {
         return;
     }
-    // A button answers Enter with a click of its own.
-    if ev.type_() == "keydown" {
-        return;
-    }
-    if let Some(svc) = attr("data-toggle").and_then(|id| Svc::parse(&id)) {
-        let up = lesson.with_untracked(|i| i.timeline.world().service(svc).is_some_and(|s| s.up));
-        lesson.act(if up { Action::Crash { service: svc } } else { Action::Restart { service: svc } });
-    } else if let Some(svc) = attr("data-inspect").and_then(|id| Svc::parse(&id)) {
-        lesson.selected.set(Some(Selection::Service(svc)));
-    } else if let Some(table) = attr("data-unfold") {
-        let entry = format!("{table};");
-        lesson.toggled.update(|t| *t = if t.contains(&entry) { t.replace(&entry, "") } else { format!("{t}{entry}") });
-    }
+    click.apply(lesson);
 }
 
 /// The broker and its channels in `world` as SVG, with `tokens` (the

@@ -9,6 +9,7 @@
 //! - [`hash`]: the `#/<scenario>?step=N&seed=N` contract.
 
 mod canvas;
+mod click;
 mod controls;
 pub mod hash;
 mod host;

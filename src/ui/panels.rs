@@ -10,6 +10,7 @@ use crate::sim::saga::{Invoke, Role, SagaInstance, StepStatus};
 use crate::sim::service::RelayMode;
 use crate::sim::{Action, Svc, Timeline};
 
+use super::click::Click;
 use super::markup::Markup;
 use super::state::{folded, Lesson, Selection};
 use super::tables::TableList;
@@ -245,19 +246,12 @@ pub fn Log() -> impl IntoView {
     view! { <section class="log" node_ref=log inner_html=html on:click=move |ev| go_to_clicked(lesson, ev)></section> }
 }
 
-/// A click inside a panel written as HTML text: goes to the step named by
-/// the `data-goto` of the clicked element or its nearest ancestor, or
-/// starts (`data-compare="1"`) or stops comparing two runs.
+/// A click inside a panel written as HTML text: goes to the step a
+/// `data-goto` names, or starts (`data-compare="1"`) or stops comparing
+/// two runs (see [`Click`]).
 pub fn go_to_clicked(lesson: Lesson, ev: web_sys::MouseEvent) {
-    use wasm_bindgen::JsCast;
-    let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    let attr = |name: &str| target.as_ref()?.closest(&format!("[{name}]")).ok().flatten()?.get_attribute(name);
-    if let Some(on) = attr("data-compare") {
-        lesson.compare(on == "1");
-    }
-    if let Some(step) = attr("data-goto").and_then(|s| s.parse().ok()) {
-        lesson.playing.set(false);
-        lesson.seek(step);
+    if let Some(click) = Click::of(&ev) {
+        click.apply(lesson);
     }
 }
 

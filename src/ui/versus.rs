@@ -6,11 +6,10 @@
 //! stages side by side would be too small to read, two tabs switch.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::canvas::compared_svg;
+use super::click::Click;
 use super::markup::Markup;
-use super::panels::go_to_clicked;
 use super::state::Lesson;
 
 /// The bar and the other run's stage while comparing, else nothing: one
@@ -68,12 +67,10 @@ pub fn Versus() -> impl IntoView {
             })
         })
     };
-    let click = move |ev: web_sys::MouseEvent| {
-        let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        match target.and_then(|t| t.closest("[data-tab]").ok().flatten()).and_then(|t| t.get_attribute("data-tab")) {
-            Some(n) => tab.set(usize::from(n == "1")),
-            None => go_to_clicked(lesson, ev),
-        }
+    let click = move |ev: web_sys::MouseEvent| match Click::of(&ev) {
+        Some(Click::Tab(n)) => tab.set(usize::from(n == 1)),
+        Some(click) => click.apply(lesson),
+        None => {}
     };
     view! { <div class="versus" on:click=click inner_html=html></div> }
 }

@@ -77,6 +77,23 @@ pub enum FlightKey {
     Call(u64, Leg),
 }
 
+impl FlightKey {
+    /// The key written as [`Display`](std::fmt::Display) writes it; none
+    /// for any other text.
+    pub fn parse(text: &str) -> Option<FlightKey> {
+        let id = |digits: &str| digits.parse::<u64>().ok().filter(|_| digits.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(delivery) = text.strip_prefix('d') {
+            return id(delivery).map(FlightKey::Delivery);
+        }
+        let call = text.strip_prefix('c')?;
+        match (call.strip_suffix('q'), call.strip_suffix('r')) {
+            (Some(request), _) => id(request).map(|n| FlightKey::Call(n, Leg::Request)),
+            (_, Some(response)) => id(response).map(|n| FlightKey::Call(n, Leg::Response)),
+            _ => None,
+        }
+    }
+}
+
 /// Written `d12`, `c3q` or `c3r`: the page's `data-delivery` attribute.
 impl std::fmt::Display for FlightKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
