@@ -115,9 +115,9 @@ async function busy(page, ms) {
  */
 async function watch(page, ms, moving) {
   await page.evaluate((moving) => {
-    const seen = { longTasks: 0, gaps: [], moving: [] };
+    const seen = { longTasks: [], gaps: [], moving: [] };
     window.__watch = seen;
-    new PerformanceObserver((list) => { seen.longTasks += list.getEntries().length; }).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => seen.longTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask' });
     let last;
     const frame = (now) => {
       if (last !== undefined) {
@@ -236,7 +236,7 @@ if (process.env.RAFTSCOPE) {
 const f = await frames();
 console.log(`playing sandbox, up to ${f.inFlight} messages in flight: frame interval median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms`);
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
-const said = (what, w) => `${what}: main thread busy ${pct(w.busy)}, ${w.longTasks} long tasks (over 50 ms), ` +
+const said = (what, w) => `${what}: main thread busy ${pct(w.busy)}, ${w.longTasks.length} long tasks (over 50 ms${w.longTasks.map((ms) => `, ${ms}`).join('')}), ` +
   `frame interval p95 ${w.p95.toFixed(1)} ms over ${w.frames} frames while messages move`;
 const guided = await guidedPlay();
 console.log(said(`FTGO Create Order, guided at the default speed (15 s, to step ${guided.step})`, guided));
