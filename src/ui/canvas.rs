@@ -47,7 +47,10 @@ pub fn Canvas() -> impl IntoView {
         if let Some(wrap) = wrap.get_untracked() {
             // Where the page scrolls, the stage is as tall as its layout.
             let height = if page_scrolls() { 0 } else { wrap.client_height() };
-            room.set(Room::of(f64::from(wrap.client_width()), f64::from(height)));
+            // A slide may draw its text at 11 px (it is seen whole, in a frame).
+            // (A tenth more: the canvas may be a little narrower than its box.)
+            let text_px = if embedded() { 11.1 } else { 12.1 };
+            room.set(Room::of(f64::from(wrap.client_width()), f64::from(height), text_px));
         }
     };
     request_animation_frame(measure);
@@ -142,10 +145,14 @@ pub fn Canvas() -> impl IntoView {
 /// a low window; not a slide): style.css lays the page out by the same.
 const PAGE_SCROLLS: &str = "(max-width: 600px), (max-height: 500px)";
 
+/// Whether the page is a slide (`embed=1`).
+fn embedded() -> bool {
+    document().body().is_some_and(|b| b.class_list().contains("embed"))
+}
+
 /// Whether the page scrolls as one column, the stage as tall as it needs.
 fn page_scrolls() -> bool {
-    let embed = document().body().is_some_and(|b| b.class_list().contains("embed"));
-    !embed && window().match_media(PAGE_SCROLLS).ok().flatten().is_some_and(|m| m.matches())
+    !embedded() && window().match_media(PAGE_SCROLLS).ok().flatten().is_some_and(|m| m.matches())
 }
 
 /// The run compared with this one (see [`Inner::compared`]) as one SVG
@@ -312,7 +319,7 @@ fn actors_svg(g: &Layout) -> String {
         let left = super::layout::actor_left(*x, *actor);
         svg += &format!(
             "<g class=\"actor\" data-actor=\"{}\" data-asks=\"{svc}\" transform=\"translate({left},{y})\"><circle cx=\"7\" cy=\"-5\" r=\"4\"></circle><path d=\"M0 8 a7 7 0 0 1 14 0 Z\"></path><text x=\"20\" y=\"5\">{name}</text></g>",
-            name.to_lowercase()
+            actor.id()
         );
     }
     svg
