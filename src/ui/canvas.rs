@@ -18,7 +18,7 @@ use crate::sim::service::{RelayMode, Service};
 use crate::sim::{Action, Svc, World};
 
 use super::html::{class_if, escape};
-use super::layout::{layout, Layout, Point, Rect, LANE_H, LANE_SLOTS, WIDTH};
+use super::layout::{layout, Layout, Point, Rect, Room, LANE_H, LANE_SLOTS};
 use super::motion::{self, Path, Token, TokenKey, Transition};
 use super::state::{reduced_motion, Inner, Lesson, Selection};
 use super::tables::{compact_lines, table_open, tables_html, COMPACT_ROWS};
@@ -38,10 +38,29 @@ pub fn Canvas() -> impl IntoView {
     // One number that changes when another run opens or the learner acts
     // (the only times the known run changes), not on every step.
     let run = Memo::new(move |_| (lesson.opened.get() << 32) ^ lesson.with(|i| i.timeline.revision()));
+    // The room the stage has: measured once it is drawn and whenever the
+    // window changes size (not when the text around it grows, so a notice
+    // or a question never moves the stage; the stage scrolls instead).
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    let room = RwSignal::new(Room::default());
+    let measure = move || {
+        if let Some(wrap) = wrap.get_untracked() {
+            // Where the page scrolls, the stage is as tall as its layout.
+            let height = if page_scrolls() { 0 } else { wrap.client_height() };
+            // A slide may draw its text at 11 px (it is seen whole, in a frame).
+            // (A tenth more: the canvas may be a little narrower than its box.)
+            let text_px = if embedded() { 11.1 } else { 12.1 };
+            room.set(Room::of(f64::from(wrap.client_width()), f64::from(height), text_px));
+        }
+    };
+    request_animation_frame(measure);
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     let geometry = Memo::new(move |_| {
         run.track();
         let toggled = lesson.toggled.get();
-        lesson.with_untracked(|i| sized_for_run(&i.timeline, &i.scenario.focus, &toggled))
+        let room = room.get();
+        lesson.with_untracked(|i| sized_for_run(&i.timeline, &i.scenario.focus, &toggled, room))
     });
     // The messages' animations run on their layer's timeline, held paused
     // and set to the real ms the step's transition has played (see
@@ -60,14 +79,26 @@ pub fn Canvas() -> impl IntoView {
     // The cells a step changed fade in when its messages have arrived
     // (`--arrive`, read by the stylesheet; set through the element's own
     // style, which the page's policy allows where a style attribute is not).
-    let wrap = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let ms = lesson.with(|i| if jump { 0 } else { i.transition.duration_ms() });
         if let Some(wrap) = wrap.get() {
             let _ = web_sys::HtmlElement::style(&wrap).set_property("--arrive", &format!("{ms}ms"));
         }
     });
-    let view_box = move || format!("0 0 {WIDTH} {}", geometry.get().height);
+    let view_box = move || geometry.with(|g| format!("0 0 {} {}", g.width, g.height));
+    // Services stacked in one column (a phone): the one a step is about is
+    // scrolled into view.
+    Effect::new(move |_| {
+        let actor = lesson.with(|i| i.timeline.current().and_then(|s| s.actor));
+        if let (Some(svc), true) = (actor, geometry.with_untracked(Layout::stacked)) {
+            let selector = format!("[data-service=\"{svc}\"]");
+            if let Ok(Some(el)) = document().query_selector(&selector) {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
     // The messages are drawn on a layer of their own over the stage, so a
     // frame repaints them and not the boxes beneath.
     view! {
@@ -76,13 +107,15 @@ pub fn Canvas() -> impl IntoView {
                 clicked(lesson, &ev)
             }
         }>
+            <div class="canvas-inner">
             <svg class="canvas" viewBox=view_box role="group" aria-label="Services, the broker and the messages between them">
                 <g class="broker" inner_html=move || {
                     let g = geometry.get();
                     lesson.with(|i| lanes_svg(i.timeline.world(), &g, i.transition.last()))
                 }></g>
+                <g class="actors" inner_html=move || geometry.with(actors_svg)></g>
                 {move || geometry.get().boxes.into_iter().map(|(svc, rect)| {
-                    let relay_at = geometry.with_untracked(|g| g.relay(svc));
+                    let relay_at = geometry.with_untracked(|g| (g.relay(svc), g.relay_on_title(svc)));
                     let html = move || {
                         let toggled = lesson.toggled.get();
                         lesson.with(|i| {
@@ -103,8 +136,23 @@ pub fn Canvas() -> impl IntoView {
                     lesson.with(|i| tokens_svg(&i.transition, &g, jump))
                 }></g>
             </svg>
+            </div>
         </div>
     }
+}
+
+/// The media query under which the page scrolls as one column (a phone,
+/// a low window; not a slide): style.css lays the page out by the same.
+const PAGE_SCROLLS: &str = "(max-width: 600px), (max-height: 500px)";
+
+/// Whether the page is a slide (`embed=1`).
+fn embedded() -> bool {
+    document().body().is_some_and(|b| b.class_list().contains("embed"))
+}
+
+/// Whether the page scrolls as one column, the stage as tall as it needs.
+fn page_scrolls() -> bool {
+    !embedded() && window().match_media(PAGE_SCROLLS).ok().flatten().is_some_and(|m| m.matches())
 }
 
 /// The run compared with this one (see [`Inner::compared`]) as one SVG
@@ -116,22 +164,23 @@ pub fn compared_svg(i: &Inner, toggled: &str) -> String {
     let focus = &i.scenario.focus;
     // Sized each time it is drawn: a replay of a lesson's run takes well
     // under a millisecond, and nothing is drawn while paused.
-    let g = sized_for_run(other, focus, toggled);
+    let g = sized_for_run(other, focus, toggled, Room::default());
     let still = Transition::still(motion::tokens(other));
     let mut svg = format!(
-        "<svg class=\"canvas\" viewBox=\"0 0 {WIDTH} {}\" role=\"group\" aria-label=\"The run compared with\"><g class=\"broker\">{}</g>",
+        "<svg class=\"canvas\" viewBox=\"0 0 {} {}\" role=\"group\" aria-label=\"The run compared with\"><g class=\"broker\">{}</g>",
+        g.width,
         g.height,
         lanes_svg(other.world(), &g, still.last())
     );
     for (svc, rect) in &g.boxes {
-        svg += &service_svg(other, focus, Some(i.timeline.world()), *svc, *rect, g.relay(*svc), toggled);
+        svg += &service_svg(other, focus, Some(i.timeline.world()), *svc, *rect, (g.relay(*svc), g.relay_on_title(*svc)), toggled);
     }
     svg + &format!("<g class=\"tokens\">{}</g></svg>", tokens_svg(&still, &g, true))
 }
 
-/// The layout for the whole run: each box as tall as the most lines it
-/// shows at any step (`focus`: the tables its lesson is about).
-pub fn sized_for_run(timeline: &Timeline, focus: &[String], toggled: &str) -> Layout {
+/// The layout for the whole run in `room`: each box as tall as the most
+/// lines it shows at any step (`focus`: the tables its lesson is about).
+pub fn sized_for_run(timeline: &Timeline, focus: &[String], toggled: &str, room: Room) -> Layout {
     let world = timeline.world();
     let mut lines: Vec<(Svc, i32)> = world.services().iter().map(|(svc, _)| (*svc, 0)).collect();
     timeline.replay(|world| {
@@ -150,7 +199,7 @@ pub fn sized_for_run(timeline: &Timeline, focus: &[String], toggled: &str) -> La
     if channels.is_empty() {
         channels = broker.channels.iter().filter(|(_, subs)| !subs.is_empty()).map(|(c, _)| *c).collect();
     }
-    layout(&lines, &channels)
+    layout(&lines, &channels, room, &motion::actors(timeline))
 }
 
 /// Lines of text a service's box shows in `world`.
@@ -202,11 +251,13 @@ fn lanes_svg(world: &World, g: &Layout, tokens: &[Token]) -> String {
     let broker = world.broker();
     let b = g.broker;
     let mut svg = format!(
-        "<rect x=\"{}\" y=\"0\" width=\"{}\" height=\"{}\" rx=\"10\"></rect><text x=\"{}\" y=\"22\" class=\"box-title\" text-anchor=\"middle\">Message broker<title>At least once, in order per partition</title></text>",
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\"></rect><text x=\"{}\" y=\"{}\" class=\"box-title\" text-anchor=\"middle\">Message broker<title>At least once, in order per partition</title></text>",
         b.x,
+        b.y,
         b.w,
         b.h,
-        b.x + b.w / 2
+        b.x + b.w / 2,
+        b.y + 22
     );
     for (channel, y) in &g.lanes {
         let held = broker.held.contains(channel);
@@ -259,6 +310,21 @@ fn lanes_svg(world: &World, g: &Layout, tokens: &[Token]) -> String {
     svg
 }
 
+/// Those outside the services, each above the box it asks: a figure and
+/// a name (where its requests start).
+fn actors_svg(g: &Layout) -> String {
+    let mut svg = String::new();
+    for (actor, svc, (x, y)) in &g.actors {
+        let name = actor.name();
+        let left = super::layout::actor_left(*x, *actor);
+        svg += &format!(
+            "<g class=\"actor\" data-actor=\"{}\" data-asks=\"{svc}\" transform=\"translate({left},{y})\"><circle cx=\"7\" cy=\"-5\" r=\"4\"></circle><path d=\"M0 8 a7 7 0 0 1 14 0 Z\"></path><text x=\"20\" y=\"5\">{name}</text></g>",
+            actor.id()
+        );
+    }
+    svg
+}
+
 /// A message kind as a lane names it: without the `Command` or `Event`
 /// its class name ends with (the inspector and the log say it whole).
 fn short_kind(kind: Kind) -> &'static str {
@@ -304,7 +370,7 @@ fn service_svg(
     versus: Option<&World>,
     svc: Svc,
     rect: Rect,
-    relay_at: (i32, i32),
+    relay_at: (Point, Option<bool>),
     toggled: &str,
 ) -> String {
     let world = timeline.world();
@@ -331,23 +397,23 @@ fn service_svg(
     } else {
         tables_html(svc, timeline, true, &|name| table_open(svc, name, focus, toggled), versus)
     };
-    let left = rect.x < WIDTH / 2;
+    let ((edge, relay_y), on_title) = relay_at;
     let badge = relay(svc, s);
     // The title's line leaves room for the relay on the broker's side,
     // more for a long label ("dual write").
     let wide = badge.is_some_and(|(label, ..)| label.chars().count() > 8);
-    let room = match (badge, left, wide) {
-        (None, ..) => "",
-        (_, true, true) => " relay-right wide",
-        (_, true, false) => " relay-right",
-        (_, false, true) => " relay-left wide",
-        (_, false, false) => " relay-left",
+    let room = match (badge, on_title, wide) {
+        (None, ..) | (_, None, _) => "",
+        (_, Some(true), true) => " relay-right wide",
+        (_, Some(true), false) => " relay-right",
+        (_, Some(false), true) => " relay-left wide",
+        (_, Some(false), false) => " relay-left",
     };
     let relay = badge.map_or(String::new(), |(label, class, meaning)| {
         // Wide enough for its label, just inside the box.
         let half = label.chars().count() as i32 * 4 + 10;
-        let (edge, y) = relay_at;
-        let x = if left { edge - half - 3 } else { edge + half + 3 };
+        // Inside the box, from the edge it sits on.
+        let (x, y) = (if edge > rect.x { edge - half - 3 } else { edge + half + 3 }, relay_y);
         format!("<g class=\"relay-node {class}\" transform=\"translate({x},{y})\"><title>{meaning}</title><rect x=\"{}\" y=\"-11\" width=\"{}\" height=\"22\" rx=\"6\"></rect><text y=\"5\" text-anchor=\"middle\">{label}</text></g>", -half, 2 * half)
     });
     format!(
@@ -478,7 +544,7 @@ pub fn tokens_svg(transition: &Transition, g: &Layout, jump: bool) -> String {
                 .iter()
                 .map(|m| format!("<set attributeName=\"display\" to=\"inline\" begin=\"{}ms\" dur=\"{hop}ms\"></set>", m.begin_ms))
                 .collect();
-            format!("<text class=\"token-label\" y=\"-15\" text-anchor=\"middle\" display=\"none\">{shows}{}</text>", escape(&name))
+            format!("<text class=\"token-label\" x=\"-9\" y=\"-15\" display=\"none\">{shows}{}</text>", escape(&name))
         };
         let (key, role, what) = match token.key {
             TokenKey::Flight(key) => (key.to_string(), "role=\"button\" tabindex=\"0\"", format!("Inspect {name}{copy}")),
@@ -502,6 +568,29 @@ pub fn tokens_svg(transition: &Transition, g: &Layout, jump: bool) -> String {
             escape(&what),
             if token.waiting { ", waiting" } else { "" },
             if token.duplicate { "<text class=\"copy-mark\" x=\"-4\" y=\"5\">2</text>" } else { "" },
+        );
+    }
+    if !jump {
+        svg += &requests_svg(transition, g);
+    }
+    svg
+}
+
+/// The requests from outside a transition's steps answer: each goes from
+/// its actor into the service it asks, in its step's turn.
+fn requests_svg(transition: &Transition, g: &Layout) -> String {
+    let hop = transition.hop_ms;
+    let mut svg = String::new();
+    for (begin, actor, svc) in transition.requests_moving() {
+        let Some((from, to)) = g.actor(actor, svc) else { continue };
+        svg += &format!(
+            "<g class=\"token http request\" transform=\"translate({},{})\" visibility=\"hidden\" aria-hidden=\"true\">{}{}{}{}</g>",
+            from.0,
+            from.1,
+            set_visibility("visible", begin),
+            set_visibility("hidden", begin + hop),
+            leg(begin, hop, from, &[from, to]),
+            http_shape!(),
         );
     }
     svg

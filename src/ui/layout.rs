@@ -1,25 +1,36 @@
 //! Where things sit on the architecture canvas, and where a message in
 //! flight is at a given virtual time. Pure geometry, tested natively.
 //!
-//! Coordinates are whole viewBox units (1000 across, about 0.8 px each on a
-//! projector): the canvas needs no finer, and printing integers keeps Rust's
-//! float formatting out of the download (with the float parser the speed
-//! picker no longer needs, that was 24 KB gzip: code and lookup tables).
+//! Coordinates are whole viewBox units (1000 across where the stage is
+//! 860 px wide or more, fewer below, so a unit is never drawn smaller than
+//! 0.86 px and 14-unit text never below 12 px): the canvas needs no finer,
+//! and printing integers keeps Rust's float formatting out of the download
+//! (with the float parser the speed picker no longer needs, that was 24 KB
+//! gzip: code and lookup tables).
+//!
+//! The stage fills the room it has: as tall as the window leaves it, the
+//! boxes sharing the height. Two columns with the broker between them; on a
+//! narrow screen (a phone held upright) one column, the broker a band
+//! between the first services and the others.
 
 use crate::sim::Svc;
 
-use super::motion::{Place, Token};
+use super::motion::{Actor, Place, Token};
 
-/// The canvas's coordinate system (SVG viewBox units). Text on it is at
-/// least 14 units: the canvas is drawn about 0.8-0.9 px a unit on a
-/// projector and in a slide, so that is 11-12 px or more.
+/// The canvas's widest coordinate system (SVG viewBox units). Text on it
+/// is at least 14 units.
 pub const WIDTH: i32 = 1000;
+/// The smallest text on the canvas, in units.
+const TEXT_UNITS: f64 = 14.0;
+/// Narrower than this, the services stack in one column.
+const TWO_COLUMNS_MIN: i32 = 700;
+/// The narrowest canvas (a 320 px phone).
+const WIDTH_MIN: i32 = 360;
 /// The canvas is at least this tall...
 const HEIGHT_MIN: i32 = 330;
 /// ...and tall enough to give each stacked box this much room.
 const BOX_H_MIN: i32 = 120;
 const GAP: i32 = 10;
-const BROKER_X: i32 = 395;
 /// Wide enough for a lane to show its first messages and name the first.
 const BROKER_W: i32 = 210;
 /// How far below a box's top its relay sits: on the title's line.
@@ -27,6 +38,8 @@ const RELAY_INSET: i32 = 18;
 /// Height of one line of a box's text (a table row, a caption), in
 /// viewBox units: the canvas grows when a column's lines need more room.
 const LINE_H: i32 = 19;
+/// The same on a phone, where each folded table is a finger-sized target.
+const LINE_H_TOUCH: i32 = 28;
 /// A channel's lane: its name and, below, what is on it.
 pub const LANE_H: i32 = 40;
 /// The least room between two lanes.
@@ -41,6 +54,8 @@ const SLOT_W: i32 = 22;
 const SLOT_X: i32 = 21;
 /// Between two HTTP calls resting on the same wire.
 const CALL_GAP: i32 = 22;
+/// Above a box whose service outside actors ask: their names.
+const ACTORS_H: i32 = 22;
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,22 +82,92 @@ pub fn short(svc: Svc) -> &'static str {
 /// A point on the canvas.
 pub type Point = (i32, i32);
 
+/// The room the stage has, in viewBox units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Room {
+    pub width: i32,
+    /// How tall the stage can be without scrolling (0: unknown).
+    pub height: i32,
+}
+
+impl Default for Room {
+    fn default() -> Self {
+        Room { width: WIDTH, height: 0 }
+    }
+}
+
+impl Room {
+    /// The room of a stage `px_w` by `px_h` CSS pixels whose smallest text
+    /// must be `text_px` (12 on a screen, 11 in a slide).
+    pub fn of(px_w: f64, px_h: f64, text_px: f64) -> Room {
+        if px_w < 1.0 {
+            return Room::default();
+        }
+        let width = ((px_w * TEXT_UNITS / text_px) as i32).clamp(WIDTH_MIN, WIDTH);
+        Room { width, height: (f64::from(width) * px_h / px_w) as i32 }
+    }
+
+    /// Whether the services stack in one column.
+    pub fn stacked(self) -> bool {
+        self.width < TWO_COLUMNS_MIN
+    }
+}
+
+/// Which side of a box faces the broker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Facing {
+    Right,
+    Left,
+    Down,
+    Up,
+}
+
 /// The canvas: a box per service, the broker and a lane per channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
-    /// The canvas height (the width is always [`WIDTH`]).
+    pub width: i32,
     pub height: i32,
     pub boxes: Vec<(Svc, Rect)>,
     pub broker: Rect,
     pub lanes: Vec<(&'static str, i32)>,
+    /// Those outside the services who ask them, each above the box it asks
+    /// (where its requests start).
+    pub actors: Vec<(Actor, Svc, Point)>,
 }
 
-/// Order Service and the API composer stand left of the broker, everyone
-/// else right; while the right column has two more boxes than the left, its
-/// first moves over. `services` pairs each service with the lines of
-/// text its box shows: a column is split in proportion, so every box gets
-/// room for what it holds.
-pub fn layout(services: &[(Svc, i32)], channels: &[&'static str]) -> Layout {
+/// The canvas for `room`: a box per service (each paired with the lines of
+/// text it shows, which a column shares its height by) and a lane per
+/// channel. Two columns: Order Service and the API composer left of the
+/// broker, everyone else right; while the right column has two more boxes
+/// than the left, its first moves over. Stacked: the first half above the
+/// broker, the rest below.
+pub fn layout(services: &[(Svc, i32)], channels: &[&'static str], room: Room, actors: &[(Actor, Svc)]) -> Layout {
+    let mut l = boxes_and_lanes(services, channels, room, &|svc| actors.iter().any(|(_, s)| *s == svc));
+    for (actor, svc) in actors {
+        let Some(r) = l.rect(*svc) else { continue };
+        // Beside one another when several ask one service.
+        let nth = actors.iter().filter(|(_, s)| s == svc).position(|(a, _)| a == actor).unwrap_or(0) as i32;
+        let many = actors.iter().filter(|(_, s)| s == svc).count() as i32;
+        l.actors.push((*actor, *svc, (r.x + r.w * (2 * nth + 1) / (2 * many), r.y - ACTORS_H / 2)));
+    }
+    l
+}
+
+/// Where an actor's figure and name start, centred on `x` (a letter of
+/// its name is about 8 units).
+pub fn actor_left(x: i32, actor: Actor) -> i32 {
+    x - (actor.name().len() as i32 * 8 + 20) / 2
+}
+
+/// The boxes, the broker and its lanes, with room above each box that
+/// `asked` (by someone outside) for the names of who asks it.
+fn boxes_and_lanes(services: &[(Svc, i32)], channels: &[&'static str], room: Room, asked: &dyn Fn(Svc) -> bool) -> Layout {
+    let above = |svc: Svc| if asked(svc) { ACTORS_H } else { 0 };
+    // Every lane whole: its name and, below, its messages.
+    let lanes_need = LANES_TOP + channels.len() as i32 * (LANE_H + LANE_GAP) + 6 - LANE_GAP;
+    if room.stacked() {
+        return stacked(services, channels, room.width, lanes_need, &above);
+    }
     let on_left = |svc: &Svc| matches!(svc, Svc::OrderService | Svc::ApiComposer);
     let mut left: Vec<(Svc, i32)> = services.iter().copied().filter(|(svc, _)| on_left(svc)).collect();
     let mut right: Vec<(Svc, i32)> = services.iter().copied().filter(|(svc, _)| !on_left(svc)).collect();
@@ -92,62 +177,133 @@ pub fn layout(services: &[(Svc, i32)], channels: &[&'static str]) -> Layout {
     while right.len() > left.len() + 1 {
         left.push(right.remove(0));
     }
-    let stacked = left.len().max(right.len()).max(1) as i32;
-    let need = |column: &[(Svc, i32)]| column.iter().map(|(_, lines)| lines * LINE_H + GAP).sum::<i32>() - GAP;
-    // Every lane whole: its name and, below, its messages.
-    let lanes_need = LANES_TOP + channels.len() as i32 * (LANE_H + LANE_GAP) + 6 - LANE_GAP;
-    let height = HEIGHT_MIN.max(stacked * BOX_H_MIN + GAP * (stacked - 1)).max(need(&left)).max(need(&right)).max(lanes_need);
+    let rows = left.len().max(right.len()).max(1) as i32;
+    let need = |column: &[(Svc, i32)]| column.iter().map(|(svc, lines)| lines * LINE_H + GAP + above(*svc)).sum::<i32>() - GAP;
+    let height = HEIGHT_MIN.max(room.height).max(rows * BOX_H_MIN + GAP * (rows - 1)).max(need(&left)).max(need(&right)).max(lanes_need);
+    let broker_x = (room.width - BROKER_W) / 2;
     let mut boxes = Vec::new();
-    for (column, x) in [(&left, 0), (&right, BROKER_X + BROKER_W + GAP * 2)] {
-        let room = height - GAP * (column.len().max(1) as i32 - 1);
+    for (column, x) in [(&left, 0), (&right, broker_x + BROKER_W + GAP * 2)] {
+        let room = height - GAP * (column.len().max(1) as i32 - 1) - column.iter().map(|(svc, _)| above(*svc)).sum::<i32>();
         let weights: i32 = column.iter().map(|(_, lines)| (*lines).max(1)).sum();
         let mut y = 0;
         for (i, (svc, lines)) in column.iter().enumerate() {
+            y += above(*svc);
             // The last box takes what rounding left, so the column ends flush.
             let h = if i + 1 == column.len() { height - y } else { room * (*lines).max(1) / weights };
-            boxes.push((*svc, Rect { x, y, w: BROKER_X - GAP * 2, h }));
+            boxes.push((*svc, Rect { x, y, w: broker_x - GAP * 2, h }));
             y += h + GAP;
         }
     }
-    let broker = Rect { x: BROKER_X, y: 0, w: BROKER_W, h: height };
+    let broker = Rect { x: broker_x, y: 0, w: BROKER_W, h: height };
     let step = ((height - LANES_TOP - 6 + LANE_GAP) / channels.len().max(1) as i32).min(LANE_H + 10);
     let lanes = channels.iter().enumerate().map(|(i, c)| (*c, LANES_TOP + step * i as i32)).collect();
-    Layout { height, boxes, broker, lanes }
+    Layout { width: room.width, height, boxes, broker, lanes, actors: Vec::new() }
+}
+
+/// One column `width` wide: the first half of the services, the broker as
+/// a band with its lanes one under another, then the rest.
+fn stacked(services: &[(Svc, i32)], channels: &[&'static str], width: i32, lanes_need: i32, above_box: &dyn Fn(Svc) -> i32) -> Layout {
+    let above = services.len().div_ceil(2);
+    let mut boxes = Vec::new();
+    let mut y = 0;
+    let mut broker = Rect { x: 0, y: 0, w: width, h: lanes_need };
+    for (i, (svc, lines)) in services.iter().enumerate() {
+        if i == above {
+            broker.y = y;
+            y += broker.h + GAP;
+        }
+        y += above_box(*svc);
+        let h = (lines * LINE_H_TOUCH).max(BOX_H_MIN);
+        boxes.push((*svc, Rect { x: 0, y, w: width, h }));
+        y += h + GAP;
+    }
+    if above == services.len() {
+        broker.y = y;
+        y += broker.h + GAP;
+    }
+    let lanes = channels.iter().enumerate().map(|(i, c)| (*c, broker.y + LANES_TOP + (LANE_H + LANE_GAP) * i as i32)).collect();
+    Layout { width, height: y - GAP, boxes, broker, lanes, actors: Vec::new() }
 }
 
 impl Layout {
+    /// Whether the services stack in one column around a band of lanes.
+    pub fn stacked(&self) -> bool {
+        self.broker.w == self.width
+    }
+
     /// The box of `svc`.
     pub fn rect(&self, svc: Svc) -> Option<Rect> {
         self.boxes.iter().find(|(s, _)| *s == svc).map(|(_, r)| *r)
     }
 
-    /// Where messages enter a service: the middle of the side that faces
-    /// the broker.
-    pub fn anchor(&self, svc: Svc) -> Point {
-        match self.rect(svc) {
-            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + r.h / 2),
-            Some(r) => (r.x, r.y + r.h / 2),
-            None => (WIDTH / 2, self.height / 2),
+    /// Where `actor` stands above the box of `svc`, and where its request
+    /// enters that box.
+    /// (From its figure, left of its name, into the box's title line.)
+    pub fn actor(&self, actor: Actor, svc: Svc) -> Option<(Point, Point)> {
+        let (_, _, (x, y)) = self.actors.iter().find(|(a, s, _)| *a == actor && *s == svc)?;
+        let figure = actor_left(*x, actor) + 7;
+        Some(((figure, *y), (figure, y + ACTORS_H / 2 + 14)))
+    }
+
+    /// Which side of `r` faces the broker.
+    fn facing(&self, r: Rect) -> Facing {
+        let b = self.broker;
+        if r.x + r.w <= b.x {
+            Facing::Right
+        } else if r.x >= b.x + b.w {
+            Facing::Left
+        } else if r.y + r.h <= b.y {
+            Facing::Down
+        } else {
+            Facing::Up
         }
     }
 
-    /// Where a service's relay sits: the upper corner of the side that
-    /// faces the broker, on the title's line.
+    /// Where messages enter a service: the middle of the side that faces
+    /// the broker.
+    pub fn anchor(&self, svc: Svc) -> Point {
+        let Some(r) = self.rect(svc) else { return (self.width / 2, self.height / 2) };
+        match self.facing(r) {
+            Facing::Right => (r.x + r.w, r.y + r.h / 2),
+            Facing::Left => (r.x, r.y + r.h / 2),
+            Facing::Down => (r.x + r.w / 2, r.y + r.h),
+            Facing::Up => (r.x + r.w / 2, r.y),
+        }
+    }
+
+    /// Where a service's relay sits: on the title's line, in the corner
+    /// that faces the broker (stacked above it, the lower right corner).
     pub fn relay(&self, svc: Svc) -> Point {
-        match self.rect(svc) {
-            Some(r) if r.x < BROKER_X => (r.x + r.w, r.y + RELAY_INSET),
-            Some(r) => (r.x, r.y + RELAY_INSET),
-            None => (WIDTH / 2, self.height / 2),
+        let Some(r) = self.rect(svc) else { return (self.width / 2, self.height / 2) };
+        match self.facing(r) {
+            Facing::Left => (r.x, r.y + RELAY_INSET),
+            Facing::Down => (r.x + r.w, r.y + r.h - RELAY_INSET),
+            Facing::Right | Facing::Up => (r.x + r.w, r.y + RELAY_INSET),
+        }
+    }
+
+    /// Whether a service's relay badge sits on its title's line (which
+    /// then leaves it room) and on which side: `Some(true)` on the right.
+    pub fn relay_on_title(&self, svc: Svc) -> Option<bool> {
+        let r = self.rect(svc)?;
+        match self.facing(r) {
+            Facing::Down => None,
+            Facing::Left => Some(false),
+            Facing::Right | Facing::Up => Some(true),
         }
     }
 
     /// Where a service's messages leave for the broker: beside its relay,
-    /// in the gap outside the box, so a message waiting to go does not
-    /// cover the relay's name.
+    /// just outside the box, so a message waiting to go does not cover the
+    /// relay's name.
     pub fn departure(&self, svc: Svc) -> Point {
         let (x, y) = self.relay(svc);
-        let outward = if x < BROKER_X { GAP } else { -GAP };
-        (x + outward, y)
+        match self.rect(svc).map(|r| self.facing(r)) {
+            Some(Facing::Left) => (x - GAP, y),
+            Some(Facing::Down) => (x - 60, y + RELAY_INSET + GAP / 2),
+            Some(Facing::Up) => (x - 60, y - RELAY_INSET - GAP / 2),
+            _ => (x + GAP, y),
+        }
     }
 
     /// The point on a channel's lane where its messages wait.
@@ -202,26 +358,31 @@ impl Layout {
             (Place::Service(svc), _) if token.is_call() => vec![self.anchor(svc), rest(to.1)],
             (Place::Service(svc), _) => {
                 let at = rest(to.1);
-                vec![self.anchor(svc), (self.broker_side(svc), at.1), at]
+                vec![self.anchor(svc), self.broker_exit(svc, at), at]
             }
         };
         points.dedup();
         points
     }
 
-    /// Inside a service's box, below its relay: where its outbox's rows are.
+    /// Inside a service's box, beside its relay: where its outbox's rows are.
     fn outbox(&self, svc: Svc) -> Point {
         let (x, y) = self.relay(svc);
-        let inward = if x < BROKER_X { -70 } else { 70 };
-        (x + inward, y + 40)
+        match self.rect(svc).map(|r| self.facing(r)) {
+            Some(Facing::Left) => (x + 70, y + 40),
+            Some(Facing::Down) => (x - 70, y - 40),
+            _ => (x - 70, y + 40),
+        }
     }
 
-    /// The broker's side that faces `svc`.
-    fn broker_side(&self, svc: Svc) -> i32 {
-        if self.anchor(svc).0 < BROKER_X {
-            self.broker.x + 4
-        } else {
-            self.broker.x + self.broker.w - 4
+    /// Where a message for `svc` leaves the broker, level with `at`.
+    fn broker_exit(&self, svc: Svc, at: Point) -> Point {
+        let b = self.broker;
+        match self.rect(svc).map(|r| self.facing(r)) {
+            Some(Facing::Right) => (b.x + 4, at.1),
+            Some(Facing::Left) => (b.x + b.w - 4, at.1),
+            Some(Facing::Down) => (at.0, b.y + 4),
+            _ => (at.0, b.y + b.h - 4),
         }
     }
 }
@@ -251,9 +412,9 @@ mod tests {
     #[test]
     fn boxes_do_not_overlap_and_fit() {
         let services = [(Svc::OrderService, 3), (Svc::CustomerService, 4), (Svc::OrderHistoryService, 2), (Svc::ApiComposer, 1)];
-        let l = layout(&services, &["Order", "Customer"]);
+        let l = layout(&services, &["Order", "Customer"], Room::default(), &[]);
         for (i, (_, a)) in l.boxes.iter().enumerate() {
-            assert!(a.x >= 0 && a.y >= 0 && a.x + a.w <= WIDTH && a.y + a.h <= l.height, "{a:?}");
+            assert!(a.x >= 0 && a.y >= 0 && a.x + a.w <= l.width && a.y + a.h <= l.height, "{a:?}");
             for (_, b) in &l.boxes[i + 1..] {
                 let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
                 assert!(apart, "{a:?} overlaps {b:?}");
@@ -266,12 +427,12 @@ mod tests {
     #[test]
     fn columns_balance_and_more_tables_get_a_taller_box() {
         let ftgo = [(Svc::OrderService, 4), (Svc::ConsumerService, 3), (Svc::KitchenService, 3), (Svc::AccountingService, 4)];
-        let l = layout(&ftgo, &[]);
+        let l = layout(&ftgo, &[], Room::default(), &[]);
         let rect = |svc| l.rect(svc).unwrap();
         assert_eq!(rect(Svc::ConsumerService).x, rect(Svc::OrderService).x, "Consumer Service joins Order Service on the left");
         assert!(rect(Svc::OrderService).h > rect(Svc::ConsumerService).h);
         assert!(rect(Svc::AccountingService).h > rect(Svc::KitchenService).h);
-        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4), (Svc::OrderHistoryService, 2)], &[]);
+        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4), (Svc::OrderHistoryService, 2)], &[], Room::default(), &[]);
         let (customer, history) = (l.rect(Svc::CustomerService).unwrap(), l.rect(Svc::OrderHistoryService).unwrap());
         assert!(customer.h > history.h, "{customer:?} {history:?}");
         assert_eq!(history.y + history.h, l.height, "the column ends flush with the canvas");
@@ -279,15 +440,15 @@ mod tests {
 
     #[test]
     fn the_canvas_grows_when_a_column_needs_more_lines() {
-        let short = layout(&[(Svc::OrderService, 10), (Svc::CustomerService, 10)], &[]);
-        let tall = layout(&[(Svc::OrderService, 40), (Svc::CustomerService, 10)], &[]);
+        let short = layout(&[(Svc::OrderService, 10), (Svc::CustomerService, 10)], &[], Room::default(), &[]);
+        let tall = layout(&[(Svc::OrderService, 40), (Svc::CustomerService, 10)], &[], Room::default(), &[]);
         assert_eq!(short.height, HEIGHT_MIN);
         assert!(tall.height >= 40 * LINE_H, "{}", tall.height);
     }
 
     #[test]
     fn a_message_leaves_through_its_relay_rests_in_its_lane_and_goes_to_its_receiver() {
-        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"]);
+        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"], Room::default(), &[]);
         let event = token(Svc::OrderService, Some(Svc::CustomerService), Category::Event, 0);
         let out = l.way(&event, (Place::Outbox(Svc::OrderService), 0), (Place::Rest, 0));
         assert_eq!(out[1..], [l.departure(Svc::OrderService), l.slot("Order", 0)]);
@@ -306,7 +467,7 @@ mod tests {
 
     #[test]
     fn queued_messages_sit_side_by_side_and_the_rest_are_counted() {
-        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"]);
+        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"], Room::default(), &[]);
         let at = |i| l.rest(&token(Svc::OrderService, Some(Svc::CustomerService), Category::Event, i));
         assert!(at(1).0 - at(0).0 >= 18, "a message is 18 units wide; they do not touch");
         assert_eq!(at(LANE_SLOTS), at(LANE_SLOTS - 1));
@@ -315,5 +476,46 @@ mod tests {
         // Calls rest on their wire, side by side.
         let call = |i| l.rest(&token(Svc::OrderService, Some(Svc::CustomerService), Category::Request, i));
         assert!(call(1).1 - call(0).1 >= 18);
+    }
+
+    #[test]
+    fn the_stage_fills_its_room_and_text_never_drops_below_twelve_px() {
+        // A projector: 1000 units across, as tall as the window leaves it.
+        let projector = Room::of(904.0, 480.0, 12.0);
+        assert_eq!(projector.width, WIDTH);
+        let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"], projector, &[]);
+        assert_eq!(l.height, 1000 * 480 / 904, "no band of empty space below the stage");
+        // A phone held upright: fewer units, each at least 0.86 px, one column.
+        let phone = Room::of(374.0, 600.0, 12.0);
+        assert!(phone.stacked() && f64::from(phone.width) * 12.0 / TEXT_UNITS <= 374.0 + 1.0);
+        let services = [(Svc::OrderService, 3), (Svc::CustomerService, 4), (Svc::OrderHistoryService, 2)];
+        let l = layout(&services, &["Order", "Customer"], phone, &[]);
+        let (order, customer, history) =
+            (l.rect(Svc::OrderService).unwrap(), l.rect(Svc::CustomerService).unwrap(), l.rect(Svc::OrderHistoryService).unwrap());
+        assert!(order.y + order.h <= customer.y && customer.y + customer.h <= l.broker.y, "two above the broker");
+        assert!(l.broker.y + l.broker.h <= history.y, "one below");
+        for (_, r) in &l.boxes {
+            assert_eq!((r.x, r.w), (0, l.width), "each as wide as the stage");
+        }
+        // Messages leave downwards into the band and come up to the box below.
+        let event = token(Svc::OrderService, Some(Svc::OrderHistoryService), Category::Event, 0);
+        let out = l.way(&event, (Place::Outbox(Svc::OrderService), 0), (Place::Rest, 0));
+        assert!(out[1].1 > order.y + order.h && out[2].1 > l.broker.y, "{out:?}");
+        let arrive = l.way(&event, (Place::Rest, 0), (Place::Service(Svc::OrderHistoryService), 0));
+        assert_eq!(arrive.last(), Some(&(history.w / 2, history.y)));
+    }
+
+    #[test]
+    fn an_actor_stands_above_the_box_it_asks() {
+        let services = [(Svc::OrderService, 3), (Svc::KitchenService, 4)];
+        let l = layout(&services, &[], Room::default(), &[(Actor::Customer, Svc::OrderService), (Actor::Restaurant, Svc::KitchenService)]);
+        for (actor, svc) in [(Actor::Customer, Svc::OrderService), (Actor::Restaurant, Svc::KitchenService)] {
+            let r = l.rect(svc).unwrap();
+            let (from, to) = l.actor(actor, svc).unwrap();
+            assert!(
+                from.1 >= 0 && from.1 < r.y && to.1 > r.y && from.0 > r.x && from.0 < r.x + r.w,
+                "{actor:?}: {from:?} -> {to:?} into {r:?}"
+            );
+        }
     }
 }

@@ -13,7 +13,7 @@
 
 use crate::sim::kind::Kind;
 use crate::sim::message::Category;
-use crate::sim::step::MessageRef;
+use crate::sim::step::{MessageRef, Step};
 use crate::sim::world::FlightKey;
 use crate::sim::{StepKind, Svc, Timeline};
 
@@ -106,11 +106,70 @@ pub fn tokens(timeline: &Timeline) -> Vec<Token> {
     tokens
 }
 
+/// Someone outside the services whose requests start a run's steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// Places, cancels or revises an order.
+    Customer,
+    /// Works on a ticket in Kitchen Service.
+    Restaurant,
+    /// Queries the view or the API composer.
+    Client,
+}
+
+impl Actor {
+    /// Its id on the page (`data-actor`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Actor::Customer => "customer",
+            Actor::Restaurant => "restaurant",
+            Actor::Client => "client",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Actor::Customer => "Customer",
+            Actor::Restaurant => "Restaurant",
+            Actor::Client => "Client",
+        }
+    }
+}
+
+/// Who asked for `step`, if a request from outside started it (a learner's
+/// or a script's request, or a query), and the service it went to.
+pub fn requester(step: &Step) -> Option<(Actor, Svc)> {
+    let svc = step.actor?;
+    let asked = step.message.is_none() && matches!(step.kind, StepKind::Commit | StepKind::Refused | StepKind::Query);
+    let actor = match (step.kind, svc) {
+        (StepKind::Query, _) => Actor::Client,
+        (_, Svc::KitchenService) => Actor::Restaurant,
+        _ => Actor::Customer,
+    };
+    asked.then_some((actor, svc))
+}
+
+/// Every actor whose requests start steps of `timeline`'s run, with the
+/// service each asks, in the order they first ask.
+pub fn actors(timeline: &Timeline) -> Vec<(Actor, Svc)> {
+    let mut found: Vec<(Actor, Svc)> = Vec::new();
+    for pair in timeline.steps().iter().filter_map(requester) {
+        if !found.contains(&pair) {
+            found.push(pair);
+        }
+    }
+    found
+}
+
 /// The change on screen from one step to another: the tokens after each
 /// step taken, the first being where the change starts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Transition {
     pub frames: Vec<Vec<Token>>,
+    /// Requests from outside: (the frame the step led to, who asked, the
+    /// service asked). Going forward each moves from its actor into the
+    /// service in its step's turn.
+    pub requests: Vec<(usize, Actor, Svc)>,
     /// Stepping back: each frame is a step earlier than the one before,
     /// and every move plays as the forward move reversed.
     pub backward: bool,
@@ -155,7 +214,7 @@ pub struct Path {
 impl Transition {
     /// No change: the tokens as they stand.
     pub fn still(tokens: Vec<Token>) -> Self {
-        Transition { frames: vec![tokens], backward: false, hop_ms: 0 }
+        Transition { frames: vec![tokens], requests: Vec::new(), backward: false, hop_ms: 0 }
     }
 
     /// The tokens once the transition has played.
@@ -166,7 +225,33 @@ impl Transition {
     /// How long the whole transition plays, in real ms: one hop for each
     /// pair of frames between which something moves.
     pub fn duration_ms(&self) -> u32 {
-        self.frames.windows(2).filter(|w| moves_between(&w[0], &w[1])).count() as u32 * self.hop_ms
+        self.begins().last().map_or(0, |(_, begin)| begin + self.hop_ms)
+    }
+
+    /// When each step's moves begin (ms into the transition), for the
+    /// steps that move anything (by the frame they lead to): one after
+    /// another, one hop each.
+    pub fn begins(&self) -> Vec<(usize, u32)> {
+        let mut begin = 0;
+        let mut out = Vec::new();
+        for (i, pair) in self.frames.windows(2).enumerate() {
+            let asked = !self.backward && self.requests.iter().any(|(at, ..)| *at == i + 1);
+            if asked || moves_between(&pair[0], &pair[1]) {
+                out.push((i + 1, begin));
+                begin += self.hop_ms;
+            }
+        }
+        out
+    }
+
+    /// The requests to draw: (when they begin, who asked, the service asked).
+    pub fn requests_moving(&self) -> Vec<(u32, Actor, Svc)> {
+        let begins = self.begins();
+        self.requests
+            .iter()
+            .filter(|_| !self.backward)
+            .filter_map(|(at, actor, svc)| begins.iter().find(|(i, _)| i == at).map(|(_, begin)| (*begin, *actor, *svc)))
+            .collect()
     }
 
     /// Every token that shows during the transition, with its moves, in
@@ -178,12 +263,8 @@ impl Transition {
                 paths.push(Path { token: token.clone(), moves: Vec::new(), shown_from_ms: 0, hidden_from_ms: None, rests: false });
             }
         }
-        let mut begin = 0;
-        for pair in self.frames.windows(2) {
-            if !moves_between(&pair[0], &pair[1]) {
-                continue;
-            }
-            let (before, after) = (&pair[0], &pair[1]);
+        for (at, begin) in self.begins() {
+            let (before, after) = (&self.frames[at - 1], &self.frames[at]);
             for token in after {
                 let from = match before.iter().find(|t| t.key == token.key) {
                     Some(old) if old.index == token.index => continue,
@@ -210,7 +291,6 @@ impl Transition {
                     path.hidden_from_ms = Some(begin + self.hop_ms);
                 }
             }
-            begin += self.hop_ms;
         }
         for path in &mut paths {
             path.rests = self.last().iter().any(|t| t.key == path.token.key);
@@ -269,7 +349,7 @@ mod tests {
         let mut before = tokens(t);
         while t.forward() {
             let after = tokens(t);
-            out.push((t.cursor(), Transition { frames: vec![before, after.clone()], backward: false, hop_ms: 500 }));
+            out.push((t.cursor(), Transition { frames: vec![before, after.clone()], requests: Vec::new(), backward: false, hop_ms: 500 }));
             before = after;
         }
         out
@@ -315,13 +395,13 @@ mod tests {
             t.forward();
             frames.push(tokens(&t));
         }
-        let forward = Transition { frames: frames.clone(), backward: false, hop_ms: 400 };
+        let forward = Transition { frames: frames.clone(), requests: Vec::new(), backward: false, hop_ms: 400 };
         assert_eq!(forward.duration_ms(), 1200, "three steps, each moving a message");
         let m2 = forward.paths().into_iter().find(|p| p.token.message_id == 2).expect("m2");
         assert_eq!(m2.moves.len(), 2, "published, then handled: {m2:?}");
         assert_eq!((m2.moves[0].begin_ms, m2.moves[1].begin_ms), (400, 800));
         frames.reverse();
-        let back = Transition { frames, backward: true, hop_ms: 400 };
+        let back = Transition { frames, requests: Vec::new(), backward: true, hop_ms: 400 };
         let m2 = back.paths().into_iter().find(|p| p.token.message_id == 2).expect("m2 back");
         assert_eq!(m2.moves[0].from.0, Place::Service(Svc::ConsumerService), "it comes back from its receiver");
         assert_eq!(m2.moves[1].to.0, Place::Outbox(Svc::OrderService), "and goes back into the outbox");
@@ -339,5 +419,19 @@ mod tests {
                 assert_eq!(indexes, (0..indexes.len()).collect::<Vec<_>>(), "step {n}, {channel}");
             }
         }
+    }
+
+    #[test]
+    fn who_asks_is_drawn_where_the_request_starts() {
+        let mut t = timeline("authorization-fails");
+        assert_eq!(actors(&t), vec![(Actor::Customer, Svc::OrderService)], "the customer places the order");
+        // Stepping into the order's commit: the request moves in that step's turn.
+        t.seek(0);
+        let before = tokens(&t);
+        t.forward();
+        let request = requester(t.current().expect("a step")).expect("a request");
+        let step = Transition { frames: vec![before, tokens(&t)], requests: vec![(1, request.0, request.1)], backward: false, hop_ms: 300 };
+        assert_eq!(step.requests_moving(), vec![(0, Actor::Customer, Svc::OrderService)]);
+        assert_eq!(step.duration_ms(), 300, "a request alone is a move");
     }
 }

@@ -392,9 +392,9 @@ impl Lesson {
         let fold = !self.show_relay.get_untracked();
         let hop_ms = self.hop_ms();
         let frames = if self.at_end() { None } else { self.inner.try_update_value(|i| forward_over_folded(i, fold)) };
-        match frames.filter(|f| f.len() > 1) {
-            Some(frames) => {
-                self.stepped(Transition { frames, backward: false, hop_ms });
+        match frames.filter(|(f, _)| f.len() > 1) {
+            Some((frames, requests)) => {
+                self.stepped(Transition { frames, requests, backward: false, hop_ms });
                 true
             }
             None => {
@@ -425,7 +425,7 @@ impl Lesson {
             frames
         });
         match frames.filter(|f| f.len() > 1) {
-            Some(frames) => self.stepped(Transition { frames, backward: true, hop_ms }),
+            Some(frames) => self.stepped(Transition { frames, requests: Vec::new(), backward: true, hop_ms }),
             None => self.changed(),
         }
     }
@@ -657,18 +657,26 @@ fn keep_in_bounds(i: &mut Inner) {
     }
 }
 
+/// The messages on the stage before and after each step taken, and the
+/// requests from outside that started some of them (see [`Transition`]).
+type Frames = (Vec<Vec<motion::Token>>, Vec<(usize, motion::Actor, crate::sim::Svc)>);
+
 /// One step forward, then on over folded relay steps (within the page's
-/// bounds): the messages on the stage before and after each step taken.
-fn forward_over_folded(i: &mut Inner, fold: bool) -> Vec<Vec<motion::Token>> {
+/// bounds), with what each step moved.
+fn forward_over_folded(i: &mut Inner, fold: bool) -> Frames {
     let mut frames = vec![motion::tokens(&i.timeline)];
+    let mut requests = Vec::new();
     let to = i.bounds.1;
     while i.timeline.cursor() < to && i.timeline.forward() {
         frames.push(motion::tokens(&i.timeline));
+        if let Some((actor, svc)) = i.timeline.current().and_then(motion::requester) {
+            requests.push((frames.len() - 1, actor, svc));
+        }
         if !(fold && folded(i, i.timeline.cursor() - 1)) {
             break;
         }
     }
-    frames
+    (frames, requests)
 }
 
 /// Whether the learner asked for less motion: the stage then shows each

@@ -51,15 +51,21 @@ function published(start) {
   return { published: ids(/(?:read|published) \S+ (m\d+)/g), handled: ids(/handled \S+ (m\d+)/g) };
 }
 
+// The page's clock flows with real time once installed; paused, only
+// runFor moves it, so a loaded machine samples the same frames as an idle one.
+const START = new Date('2026-01-01T00:00:00Z');
+const freeze = (page) => page.clock.pauseAt(new Date(START.getTime() + 120_000));
+
 const overlap = (a, b) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1;
 
 for (const variant of variants) {
   test(`guided play of ${variant}: every message is seen moving`, async () => {
     const { page, problems, close } = await openPage(browser, server.url);
     try {
-      await page.clock.install();
+      await page.clock.install({ time: START });
       await page.goto(`${server.url}#/${variant}`);
       await page.locator('[data-testid="sagascope"]').waitFor();
+      await freeze(page);
       const click = (selector) => page.evaluate((s) => document.querySelector(s)?.click(), selector);
       const start = +(await page.locator('[data-testid="sagascope"]').getAttribute('data-step'));
       await click('button[aria-label="Play"]');
@@ -116,10 +122,11 @@ for (const variant of variants) {
 test('a step forward moves its message, a step back moves it back', async () => {
   const { page, problems, close } = await openPage(browser, server.url);
   try {
-    await page.clock.install();
+    await page.clock.install({ time: START });
     // Step 3: ValidateOrderByConsumer m2 waits in the consumerService lane.
     await page.goto(`${server.url}#/ftgo-create-order?variant=authorization-fails&guided=0&step=3`);
     await page.locator('[data-testid="sagascope"]').waitFor();
+    await freeze(page);
     const m2 = () => page.evaluate(() => {
       const el = document.querySelector('.tokens-layer [data-message="m2"]');
       if (!el || getComputedStyle(el).visibility === 'hidden') return null;
