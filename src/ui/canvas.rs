@@ -89,10 +89,10 @@ pub fn Canvas() -> impl IntoView {
     // Services stacked in one column (a phone): the one a step is about is
     // scrolled into view.
     Effect::new(move |_| {
-        let actor = lesson.with(|i| i.timeline.current().and_then(|s| s.actor));
-        if let (Some(svc), true) = (actor, geometry.with_untracked(Layout::stacked)) {
-            let selector = format!("[data-service=\"{svc}\"]");
-            if let Ok(Some(el)) = document().query_selector(&selector) {
+        lesson.with(|_| ());
+        if geometry.with_untracked(Layout::stacked) {
+            // (Drawn with the step: its box is marked `acting`.)
+            if let Ok(Some(el)) = document().query_selector(".canvas .service.acting") {
                 let options = web_sys::ScrollIntoViewOptions::new();
                 options.set_block(web_sys::ScrollLogicalPosition::Nearest);
                 el.scroll_into_view_with_scroll_into_view_options(&options);
