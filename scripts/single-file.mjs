@@ -64,10 +64,14 @@ html = html
   .replace("import('./explorer/panel.js')", 'import(sagascopeLazy.panel)')
   .replace("import('./share/stage.js')", 'import(sagascopeLazy.stage)')
   .replace(/<script type="module">[\s\S]*?<\/script>/, () => `<script type="module">${start}</script>`)
+  // The page's early download of a lesson's file: here every lesson is
+  // in the page, and file:// fetches nothing.
+  .replace(/<script>[^<]*rel:'preload'[^<]*<\/script>\n?/, '')
   .replace('</body>', () => `${lessons.join('\n')}\n${lazyFiles}\n</body>`);
 if (!html.includes('import(sagascopeLazy.panel)') || !html.includes('import(sagascopeLazy.stage)')) {
   throw new Error("index.html's click handler changed: update single-file.mjs");
 }
+if (html.includes("rel:'preload'")) throw new Error("index.html's early lesson download changed: update single-file.mjs");
 writeFileSync(out, html);
 // blob: for the explorer's dialog and worker and the stage's export, made
 // by the page itself.

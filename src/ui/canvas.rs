@@ -48,7 +48,10 @@ pub fn Canvas() -> impl IntoView {
         if let Some(wrap) = wrap.get_untracked() {
             // Where the page scrolls, the stage is as tall as its layout.
             let height = if page_scrolls() { 0 } else { wrap.client_height() };
-            room.set(Room::of(f64::from(wrap.client_width()), f64::from(height)));
+            // A slide may draw its text at 11 px (it is seen whole, in a frame).
+            // (A tenth more: the canvas may be a little narrower than its box.)
+            let text_px = if embedded() { 11.1 } else { 12.1 };
+            room.set(Room::of(f64::from(wrap.client_width()), f64::from(height), text_px));
         }
     };
     request_animation_frame(measure);
@@ -87,10 +90,10 @@ pub fn Canvas() -> impl IntoView {
     // Services stacked in one column (a phone): the one a step is about is
     // scrolled into view.
     Effect::new(move |_| {
-        let actor = lesson.with(|i| i.timeline.current().and_then(|s| s.actor));
-        if let (Some(svc), true) = (actor, geometry.with_untracked(Layout::stacked)) {
-            let selector = format!("[data-service=\"{svc}\"]");
-            if let Ok(Some(el)) = document().query_selector(&selector) {
+        lesson.with(|_| ());
+        if geometry.with_untracked(Layout::stacked) {
+            // (Drawn with the step: its box is marked `acting`.)
+            if let Ok(Some(el)) = document().query_selector(".canvas .service.acting") {
                 let options = web_sys::ScrollIntoViewOptions::new();
                 options.set_block(web_sys::ScrollLogicalPosition::Nearest);
                 el.scroll_into_view_with_scroll_into_view_options(&options);
@@ -143,10 +146,14 @@ pub fn Canvas() -> impl IntoView {
 /// a low window; not a slide): style.css lays the page out by the same.
 const PAGE_SCROLLS: &str = "(max-width: 600px), (max-height: 500px)";
 
+/// Whether the page is a slide (`embed=1`).
+fn embedded() -> bool {
+    document().body().is_some_and(|b| b.class_list().contains("embed"))
+}
+
 /// Whether the page scrolls as one column, the stage as tall as it needs.
 fn page_scrolls() -> bool {
-    let embed = document().body().is_some_and(|b| b.class_list().contains("embed"));
-    !embed && window().match_media(PAGE_SCROLLS).ok().flatten().is_some_and(|m| m.matches())
+    !embedded() && window().match_media(PAGE_SCROLLS).ok().flatten().is_some_and(|m| m.matches())
 }
 
 /// The run compared with this one (see [`Inner::compared`]) as one SVG
@@ -285,7 +292,7 @@ fn actors_svg(m: &mut Markup, g: &Layout) {
     for (actor, svc, (x, y)) in &g.actors {
         let name = actor.name();
         let left = super::layout::actor_left(*x, *actor);
-        let figure = m.tag("g").attr("class", "actor").attr("data-actor", name.to_lowercase()).attr("data-asks", svc);
+        let figure = m.tag("g").attr("class", "actor").attr("data-actor", actor.id()).attr("data-asks", svc);
         figure.attr("transform", format_args!("translate({left},{y})")).with(|m| {
             m.tag("circle").attr("cx", 7).attr("cy", -5).attr("r", 4).end();
             m.tag("path").attr("d", "M0 8 a7 7 0 0 1 14 0 Z").end();

@@ -20,8 +20,8 @@ use super::motion::{Actor, Place, Token};
 /// The canvas's widest coordinate system (SVG viewBox units). Text on it
 /// is at least 14 units.
 pub const WIDTH: i32 = 1000;
-/// The fewest pixels a unit is drawn at: 14-unit text is then 12 px.
-const PX_PER_UNIT_MIN: f64 = 0.86;
+/// The smallest text on the canvas, in units.
+const TEXT_UNITS: f64 = 14.0;
 /// Narrower than this, the services stack in one column.
 const TWO_COLUMNS_MIN: i32 = 700;
 /// The narrowest canvas (a 320 px phone).
@@ -55,7 +55,7 @@ const SLOT_X: i32 = 21;
 /// Between two HTTP calls resting on the same wire.
 const CALL_GAP: i32 = 22;
 /// Above a box whose service outside actors ask: their names.
-const ACTORS_H: i32 = 26;
+const ACTORS_H: i32 = 22;
 
 /// An axis-aligned box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,12 +97,13 @@ impl Default for Room {
 }
 
 impl Room {
-    /// The room of a stage `px_w` by `px_h` CSS pixels.
-    pub fn of(px_w: f64, px_h: f64) -> Room {
+    /// The room of a stage `px_w` by `px_h` CSS pixels whose smallest text
+    /// must be `text_px` (12 on a screen, 11 in a slide).
+    pub fn of(px_w: f64, px_h: f64, text_px: f64) -> Room {
         if px_w < 1.0 {
             return Room::default();
         }
-        let width = ((px_w / PX_PER_UNIT_MIN) as i32).clamp(WIDTH_MIN, WIDTH);
+        let width = ((px_w * TEXT_UNITS / text_px) as i32).clamp(WIDTH_MIN, WIDTH);
         Room { width, height: (f64::from(width) * px_h / px_w) as i32 }
     }
 
@@ -480,13 +481,13 @@ mod tests {
     #[test]
     fn the_stage_fills_its_room_and_text_never_drops_below_twelve_px() {
         // A projector: 1000 units across, as tall as the window leaves it.
-        let projector = Room::of(904.0, 480.0);
+        let projector = Room::of(904.0, 480.0, 12.0);
         assert_eq!(projector.width, WIDTH);
         let l = layout(&[(Svc::OrderService, 3), (Svc::CustomerService, 4)], &["Order"], projector, &[]);
         assert_eq!(l.height, 1000 * 480 / 904, "no band of empty space below the stage");
         // A phone held upright: fewer units, each at least 0.86 px, one column.
-        let phone = Room::of(374.0, 600.0);
-        assert!(phone.stacked() && f64::from(phone.width) * PX_PER_UNIT_MIN <= 374.0 + 1.0);
+        let phone = Room::of(374.0, 600.0, 12.0);
+        assert!(phone.stacked() && f64::from(phone.width) * 12.0 / TEXT_UNITS <= 374.0 + 1.0);
         let services = [(Svc::OrderService, 3), (Svc::CustomerService, 4), (Svc::OrderHistoryService, 2)];
         let l = layout(&services, &["Order", "Customer"], phone, &[]);
         let (order, customer, history) =

@@ -118,6 +118,15 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// Its id on the page (`data-actor`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Actor::Customer => "customer",
+            Actor::Restaurant => "restaurant",
+            Actor::Client => "client",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Actor::Customer => "Customer",

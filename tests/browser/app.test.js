@@ -636,8 +636,10 @@ test('switching to the compare page while the sandbox plays leaves no frame behi
   });
 });
 
-test('in a slide-sized frame the lesson fits: no side panel, no horizontal scroll', async () => {
-  await withPage('#/ftgo-create-order?variant=authorization-fails&step=13', async (page) => {
+// (A page, not a slide, as low as this scrolls with its side panel below:
+// screens.test.js.)
+test('in a slide (an 800x450 embed) the lesson fits: no side panel, no horizontal scroll', async () => {
+  await withPage('#/ftgo-create-order?variant=authorization-fails&step=13&embed=1', async (page) => {
     assert.equal(await page.locator('aside').isVisible(), false);
     assert.ok(await page.locator('.canvas').isVisible());
     assert.ok(await page.locator('.saga-strip').isVisible(), 'the saga shows as a strip');

@@ -59,6 +59,92 @@ test('the course lists every lesson in teaching order, each opening its lesson',
   });
 });
 
+/**
+ * Holds back the wasm module's response until `release()` is called, so a
+ * test sees the page as it is before the app runs; `requests` lists what
+ * the page asked for, by path.
+ */
+async function holdWasm(page) {
+  const requests = [];
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await released; await route.continue(); });
+  return { requests, release };
+}
+
+test('the course shows before the wasm has loaded; the app takes it over without a flash and fills in the progress', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    await page.addInitScript(() => {
+      localStorage.setItem('sagascope-answered', 'outbox/dual-write/0 outbox/outbox/1');
+      // Every time the course is hidden: none may happen on the course page.
+      window.__hidden = 0;
+      addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
+        if (document.getElementById('course').hidden) window.__hidden += 1;
+      }).observe(document.getElementById('course'), { attributes: true, attributeFilter: ['hidden'] }));
+    });
+    const wasm = await holdWasm(page);
+    await page.goto(`${server.url}#/`);
+    await course(page).locator('[data-lesson="outbox"] a').waitFor({ state: 'visible' });
+    assert.equal(await page.evaluate(() => window.wasmBindings), undefined, 'the app has not started');
+    assert.equal(await course(page).locator('[data-lesson="outbox"] .progress').innerText(), '', 'progress comes with the app');
+    // No lesson file is fetched for the course.
+    assert.deepEqual(wasm.requests.filter((p) => p.includes('/lessons/')), []);
+    wasm.release();
+    await course(page).locator('[data-lesson="outbox"] .progress').getByText('2 answered').waitFor();
+    assert.equal(await page.locator('[data-testid="course"]').count(), 1, 'one course');
+    assert.equal(await page.evaluate(() => window.__hidden), 0, 'never hidden on the way');
+    await course(page).getByRole('link', { name: 'The idempotent consumer' }).click();
+    await root(page).waitFor();
+    assert.equal(await course(page).isVisible(), false);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a lesson link followed before the wasm has loaded opens that lesson once it has', async () => {
+  const { page, problems, close } = await openPage(browser, server.url);
+  try {
+    const wasm = await holdWasm(page);
+    await page.goto(server.url);
+    await course(page).getByRole('link', { name: 'The transactional outbox' }).click();
+    await page.waitForFunction(() => location.hash === '#/outbox');
+    assert.equal(await course(page).isVisible(), false, 'the course makes way at once');
+    wasm.release();
+    await root(page).waitFor();
+    assert.equal(await root(page).getAttribute('data-scenario'), 'outbox');
+    await page.locator('.canvas [data-service="order-service"]').waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a lesson\'s file downloads beside the wasm, not after it, and only once; the compare page\'s two likewise', async () => {
+  for (const [hash, files] of [['#/cqrs-view?step=2', ['cqrs-view']], ['#/compare', ['choreography', 'orchestration']]]) {
+    const { page, problems, close } = await openPage(browser, server.url);
+    try {
+      const wasm = await holdWasm(page);
+      await page.goto(server.url + hash);
+      for (const file of files) {
+        await page.waitForFunction((path) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(path) && e.responseEnd > 0), `/lessons/${file}.json`);
+      }
+      assert.equal(await course(page).isVisible(), false, 'no course under a lesson');
+      wasm.release();
+      await root(page).first().waitFor();
+      await page.locator('.canvas [data-service]').first().waitFor();
+      for (const file of files) {
+        assert.equal(wasm.requests.filter((p) => p === `/lessons/${file}.json`).length, 1, `${file}.json fetched once`);
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  }
+});
+
 test('answered questions are remembered for the course page, across visits', async () => {
   const { page, problems, close } = await openPage(browser, server.url);
   try {

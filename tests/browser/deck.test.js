@@ -11,7 +11,7 @@ let browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-test('the deck\'s own keys move to the driven slide, and its fragments step the embedded saga', async () => {
+test('the deck\'s own keys move to the driven slide, and its fragments play the embedded saga to each beat, its messages seen moving', async () => {
   const { page, problems, close } = await openPage(browser, server.url);
   try {
     await page.goto(`${server.url}deck/index.html`);
@@ -21,18 +21,23 @@ test('the deck\'s own keys move to the driven slide, and its fragments step the 
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => location.hash === '#/2');
     const app = page.frameLocator('#driven');
+    const root = app.locator('[data-testid="sagascope"]');
     const said = page.locator('#driven-state');
     await said.getByText('SagaScope: step 0 of 24').waitFor();
-    // Each fragment is a beat of the saga, reported back by the embed.
-    for (const [beat, step] of [[1, 8], [2, 13], [3, 17], [4, 21]]) {
-      await page.keyboard.press('ArrowRight');
-      await said.getByText(`SagaScope: step ${step} of 24`).waitFor();
-      assert.equal(await app.locator('[data-testid="sagascope"]').getAttribute('data-step'), String(step), `beat ${beat}`);
-    }
+    /** Presses `key` and waits for the embed to show messages moving, then to stand at `step`. */
+    const beat = async (key, step) => {
+      await page.keyboard.press(key);
+      await app.locator('[data-testid="sagascope"][data-moving="true"]').waitFor({ timeout: 10_000 });
+      await said.getByText(`SagaScope: step ${step} of 24`).waitFor({ timeout: 30_000 });
+      await app.locator(`[data-testid="sagascope"][data-step="${step}"][data-moving="false"]`).waitFor();
+      assert.equal(await root.getAttribute('data-playing'), 'false', `paused on step ${step}`);
+    };
+    // Each fragment is a beat of the saga: the embed plays to it (every
+    // step's moves seen, no jump) and stops there.
+    for (const step of [8, 13, 17, 21]) await beat('ArrowRight', step);
     await screenshot(page, 'deck-driven');
-    // Back one fragment, back one beat.
-    await page.keyboard.press('ArrowLeft');
-    await said.getByText('SagaScope: step 17 of 24').waitFor();
+    // Back one fragment: the steps back, each one's moves reversed.
+    await beat('ArrowLeft', 17);
     // The embed's chrome is gone: no header, no side panel.
     assert.equal(await app.locator('.app > header').isVisible(), false);
     assert.deepEqual(problems, []);
@@ -40,6 +45,39 @@ test('the deck\'s own keys move to the driven slide, and its fragments step the 
     await close();
   }
 });
+
+for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+  test(`at ${width}x${height} the compare slide shows both styles side by side, each embed whole inside the window`, async () => {
+    const { page, problems, close } = await openPage(browser, server.url, { width, height });
+    try {
+      await page.goto(`${server.url}deck/index.html#/3`);
+      await page.locator('.reveal.ready').waitFor();
+      const frames = page.locator('section.present iframe');
+      assert.equal(await frames.count(), 2);
+      const boxes = [];
+      for (const [i, scenario] of [[0, 'choreography'], [1, 'orchestration']]) {
+        const frame = frames.nth(i);
+        const root = page.frameLocator(`section.present iframe >> nth=${i}`).locator('[data-testid="sagascope"]');
+        await root.waitFor();
+        assert.equal(await root.getAttribute('data-scenario'), scenario);
+        const box = await frame.boundingBox();
+        boxes.push(box);
+        assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height,
+          `${scenario}'s iframe ${JSON.stringify(box)} inside ${width}x${height}`);
+        // Nothing cut inside it either: its stage, caption and controls fit its height.
+        const inner = page.frameLocator(`section.present iframe >> nth=${i}`);
+        const fits = await inner.locator('body').evaluate((body) => body.scrollHeight <= innerHeight && body.scrollWidth <= innerWidth);
+        assert.ok(fits, `${scenario}'s embed needs no scrolling`);
+        await inner.getByRole('button', { name: 'Play' }).waitFor();
+      }
+      assert.ok(boxes[0].x + boxes[0].width <= boxes[1].x, 'side by side, not overlapping');
+      await screenshot(page, `deck-compare-${width}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}
 
 test('an embed\'s slide left at step 3 comes back at step 3: reveal.js unloads its lazy iframe and loads it again from data-src', async () => {
   const { page, problems, close } = await openPage(browser, server.url);

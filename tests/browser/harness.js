@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,15 +19,21 @@ const TYPES = {
   '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
 };
 
-/** Serves dist/ (or `root`) on 127.0.0.1; resolves to { url, close }. */
-export async function serve(root = DIST) {
+/**
+ * Serves dist/ (or `root`) on 127.0.0.1; resolves to { url, close }. With
+ * `gzip`, compressed as a static host serves it (`gzip -9`), for timings
+ * on an emulated slow network.
+ */
+export async function serve(root = DIST, { gzip = false } = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      const type = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+      if (gzip) res.writeHead(200, { ...type, 'content-encoding': 'gzip' }).end(gzipSync(body, { level: 9 }));
+      else res.writeHead(200, type).end(body);
     } catch {
       res.writeHead(404).end('not found');
     }

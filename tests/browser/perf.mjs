@@ -1,11 +1,14 @@
 // Browser figures for scripts/bench (prints them; asserts nothing):
-// time from navigation to the first lesson drawn; frame intervals while
-// `sandbox` plays with 50 orders in flight; the main thread's busy share
-// while a lesson plays and while paused, beside a bare page (and RaftScope
-// running, given a checkout of it in RAFTSCOPE); the explorer's targets in
-// the browser (click to verdict, worker start-up included); and how much
-// the wasm memory grows over 4,000 rendered steps, alone and with two runs
-// compared.
+// time from navigation to the first lesson drawn; the same on an emulated
+// slow connection, for the course's first paint and a lesson's first stage
+// (and RaftScope's first picture); frame intervals while `sandbox` plays
+// with 50 orders in flight; while a guided lesson plays at the default
+// speed, beside RaftScope running (given a checkout of it in RAFTSCOPE, a
+// folder: nothing is downloaded), the main thread's busy share, long
+// tasks and the frame intervals while messages move; the busy share while
+// paused and on a bare page; the explorer's targets in the browser (click
+// to verdict, worker start-up included); and how much the wasm memory
+// grows over 4,000 rendered steps, alone and with two runs compared.
 
 import { resolve } from 'node:path';
 import { serve, launch, openPage } from './harness.js';
@@ -28,6 +31,41 @@ async function firstDraw() {
   const ms = await page.evaluate(() => window.__drawn);
   await close();
   return ms;
+}
+
+// The issue's slow connection: 1.6 Mbit/s down, 150 ms latency.
+const SLOW = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 };
+
+/**
+ * Opens `url` on the emulated slow connection and resolves to the ms from
+ * navigation to the first animation frame (just before its paint) in
+ * which `selector` shows.
+ */
+async function slowLoad(url, selector) {
+  const { page, close } = await openPage(browser, url);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', SLOW);
+  await page.addInitScript((selector) => {
+    const look = () => {
+      if ([...document.querySelectorAll(selector)].some((e) => e.getClientRects().length > 0)) window.__shown = performance.now();
+      else requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  }, selector);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__shown !== undefined, null, { timeout: 60_000 });
+  const ms = await page.evaluate(() => window.__shown);
+  await close();
+  return ms;
+}
+
+/** `slowLoad` five times: "median ms (each load)". */
+async function slowLoads(url, selector) {
+  const loads = [];
+  for (let i = 0; i < 5; i++) loads.push(await slowLoad(url, selector));
+  const sorted = [...loads].sort((a, b) => a - b);
+  return `${sorted[2].toFixed(0)} ms (${loads.map((r) => r.toFixed(0)).join(', ')})`;
 }
 
 async function frames() {
@@ -69,32 +107,78 @@ async function busy(page, ms) {
   return ((await task()) - before) / (ms / 1000);
 }
 
-async function busyShares() {
+/**
+ * Watches `page` for `ms`: the main thread's busy share, long tasks (over
+ * 50 ms, from a PerformanceObserver in the page) and the intervals between
+ * animation frames (requestAnimationFrame's timestamps in the page), those
+ * that end while `moving` matches something apart.
+ */
+async function watch(page, ms, moving) {
+  await page.evaluate((moving) => {
+    const seen = { longTasks: [], gaps: [], moving: [] };
+    window.__watch = seen;
+    new PerformanceObserver((list) => seen.longTasks.push(...list.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask' });
+    let last;
+    const frame = (now) => {
+      if (last !== undefined) {
+        seen.gaps.push(now - last);
+        seen.moving.push(document.querySelector(moving) !== null);
+      }
+      last = now;
+      seen.frame = requestAnimationFrame(frame);
+    };
+    seen.frame = requestAnimationFrame(frame);
+  }, moving);
+  const share = await busy(page, ms);
+  const seen = await page.evaluate(() => {
+    cancelAnimationFrame(window.__watch.frame);
+    return window.__watch;
+  });
+  const gaps = seen.gaps.filter((_, i) => seen.moving[i]).sort((a, b) => a - b);
+  const p95 = gaps.length ? gaps[Math.floor(gaps.length * 0.95)] : NaN;
+  return { busy: share, longTasks: seen.longTasks, frames: gaps.length, p95 };
+}
+
+/** A bare page, and FTGO's Create Order paused, for the busy share alone. */
+async function idleShares() {
   const bare = await openPage(browser, server.url);
   await bare.page.setContent('<!doctype html><title>bare</title><p>A bare page.</p>');
   const idle = await busy(bare.page, 5000);
   await bare.close();
   const { page, close } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#/ftgo-create-order?variant=approved&guided=0`);
+  await page.goto(`${server.url}#/ftgo-create-order?variant=approved`);
   await page.locator('[data-testid="sagascope"]').waitFor();
   const paused = await busy(page, 3000);
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.03×' });
-  await page.getByRole('button', { name: 'Play' }).click();
-  const playing = await busy(page, 5000);
   await close();
-  return { idle, paused, playing };
+  return { idle, paused };
 }
 
-/** RaftScope, the reference the issue measures against, running as it opens. */
-async function raftscopeBusy(dir) {
+/**
+ * FTGO's Create Order playing as a learner gets it: guided, at the default
+ * speed, every step's motion and reading time (its one question counted
+ * as answered, so play does not stop to ask it), watched for 15 s.
+ */
+async function guidedPlay() {
+  const { page, close } = await openPage(browser, server.url);
+  await page.goto(`${server.url}#/ftgo-create-order?variant=approved&answered=0`);
+  await page.locator('[data-testid="sagascope"]').waitFor();
+  await page.getByRole('button', { name: 'Play' }).click();
+  const seen = await watch(page, 15_000, '[data-testid="sagascope"][data-moving="true"]');
+  seen.step = await page.locator('[data-testid="sagascope"]').getAttribute('data-step');
+  await close();
+  return seen;
+}
+
+/** RaftScope, the reference the issue measures against, running as it opens (its messages on the way are `#messages > *`). */
+async function raftscope(dir) {
   const raft = await serve(resolve(dir));
   const { page, close } = await openPage(browser, raft.url);
   await page.goto(raft.url);
   await page.waitForTimeout(1000);
-  const share = await busy(page, 5000);
+  const seen = await watch(page, 15_000, '#messages > *');
   await close();
   await raft.close();
-  return share;
+  return seen;
 }
 
 /** Wasm memory before and after 4,000 rendered steps (Home and End on a
@@ -139,16 +223,32 @@ const runs = [];
 for (let i = 0; i < 5; i++) runs.push(await firstDraw());
 runs.sort((a, b) => a - b);
 console.log(`first draw: median ${runs[2].toFixed(0)} ms (5 loads: ${runs.map((r) => r.toFixed(0)).join(', ')} ms)`);
+// Served as a static host serves it (gzip), on the slow connection.
+const gzipped = await serve(undefined, { gzip: true });
+console.log(`slow connection (1.6 Mbit/s, 150 ms), median of 5: the course's first paint ${await slowLoads(`${gzipped.url}#/`, '[data-lesson] a')}; ` +
+  `a lesson's first stage ${await slowLoads(`${gzipped.url}#/choreography`, '.canvas .service')}`);
+await gzipped.close();
+if (process.env.RAFTSCOPE) {
+  const raft = await serve(resolve(process.env.RAFTSCOPE), { gzip: true });
+  console.log(`slow connection: RaftScope's first picture ${await slowLoads(raft.url, '#servers .server')}`);
+  await raft.close();
+}
 const f = await frames();
 console.log(`playing sandbox, up to ${f.inFlight} messages in flight: frame interval median ${f.median.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms`);
-const b = await busyShares();
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
-console.log(`main thread busy: FTGO Create Order playing ${pct(b.playing)}, paused ${pct(b.paused)}, a bare page ${pct(b.idle)}`);
+const said = (what, w) => `${what}: main thread busy ${pct(w.busy)}, ${w.longTasks.length} long tasks (over 50 ms${w.longTasks.map((ms) => `, ${ms}`).join('')}), ` +
+  `frame interval p95 ${w.p95.toFixed(1)} ms over ${w.frames} frames while messages move`;
+const guided = await guidedPlay();
+console.log(said(`FTGO Create Order, guided at the default speed (15 s, to step ${guided.step})`, guided));
 if (process.env.RAFTSCOPE) {
-  console.log(`main thread busy: RaftScope (${process.env.RAFTSCOPE}) running ${pct(await raftscopeBusy(process.env.RAFTSCOPE))}`);
+  const raft = await raftscope(process.env.RAFTSCOPE);
+  console.log(said('RaftScope running (15 s)', raft));
+  console.log(`busy share, SagaScope against RaftScope: ${(guided.busy / raft.busy).toFixed(2)} (at most 0.5 wanted)`);
 } else {
-  console.log('(RAFTSCOPE=<a RaftScope checkout with its submodules> measures RaftScope in the same run)');
+  console.log('(RAFTSCOPE=<a folder with a RaftScope checkout and its submodules> measures RaftScope in the same run)');
 }
+const b = await idleShares();
+console.log(`main thread busy: FTGO Create Order paused ${pct(b.paused)}, a bare page ${pct(b.idle)}`);
 for (const [hash, faults] of [
   ['#/isolation?variant=no-countermeasure', []],
   ['#/isolation?variant=semantic-lock', []],

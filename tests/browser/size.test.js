@@ -1,6 +1,6 @@
 // The first-load budget: the files of the release build in dist/ that a
 // first visit fetches, compressed with `gzip -9` (what a static host
-// serves), must total at most 245,000 bytes. A visit fetches index.html, the
+// serves), must total at most 250,000 bytes. A visit fetches index.html, the
 // JS glue, the wasm and the CSS, and the one lesson it opens
 // (dist/lessons/<id>.json); the budget must hold whichever lesson a link
 // opens, so the largest lesson file counts. Deterministic, so it is a test;
@@ -17,8 +17,9 @@ const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 // 230,000 until issue 20, which allows up to 260,000 for itself and the two
 // issues after it: seeing every message move took it from 229,512 to
 // 236,478; embeds that remember, Player.js and the focus after clicks
-// another 4.4 KB.
-const BUDGET_BYTES = 245_000;
+// another 4.4 KB; the stage that fills any screen, its actors and the
+// course shown at once about 4 KB more.
+const BUDGET_BYTES = 250_000;
 
 const gzipped = (path) => execFileSync('gzip', ['-9c', path], { maxBuffer: 1 << 26 }).length;
 const row = (name, bytes) => console.log(`  ${name.padEnd(44)} ${String(bytes).padStart(8)} B gzip -9`);

@@ -76,6 +76,12 @@ async function walk(page, hash, check, everyStep) {
   // New presentation options reload the page: wait for the page they make.
   await page.waitForFunction((embed) => document.body.classList.contains('embed') === embed, hash.includes('embed=1'));
   await root(page).waitFor();
+  // The lesson before may still show while this one's file loads: wait
+  // until the app has opened this one (it writes its step into the hash).
+  const [lesson, query] = hash.split('?');
+  const variant = new URLSearchParams(query).get('variant');
+  await page.waitForFunction(([lesson, variant]) => document.querySelector('[data-testid="sagascope"]')?.dataset.scenario === lesson
+    && location.hash.includes(`variant=${variant}&`) && location.hash.includes('step='), [lesson, variant]);
   await page.keyboard.press('Home');
   const steps = Number(await root(page).getAttribute('data-steps'));
   for (let n = 0; ; n++) {
