@@ -219,9 +219,9 @@ fn box_lines(world: &World, svc: Svc, service: &Service, focus: &[String], toggl
 /// ancestor, says what it is in its `data-*` attributes (see [`Click`]).
 fn clicked(lesson: Lesson, ev: &web_sys::Event) {
     let Some(click) = Click::of(ev) else { return };
-    // A button answers Enter with a click of its own; a message (an SVG
-    // group with a role) does not.
-    if ev.type_() == "keydown" && !matches!(click, Click::Message(_)) {
+    // A button answers Enter with a click of its own; a message or a lane
+    // (an SVG group with a role) does not.
+    if ev.type_() == "keydown" && !matches!(click, Click::Message(_) | Click::Lane(_)) {
         return;
     }
     click.apply(lesson);
@@ -262,6 +262,9 @@ fn lanes_svg(m: &mut Markup, world: &World, g: &Layout, tokens: &[Token]) {
         let (x, w) = (b.x, b.w);
         let text_x = g.lane_text_x(shown);
         let lane = m.tag("g").attr("class", if held { "lane held" } else { "lane" }).attr("data-channel", channel);
+        // A click lists every message on it, those it has no room for too
+        // (named by its title, which says where the channel goes).
+        let lane = lane.attr("data-lane", channel).attr("role", "button").attr("tabindex", 0);
         lane.with(|m| {
             let title = format_args!("{} ({kind}, {PARTITIONS} partitions) → {to}", qualified(world.style(), channel));
             m.tag("title").text(title);

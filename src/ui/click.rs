@@ -33,11 +33,13 @@ pub enum Click {
     /// `data-unfold="svc/table"`: open a table folded to one line, or fold
     /// it back.
     Unfold(Svc, String),
+    /// A channel's lane, to list every message on it.
+    Lane(String),
 }
 
 /// Every attribute a [`Click`] is read from: the clicked element or its
 /// nearest ancestor with one of them says what the click means.
-const SELECTOR: &str = "[data-goto],[data-compare],[data-tab],[data-delivery],[data-toggle],[data-inspect],[data-unfold]";
+const SELECTOR: &str = "[data-goto],[data-compare],[data-tab],[data-delivery],[data-toggle],[data-inspect],[data-unfold],[data-lane]";
 
 impl Click {
     /// What the event's target (or its nearest ancestor that names an
@@ -68,6 +70,9 @@ impl Click {
         if let Some(svc) = attr("data-inspect") {
             return Svc::parse(&svc).map(Click::Inspect);
         }
+        if let Some(channel) = attr("data-lane") {
+            return Some(Click::Lane(channel));
+        }
         let unfold = attr("data-unfold")?;
         let (svc, table) = unfold.split_once('/')?;
         Some(Click::Unfold(Svc::parse(svc)?, table.to_string()))
@@ -95,6 +100,7 @@ impl Click {
                 lesson.act(if up { Action::Crash { service: svc } } else { Action::Restart { service: svc } });
             }
             Click::Inspect(svc) => lesson.selected.set(Some(Selection::Service(svc))),
+            Click::Lane(channel) => lesson.selected.set(Some(Selection::Lane(channel))),
             Click::Unfold(svc, table) => {
                 // `toggled` lists the tables the learner opened or folded
                 // as `svc/table;` (see `super::tables::table_open`).
@@ -134,6 +140,7 @@ mod tests {
         check("data-unfold", "order-service/outbox", Some(Click::Unfold(Svc::OrderService, "outbox".into())));
         check("data-unfold", "outbox", None);
         check("data-unfold", "nobody/outbox", None);
+        check("data-lane", "Order", Some(Click::Lane("Order".into())));
         check("data-service", "order-service", None);
     }
 

@@ -12,6 +12,7 @@ use crate::sim::{Action, Svc, Timeline};
 
 use super::click::Click;
 use super::markup::Markup;
+use super::motion::{self, Token, TokenKey};
 use super::state::{folded, Lesson, Selection};
 use super::tables::TableList;
 use super::{hash, lessons};
@@ -455,6 +456,38 @@ pub fn Inspector() -> impl IntoView {
                     <h2>{svc.title()}</h2>
                     <p class="hint">{state}</p>
                     <TableList svc/>
+                }
+                .into_any()
+            }
+            Selection::Lane(channel) => {
+                // Every message on the lane, in the order it delivers them,
+                // each opening its own inspector.
+                let on_lane: Vec<Token> =
+                    lesson.with(|i| motion::tokens(&i.timeline).into_iter().filter(|t| t.channel == channel).collect());
+                let count = on_lane.len();
+                let rows = on_lane
+                    .into_iter()
+                    .map(|t| {
+                        let name = format!("{} m{}", t.kind, t.message_id);
+                        let note = match (t.to, t.waiting, t.duplicate) {
+                            (None, ..) => " (no service reads it)".to_string(),
+                            (Some(to), waiting, copy) => {
+                                format!(" → {}{}{}", to.title(), if waiting { ", waiting" } else { "" }, if copy { ", a copy" } else { "" })
+                            }
+                        };
+                        match t.key {
+                            TokenKey::Flight(key) => view! {
+                                <li><button on:click=move |_| lesson.selected.set(Some(Selection::Message(key)))>{name}</button>{note}</li>
+                            }
+                            .into_any(),
+                            TokenKey::Unconsumed(_) => view! { <li>{name}{note}</li> }.into_any(),
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h2>{channel}</h2>
+                    <p class="hint">{format!("{count} message(s) on this channel, first delivered first")}</p>
+                    <ol class="lane-list">{rows}</ol>
                 }
                 .into_any()
             }

@@ -27,6 +27,9 @@ pub enum Selection {
     Service(crate::sim::Svc),
     /// A message in flight.
     Message(crate::sim::world::FlightKey),
+    /// A channel's lane: every message on it, the ones it has no room to
+    /// show too.
+    Lane(String),
 }
 
 /// Everything about the open lesson.

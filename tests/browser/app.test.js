@@ -314,6 +314,25 @@ test('clicking a message in flight lets the learner duplicate it; the consumer d
   });
 });
 
+test('a lane lists every message on it, those it has no room to show too, each opening its own inspector', async () => {
+  // At the end of FTGO's Revise Order, the Order channel holds more events than its lane shows.
+  await withPage('#/ftgo-revise-order?variant=revised&guided=0', async (page) => {
+    await page.keyboard.press('End');
+    const lane = page.locator('[data-lane="Order"]');
+    const more = Number((await lane.locator('.lane-message').textContent()).match(/\+(\d+)$/)?.[1] ?? 0);
+    assert.ok(more > 0, 'the lane counts what it has no room for');
+    await lane.locator('rect').click({ position: { x: 180, y: 8 } });
+    const listed = page.locator('.inspector .lane-list li');
+    assert.equal(await listed.count(), 3 + more, 'the three it shows and the rest');
+    assert.match(await listed.first().innerText(), /OrderCreatedEvent m1 \(no service reads it\)/);
+  });
+  await withPage('#/ftgo-create-order?variant=authorization-fails&guided=0&step=3', async (page) => {
+    await page.locator('[data-lane="consumerService"] rect').click({ position: { x: 180, y: 8 } });
+    await page.locator('.inspector .lane-list').getByRole('button', { name: 'ValidateOrderByConsumer m2' }).click();
+    assert.equal(await page.locator('.inspector h2').innerText(), 'ValidateOrderByConsumer m2');
+  });
+});
+
 test('a crashed service holds its messages until it restarts', async () => {
   await withPage('#/choreography?variant=approved', async (page) => {
     await page.keyboard.press('ArrowRight'); // the order is placed
