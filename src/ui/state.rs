@@ -119,6 +119,9 @@ pub struct Lesson {
     /// In a slide (`embed=1`) the deck chose where to start: no notice
     /// that the steps before set the scene.
     embedded: bool,
+    /// The learner asked for less motion (read once: `motion_left` runs
+    /// every frame, and a media query each time allocated one).
+    reduced: bool,
 }
 
 impl Lesson {
@@ -197,6 +200,7 @@ impl Lesson {
             toggled: RwSignal::new(String::new()),
             guided: !location.unguided,
             embedded: present.embed,
+            reduced: reduced_motion(),
         };
         if let Some(path) = location.path.as_deref() {
             lesson.follow(path);
@@ -273,7 +277,7 @@ impl Lesson {
     /// Real ms left of the transition on screen (0 with reduced motion,
     /// where the stage shows each step at once).
     pub fn motion_left(&self) -> u32 {
-        if reduced_motion() {
+        if self.reduced {
             return 0;
         }
         let total = self.inner.with_value(|i| i.transition.duration_ms());
