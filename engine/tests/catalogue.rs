@@ -62,13 +62,10 @@ fn course_entries(html: &str) -> Vec<(String, String, u64, usize)> {
 
 /// The course page in `index.html` lists every lesson in the catalogue's
 /// order (the side-by-side page before the sandbox), with its title, its
-/// number of questions, and its length: the minutes guided play takes at
-/// the default speed, every caption read and every question answered.
+/// number of questions, and its length: the minutes a guided play-through
+/// takes (`scenarios::Guided`, the pacing the app plays at).
 #[test]
 fn the_course_page_matches_the_lessons() {
-    use sagascope_engine::sim::Timeline;
-    /// Time to read a question, its choices and the answer's reason.
-    const QUESTION_MS: u64 = 20_000;
     let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../index.html")).expect("the app's index.html");
     let mut entries = course_entries(&html);
     let compare = entries.iter().position(|e| e.0 == "compare").expect("the side-by-side page is in the course");
@@ -78,16 +75,8 @@ fn the_course_page_matches_the_lessons() {
     for (scenario, (id, title, minutes, questions)) in scenarios::catalogue().iter().zip(entries) {
         assert_eq!((id.as_str(), title.as_str()), (scenario.id.as_str(), scenario.title.as_str()));
         assert_eq!(questions, scenario.variants.iter().map(|v| v.questions.len()).sum::<usize>(), "{id}: questions");
-        // Guided play at the default speed from where each variant starts.
-        let mut reading = 0;
-        for variant in &scenario.variants {
-            let timeline = Timeline::new(scenario.world(variant, 1), 20_000);
-            for step in timeline.steps().iter().filter(|s| s.time_ms >= variant.start_ms.unwrap_or(0)) {
-                reading += scenarios::reading_ms(scenario.caption(variant, step).map_or(0, str::len));
-            }
-            reading += QUESTION_MS * variant.questions.len() as u64;
-        }
-        assert_eq!(minutes, reading.div_ceil(60_000), "{id}: minutes of guided reading ({reading} ms)");
+        // Guided play's own pacing, motion and questions included.
+        assert_eq!(minutes, scenarios::review::course_minutes(scenario), "{id}: minutes of guided play");
     }
 }
 
@@ -225,29 +214,28 @@ fn narration_matches_message_kinds_and_step_kinds() {
 /// learner does with the action buttons, which no script may do.
 #[test]
 fn every_caption_rule_is_reachable() {
-    const STEP_KINDS: [&str; 7] = ["commit", "refused", "publish", "handle", "drop", "fault", "query"];
     for scenario in scenarios::catalogue() {
         let shown = |variant: &scenarios::Variant, text: &str| {
             let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, 1), 1000);
             timeline.steps().iter().any(|step| scenario.caption(variant, step) == Some(text))
         };
-        let fallback = |on: &str| STEP_KINDS.contains(&on.split('@').next().unwrap_or(on));
         // A rule after another with the same `on`, or after the bare step
         // kind it narrows (`commit` before `commit@kitchen-service`), is
         // never reached either.
-        let rules: Vec<&str> = scenario.narration.iter().map(|n| n.on.as_str()).collect();
+        let rules: Vec<&scenarios::Rule> = scenario.narration.iter().map(|n| &n.on).collect();
         for (i, on) in rules.iter().enumerate() {
-            let kind = on.split('@').next().unwrap_or(on);
-            let hidden = rules[..i].iter().any(|earlier| earlier == on || (kind != *on && earlier == &kind));
-            assert!(!hidden, "{}: the caption on {on:?} is hidden by an earlier rule", scenario.id);
+            let hidden = rules[..i]
+                .iter()
+                .any(|earlier| earlier.text == on.text || earlier.kind().is_some_and(|k| earlier.text == k && on.kind() == Some(k)));
+            assert!(!hidden, "{}: the caption on {:?} is hidden by an earlier rule", scenario.id, on.text);
         }
-        for note in scenario.narration.iter().filter(|n| !fallback(&n.on)) {
+        for note in scenario.narration.iter().filter(|n| !n.on.is_fallback()) {
             let any = scenario.variants.iter().any(|variant| shown(variant, &note.text));
-            assert!(any, "{}: the caption on {:?} is never shown", scenario.id, note.on);
+            assert!(any, "{}: the caption on {:?} is never shown", scenario.id, note.on.text);
         }
         for variant in &scenario.variants {
             for note in &variant.narration {
-                assert!(shown(variant, &note.text), "{}/{}: the caption on {:?} is never shown", scenario.id, variant.id, note.on);
+                assert!(shown(variant, &note.text), "{}/{}: the caption on {:?} is never shown", scenario.id, variant.id, note.on.text);
             }
         }
     }
@@ -292,7 +280,7 @@ fn a_caption_names_the_acting_service() {
     let captioned: Vec<String> = timeline
         .steps()
         .iter()
-        .filter(|step| s.caption(variant, step).is_some())
+        .filter(|step| s.caption(variant, step) == Some("only there"))
         .map(|step| format!("{:?} {:?}", step.kind, step.actor))
         .collect();
     assert_eq!(captioned, ["Handle Some(CustomerService)"]);
@@ -337,7 +325,7 @@ fn every_question_comes_before_a_step_of_its_variant() {
                 for seed in 1..=3 {
                     let timeline = sagascope_engine::sim::Timeline::new(scenario.world(variant, seed), 1000);
                     let asked = timeline.steps().iter().any(|step| scenario.question(variant, step).map(|(i, _)| i) == Some(index));
-                    assert!(asked, "{}/{} seed {seed}: {:?} is never asked", scenario.id, variant.id, question.before);
+                    assert!(asked, "{}/{} seed {seed}: {:?} is never asked", scenario.id, variant.id, question.before.text);
                 }
             }
         }

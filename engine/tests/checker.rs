@@ -30,7 +30,16 @@ fn quiet_step(world: &World) -> Step {
 }
 
 fn quiet_step_at(time_ms: u64) -> Step {
-    Step { time_ms, kind: StepKind::Fault, actor: None, message: None, sent: vec![], writes: vec![], text: String::new() }
+    Step {
+        time_ms,
+        kind: StepKind::Fault,
+        actor: None,
+        message: None,
+        sent: vec![],
+        writes: vec![],
+        text: String::new(),
+        facts: Default::default(),
+    }
 }
 
 /// A step in which `svc` wrote the row `key` of `table`: what tells the

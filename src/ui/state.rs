@@ -7,7 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::scenarios::{self, Question, Scenario};
-use crate::sim::{Action, StepKind, Timeline};
+use crate::sim::{Action, Timeline};
 
 use super::motion::{self, Transition};
 use super::{hash, lessons, progress};
@@ -594,10 +594,12 @@ impl Lesson {
             .inner
             .try_update_value(|i| {
                 let t = &i.timeline;
-                let caption = t.current().and_then(|s| i.scenario.caption(&i.scenario.variants[i.variant], s)).map_or(0, str::len);
+                let step = t.current();
+                let caption = step.and_then(|s| i.scenario.caption(&i.scenario.variants[i.variant], s)).map_or(0, str::len);
+                let cells = step.map_or(0, |s| s.writes.iter().map(|w| w.columns.len()).sum());
                 let broke = t.violations().iter().any(|(at, _)| *at == Some(t.cursor()));
                 let compensating = compensating_sagas(t.world());
-                i.dwell = scenarios::reading_ms(caption) as f64 * 0.1 / speed;
+                i.dwell = scenarios::reading_ms(caption, cells) as f64 * 0.1 / speed;
                 (broke, compensating)
             })
             .unwrap_or_default();
@@ -642,17 +644,9 @@ fn run(scenario: &Scenario, variant: usize, seed: u64, free: bool) -> Timeline {
 }
 
 /// Whether step `n` (0-based) is a relay's publish that stepping passes
-/// over when relay steps are folded: not the last step, not one the
-/// variant's own captions or questions single out (nor the step after
-/// it), and not one that breaks an invariant.
+/// over when relay steps are folded (see `Scenario::passed_over`).
 pub fn folded(i: &Inner, n: usize) -> bool {
-    let variant = &i.scenario.variants[i.variant];
-    let steps = i.timeline.steps();
-    let (Some(step), Some(after)) = (steps.get(n), steps.get(n + 1)) else { return false };
-    step.kind == StepKind::Publish
-        && !i.scenario.singles_out(variant, step)
-        && i.scenario.question(variant, after).is_none()
-        && !i.timeline.violations().iter().any(|(at, _)| *at == Some(n + 1))
+    i.scenario.passed_over(&i.scenario.variants[i.variant], &i.timeline, n)
 }
 
 /// Puts the cursor back inside the page's bounds (`from`, `to`).

@@ -2,6 +2,7 @@
 //!
 //! `sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
 //! `sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--faults F]`
+//! `sagascope-cli script <scenario or file.json> [--variant V] [--seed N]`, `sagascope-cli words`
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -14,6 +15,8 @@ use sagascope_engine::trace::{render, Format};
 
 const USAGE: &str = "usage: sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]
        sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--faults duplicate=1,crash=1,crash-relay=1,rebalance=1]
+       sagascope-cli script <scenario or file.json> [--variant V] [--seed N]   (the guided script, stop by stop)
+       sagascope-cli words   (fallback captions, answer positions, minutes)
        sagascope-cli --list";
 
 /// Most steps a CLI run computes.
@@ -27,14 +30,17 @@ struct Args {
     /// `explore`: search every interleaving within these bounds, from this
     /// step of the lesson's run.
     explore: Option<(Bounds, usize)>,
+    /// `script`: print the variant's guided script.
+    script: bool,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut scenario = None;
     let (mut variant, mut seed, mut format) = (None, 1, Format::Text);
     let exploring = args.first().is_some_and(|a| a == "explore");
+    let script = args.first().is_some_and(|a| a == "script");
     let (mut bounds, mut from_step) = (Bounds::default(), 0);
-    let mut rest = args.iter().skip(usize::from(exploring));
+    let mut rest = args.iter().skip(usize::from(exploring || script));
     while let Some(arg) = rest.next() {
         let mut value = |flag: &str| rest.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
         match arg.as_str() {
@@ -62,7 +68,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         }
     }
     let scenario = scenario.ok_or("no scenario given")?;
-    Ok(Args { scenario, variant, seed, format, explore: exploring.then_some((bounds, from_step)) })
+    Ok(Args { scenario, variant, seed, format, explore: exploring.then_some((bounds, from_step)), script })
 }
 
 fn list() -> String {
@@ -89,6 +95,9 @@ fn load(name: &str) -> Result<Scenario, String> {
 fn run(args: &Args) -> Result<String, String> {
     let scenario = load(&args.scenario)?;
     let variant = scenario.variant(args.variant.as_deref())?;
+    if args.script {
+        return Ok(scenarios::review::script(&scenario, variant, args.seed));
+    }
     if let Some((bounds, from_step)) = args.explore {
         return Ok(explore(&scenario, variant, args.seed, bounds, from_step));
     }
@@ -193,6 +202,9 @@ fn main() -> ExitCode {
     }
     if args.iter().any(|a| a == "--list") {
         return emit(&list());
+    }
+    if args.first().is_some_and(|a| a == "words") {
+        return emit(&scenarios::review::words());
     }
     match parse(&args).and_then(|a| run(&a)) {
         Ok(out) => emit(&out),

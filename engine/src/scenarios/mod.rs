@@ -7,12 +7,18 @@ use std::sync::OnceLock;
 
 use crate::sim::sorted::SortedMap;
 use crate::sim::world::Person;
-use crate::sim::{Setup, Step, Style, Svc, World};
+use crate::sim::{Setup, Step, Style, World};
 use json::At;
 
+mod actions;
+mod guide;
 pub mod json;
+pub mod review;
+mod rule;
 mod script;
 
+pub use guide::{question_ms, reading_ms, Guided, Stop, HOP_MS};
+pub use rule::Rule;
 pub use script::Scripted;
 
 /// What a variant should end with, for its tests and for the learner.
@@ -28,8 +34,12 @@ pub struct Expect {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variant {
     pub id: String,
+    /// What is about to be tried; never how it ends (questions come
+    /// first).
     pub title: String,
     pub summary: String,
+    /// How it ended and why, shown at the lesson's end.
+    pub outcome: String,
     pub script: Vec<Scripted>,
     pub expect: Expect,
     /// Captions for this variant's own key steps, before the lesson's.
@@ -45,10 +55,11 @@ pub struct Variant {
 /// A step's caption: what happened and why, in plain words, shown when a
 /// step matches `on`: a step kind (`commit`, `drop`, ...), a message kind
 /// (`OrderCreatedEvent`), or both (`publish:OrderCreatedEvent`), each
-/// optionally narrowed to the service that acts (`handle@customer-service`).
+/// optionally narrowed to the service that acts (`handle@customer-service`)
+/// and to what the step did (`?outcome=failure`; see [`Rule`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Narration {
-    pub on: String,
+    pub on: Rule,
     pub text: String,
 }
 
@@ -77,6 +88,7 @@ impl Variant {
             id: f.required("id", string)?,
             title: f.required("title", string)?,
             summary: f.required("summary", string)?,
+            outcome: f.optional("outcome", string)?.unwrap_or_default(),
             script: f.optional("script", |v| v.list(Scripted::decode))?.unwrap_or_default(),
             expect: f.optional("expect", Expect::decode)?.unwrap_or_default(),
             narration: f.optional("narration", |v| v.list(Narration::decode))?.unwrap_or_default(),
@@ -114,11 +126,6 @@ impl Narration {
         f.done()?;
         Ok(narration)
     }
-
-    /// Whether `step` is what this caption is about.
-    fn matches(&self, step: &Step) -> bool {
-        rule_matches(&self.on, step)
-    }
 }
 
 /// A question put to the learner before the step `before` names (a rule
@@ -126,7 +133,7 @@ impl Narration {
 /// right one, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
-    pub before: String,
+    pub before: Rule,
     pub prompt: String,
     pub choices: Vec<String>,
     /// Index of the right choice.
@@ -155,35 +162,10 @@ impl Question {
     }
 }
 
-/// A rule naming steps: `kind`, `kind:MessageKind`, `MessageKind`, each
-/// optionally `@service` (or `@broker`, for what the broker does); the
-/// service must exist.
-fn rule(value: At<'_>) -> Result<String, String> {
-    let on = value.text()?.to_string();
-    if let Some((_, service)) = on.split_once('@') {
-        if service != "broker" && Svc::parse(service).is_none() {
-            return Err(value.error(&format!("names no service \"{service}\"")));
-        }
-    }
-    Ok(on)
-}
-
-/// Whether `step` is one the rule `on` names.
-fn rule_matches(on: &str, step: &Step) -> bool {
-    let (what, actor) = match on.split_once('@') {
-        Some((what, "broker")) if step.actor.is_none() => (what, None),
-        Some((_, "broker")) => return false,
-        Some((what, service)) => (what, Svc::parse(service)),
-        None => (on, None),
-    };
-    if actor.is_some() && actor != step.actor {
-        return false;
-    }
-    let message = step.message.as_ref().map_or("", |m| m.kind.name());
-    match what.split_once(':') {
-        Some((step_kind, kind)) => step_kind == step.kind.name() && kind == message,
-        None => what.is_empty() || what == step.kind.name() || what == message,
-    }
+/// A rule naming steps (see [`Rule`]); a part it does not know is refused
+/// with the field's path.
+fn rule(value: At<'_>) -> Result<Rule, String> {
+    Rule::parse(value.text()?).map_err(|e| value.error(&e))
 }
 
 /// `{"style": "choreography", "services": [...], "people": [...]}`.
@@ -235,13 +217,6 @@ pub const LESSONS: [(&str, &str); 11] = [
     ("isolation", "Lack of isolation: the semantic lock"),
     ("sandbox", "Sandbox"),
 ];
-
-/// How long a caption of `chars` characters stays on screen in guided play
-/// at the default speed: long enough to read it (about 30 characters a
-/// second), plus a moment to look at what moved.
-pub fn reading_ms(chars: usize) -> u64 {
-    600 + 33 * chars as u64
-}
 
 /// The built-in scenario files, in teaching order (native builds: the CLI,
 /// the tests and the benchmark).
@@ -419,18 +394,24 @@ impl Scenario {
 
     /// The question to ask before `step`, with its index in the variant.
     pub fn question<'a>(&self, variant: &'a Variant, step: &Step) -> Option<(usize, &'a Question)> {
-        variant.questions.iter().enumerate().find(|(_, q)| rule_matches(&q.before, step))
+        variant.questions.iter().enumerate().find(|(_, q)| q.before.matches(step))
     }
 
     /// Whether the variant's own captions or questions name `step`: a
     /// step its author singled out, which the app never folds away.
     pub fn singles_out(&self, variant: &Variant, step: &Step) -> bool {
-        variant.narration.iter().any(|n| n.matches(step)) || self.question(variant, step).is_some()
+        variant.narration.iter().any(|n| n.on.matches(step)) || self.question(variant, step).is_some()
     }
 
-    /// A step's caption: the variant's own rule for it, else the
-    /// lesson's; the first rule that matches wins.
+    /// The rule and text that caption `step`: the variant's own rule for
+    /// it, else the lesson's, else the caption every lesson has for the
+    /// action that made it; the first rule that matches wins.
+    pub fn narration_for<'a>(&'a self, variant: &'a Variant, step: &Step) -> Option<&'a Narration> {
+        variant.narration.iter().chain(&self.narration).chain(actions::narration()).find(|n| n.on.matches(step))
+    }
+
+    /// A step's caption (see [`Scenario::narration_for`]).
     pub fn caption<'a>(&'a self, variant: &'a Variant, step: &Step) -> Option<&'a str> {
-        variant.narration.iter().chain(&self.narration).find(|n| n.matches(step)).map(|n| n.text.as_str())
+        self.narration_for(variant, step).map(|n| n.text.as_str())
     }
 }

@@ -113,6 +113,73 @@ pub enum Action {
 }
 
 impl Action {
+    /// What the action did, as a caption rule names it (`did=crash`): its
+    /// script verb, a switch with the way it was turned (`outbox_off`).
+    pub fn did(&self) -> &'static str {
+        let switch = |on: bool, names: [&'static str; 2]| names[usize::from(on)];
+        match self {
+            Action::PlaceOrder { .. } => "place_order",
+            Action::CancelOrder { .. } => "cancel_order",
+            Action::ReviseOrder { .. } => "revise_order",
+            Action::AdvanceTicket { .. } => "advance_ticket",
+            Action::CreateCustomer { .. } => "create_customer",
+            Action::Crash { .. } => "crash",
+            Action::Restart { .. } => "restart",
+            Action::CrashRelay { .. } => "crash_relay",
+            Action::RestartRelay { .. } => "restart_relay",
+            Action::Duplicate { .. } => "duplicate",
+            Action::Rebalance { .. } => "rebalance",
+            Action::HoldChannel { .. } => "hold_channel",
+            Action::ReleaseChannel { .. } => "release_channel",
+            Action::DelayChannel { .. } => "delay_channel",
+            Action::Disconnect { .. } => "disconnect",
+            Action::Reconnect { .. } => "reconnect",
+            Action::SetOutbox { enabled, .. } => switch(*enabled, ["outbox_off", "outbox_on"]),
+            Action::SetRelayMode { mode: RelayMode::Polling } => "relay_polling",
+            Action::SetRelayMode { mode: RelayMode::LogTailing } => "relay_log_tailing",
+            Action::SetIdempotence { enabled, .. } => switch(*enabled, ["idempotence_off", "idempotence_on"]),
+            Action::SetHandlerBug { enabled, .. } => switch(*enabled, ["handler_bug_off", "handler_bug_on"]),
+            Action::SetViewDedup { enabled } => switch(*enabled, ["view_dedup_off", "view_dedup_on"]),
+            Action::SetSemanticLock { enabled } => switch(*enabled, ["semantic_lock_off", "semantic_lock_on"]),
+            Action::QueryView { .. } => "query_view",
+            Action::ComposeQuery { .. } => "compose_query",
+        }
+    }
+
+    /// Every name [`Action::did`] gives, for checking a rule that names one.
+    pub const DID: [&'static str; 30] = [
+        "place_order",
+        "cancel_order",
+        "revise_order",
+        "advance_ticket",
+        "create_customer",
+        "crash",
+        "restart",
+        "crash_relay",
+        "restart_relay",
+        "duplicate",
+        "rebalance",
+        "hold_channel",
+        "release_channel",
+        "delay_channel",
+        "disconnect",
+        "reconnect",
+        "outbox_off",
+        "outbox_on",
+        "relay_polling",
+        "relay_log_tailing",
+        "idempotence_off",
+        "idempotence_on",
+        "handler_bug_off",
+        "handler_bug_on",
+        "view_dedup_off",
+        "view_dedup_on",
+        "semantic_lock_off",
+        "semantic_lock_on",
+        "query_view",
+        "compose_query",
+    ];
+
     /// The service this action is about, if it names one.
     pub fn service(&self) -> Option<Svc> {
         match self {

@@ -89,6 +89,12 @@ impl Message {
         self.header_value(name).map_or(0, Value::int)
     }
 
+    /// A reply's outcome (`reply_outcome-type`): `Some(true)` for
+    /// `SUCCESS`; `None` for a message that is not a reply.
+    pub fn succeeded(&self) -> Option<bool> {
+        (self.category == Category::Reply).then(|| self.header_text("reply_outcome-type") == "SUCCESS")
+    }
+
     /// The saga a command or a reply belongs to, read from the
     /// correlation headers Eventuate writes on each.
     pub fn saga(&self) -> Option<SagaRef> {

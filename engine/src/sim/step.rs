@@ -94,6 +94,37 @@ pub struct Step {
     pub writes: Vec<Written>,
     /// What happened, in one sentence; [`Step::sentence`] adds the rows.
     pub text: String,
+    /// What a caption may depend on beyond the step's kind, actor and
+    /// message (not part of a trace: it is read off the world).
+    #[serde(skip)]
+    pub facts: Facts,
+}
+
+/// What a step did that its kind and message do not say: the action that
+/// made it, the outcome of the reply it handled or sent, the state it moved
+/// a row to, where its saga stands, and the switches it ran under. A
+/// caption rule can name each (`scenarios::Rule`), so a caption written
+/// for one outcome never shows on another.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The action that made the step, as [`super::Action::did`] names it
+    /// (`crash`, `outbox_off`, `place_order`).
+    pub did: Option<&'static str>,
+    /// The reply handled or sent succeeded (`Some(true)`) or failed.
+    pub success: Option<bool>,
+    /// The state a written row moved to (`CANCELLED`), the first such row.
+    pub to: Option<&'static str>,
+    /// Where the step's saga stands after it, as
+    /// `SagaInstance::progress` says (`running`, `compensating`, ...).
+    pub phase: Option<&'static str>,
+    /// For a step that wrote or published messages: the acting service
+    /// writes them to its outbox (off: a dual write).
+    pub outbox: Option<bool>,
+    /// For a request the semantic lock judges (a cancel, a ticket
+    /// accepted): whether the countermeasure is on.
+    pub lock: Option<bool>,
+    /// The message is a copy delivered again (a duplicate or a redelivery).
+    pub copy: bool,
 }
 
 impl Step {

@@ -177,6 +177,11 @@ impl Timeline {
         Some(before)
     }
 
+    /// Whether the step that leads to `cursor` broke an invariant.
+    pub fn broke_at(&self, cursor: usize) -> bool {
+        self.findings.found().iter().any(|(at, _)| *at == cursor)
+    }
+
     /// The invariants broken up to the cursor, each with the step that
     /// first broke it; at the end of a quiet run, also what is wrong at
     /// rest, which no single step broke (`None`).

@@ -195,7 +195,10 @@ impl World {
             message.channel,
             done.text
         );
-        Ok(self.commit(svc, done, StepKind::Handle, Some(reference)))
+        let mut step = self.commit(svc, done, StepKind::Handle, Some(reference));
+        // A reply handled: its outcome, not that of anything the step sent.
+        step.facts.success = message.succeeded().or(step.facts.success);
+        Ok(step)
     }
 
     /// An event or reply handler threw: its transaction rolls back and the

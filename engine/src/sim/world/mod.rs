@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::action::Action;
 use super::broker::{Broker, ChannelKind, Delivery, Lane};
-use super::db::{Key, Value, Write, OUTBOX_COLUMNS, OUTBOX_TABLE, RECEIVED_TABLE};
+use super::db::{Key, Value, Write, OUTBOX_COLUMNS, OUTBOX_TABLE, RECEIVED_TABLE, SAGA_TABLE};
 use super::handler::{Ctx, Done, Outcome, Tx};
 use super::kind::Kind;
 use super::message::{Category, Message};
@@ -16,7 +16,7 @@ use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
 use super::service::{Service, CUSTOMER_TOPIC, ORDER_TOPIC, TICKET_TOPIC};
 use super::sorted::{MinQueue, SortedMap};
-use super::step::{MessageRef, Step, StepKind, Written};
+use super::step::{Facts, MessageRef, Step, StepKind, Written};
 use super::topology::{Style, Svc};
 use super::view::History;
 use super::{customers, ftgo, orders, saga, view};
@@ -391,18 +391,57 @@ impl World {
     /// early by a search runs at once, one taken late at its time).
     fn run(&mut self, time: u64, event: Event) -> Option<Step> {
         self.now = self.now.max(time);
-        match event {
-            Event::Act(action) => Some(self.act(action)),
+        let step = match event {
+            Event::Act(action) => return Some(self.act(action)),
             Event::RelayPoll(svc) => self.relay_poll(svc),
             Event::DualWrite(svc) => self.dual_write(svc),
             Event::Deliver(lane) => self.deliver(lane),
             Event::CommitOffsets(lane) => self.commit_offsets(lane),
             Event::CallArrive(id) => self.call_arrive(id),
-        }
+        };
+        step.map(|step| self.observed(step))
     }
 
     /// Applies an action now and returns its step.
     pub fn act(&mut self, action: Action) -> Step {
+        let did = action.did();
+        let mut step = self.act_now(action);
+        step.facts.did = Some(did);
+        if matches!(did, "cancel_order" | "advance_ticket") {
+            step.facts.lock = Some(self.semantic_lock);
+        }
+        self.observed(step)
+    }
+
+    /// A step with the facts read off the world after it (see [`Facts`]).
+    fn observed(&self, mut step: Step) -> Step {
+        let service = step.actor.and_then(|svc| self.services.get(&svc));
+        let facts = &mut step.facts;
+        if !step.sent.is_empty() || step.kind == StepKind::Publish {
+            facts.outbox = service.map(|s| s.outbox_enabled);
+        }
+        if let Some(message) = &step.message {
+            facts.copy = message.duplicate;
+        }
+        if let Some(service) = service {
+            // Only business tables have a `state` column.
+            let state = |w: &Written| match w.columns.contains(&"state").then(|| service.db.table(w.table).cell(&w.key, "state")) {
+                Some(Some(Value::Static(state))) => Some(*state),
+                _ => None,
+            };
+            facts.to = step.writes.iter().find_map(state);
+        }
+        // The saga the step's message belongs to, or the one it started.
+        let saga = step.message.as_ref().and_then(|m| m.saga).map(|s| s.saga_id).or_else(|| {
+            let started = step.writes.iter().find(|w| w.table == SAGA_TABLE)?;
+            u64::try_from(started.key.first_int()).ok()
+        });
+        let sagas = self.services.get(&Svc::OrderService).map(|s| &s.db.sagas);
+        facts.phase = saga.and_then(|id| sagas?.get(&id)).map(|saga| saga.progress());
+        step
+    }
+
+    fn act_now(&mut self, action: Action) -> Step {
         match action {
             Action::PlaceOrder { customer, total } => self.request(Svc::OrderService, |db, ctx| orders::place(db, ctx, customer, total)),
             Action::CancelOrder { order } => self.request(Svc::OrderService, |db, ctx| orders::cancel(db, ctx, order)),
@@ -457,7 +496,7 @@ impl World {
 
     /// A step that writes nothing.
     fn note(&self, kind: StepKind, actor: impl Into<Option<Svc>>, text: String) -> Step {
-        Step { time_ms: self.now, kind, actor: actor.into(), message: None, sent: vec![], writes: vec![], text }
+        Step { time_ms: self.now, kind, actor: actor.into(), message: None, sent: vec![], writes: vec![], text, facts: Facts::default() }
     }
 
     /// A step about a message that writes nothing in `actor`'s tables.
@@ -490,6 +529,7 @@ impl World {
             }
         }
         let sent: Vec<u64> = messages.iter().map(|m| m.id).collect();
+        let replied = messages.iter().find_map(Message::succeeded);
         let dual_write = !service.outbox_enabled && !messages.is_empty();
         let mut wrote_outbox = false;
         for message in messages {
@@ -512,7 +552,16 @@ impl World {
         if dual_write {
             text.push_str(". The outbox is off: the messages wait in memory to be published");
         }
-        Step { time_ms: now, kind, actor: Some(svc), message, sent, writes: touched, text }
+        Step {
+            time_ms: now,
+            kind,
+            actor: Some(svc),
+            message,
+            sent,
+            writes: touched,
+            text,
+            facts: Facts { success: replied, ..Facts::default() },
+        }
     }
 }
 
