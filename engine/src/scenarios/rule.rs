@@ -4,6 +4,7 @@
 //! what the step did beyond its kind (see [`Facts`]):
 //!
 //! - `did=crash`: the action that made it ([`Action::did`]);
+//! - `sends=MessageKind`: a message it wrote to its outbox (or sent);
 //! - `outcome=success|failure`: the reply it handled, or sent;
 //! - `to=CANCELLED`: the state it moved a row to;
 //! - `phase=running|compensating|ended|completed|compensated|failed`:
@@ -43,6 +44,7 @@ pub struct Rule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fact {
     Did,
+    Sends,
     Outcome,
     To,
     Phase,
@@ -52,8 +54,9 @@ enum Fact {
 }
 
 impl Fact {
-    const ALL: [(&'static str, Fact); 7] = [
+    const ALL: [(&'static str, Fact); 8] = [
         ("did", Fact::Did),
+        ("sends", Fact::Sends),
         ("outcome", Fact::Outcome),
         ("to", Fact::To),
         ("phase", Fact::Phase),
@@ -66,6 +69,7 @@ impl Fact {
     fn check(self, value: &str) -> Result<(), String> {
         let ok = match self {
             Fact::Did => Action::DID.contains(&value),
+            Fact::Sends => !value.is_empty(),
             Fact::Outcome => ["success", "failure"].contains(&value),
             Fact::To => OrderState::parse(value).is_some() || TicketState::parse(value).is_some() || value == "AUTHORIZED",
             Fact::Phase => PHASES.contains(&value),
@@ -74,6 +78,7 @@ impl Fact {
         };
         let known = match self {
             Fact::Did => Action::DID.join(", "),
+            Fact::Sends => "a message kind".into(),
             Fact::Outcome => "success, failure".into(),
             Fact::To => "a state such as APPROVED or CANCELLED".into(),
             Fact::Phase => PHASES.join(", "),
@@ -92,6 +97,7 @@ impl Fact {
         let on = |b: bool| if b { "on" } else { "off" };
         match self {
             Fact::Did => facts.did == Some(value),
+            Fact::Sends => facts.sends.iter().any(|k| k.name() == value),
             Fact::Outcome => facts.success.map(|s| if s { "success" } else { "failure" }) == Some(value),
             Fact::To => facts.to == Some(value),
             Fact::Phase => match (facts.phase, value) {

@@ -110,6 +110,8 @@ pub struct Facts {
     /// The action that made the step, as [`super::Action::did`] names it
     /// (`crash`, `outbox_off`, `place_order`).
     pub did: Option<&'static str>,
+    /// The kinds of the messages the step wrote (or sent directly).
+    pub sends: Vec<Kind>,
     /// The reply handled or sent succeeded (`Some(true)`) or failed.
     pub success: Option<bool>,
     /// The state a written row moved to (`CANCELLED`), the first such row.

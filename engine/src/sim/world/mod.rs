@@ -530,6 +530,7 @@ impl World {
         }
         let sent: Vec<u64> = messages.iter().map(|m| m.id).collect();
         let replied = messages.iter().find_map(Message::succeeded);
+        let sends: Vec<Kind> = messages.iter().map(|m| m.kind).collect();
         let dual_write = !service.outbox_enabled && !messages.is_empty();
         let mut wrote_outbox = false;
         for message in messages {
