@@ -561,7 +561,7 @@ impl World {
             sent,
             writes: touched,
             text,
-            facts: Facts { success: replied, ..Facts::default() },
+            facts: Facts { success: replied, sends, ..Facts::default() },
         }
     }
 }
