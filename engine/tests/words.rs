@@ -120,8 +120,8 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// What a learner has read when a question is asked (the variant's title
-/// and summary, the captions and log lines of the stops before it) never
+/// What a learner has read when a question is asked (the lesson's and the
+/// variant's titles and summaries, the captions and log lines of the stops before it) never
 /// holds most of the right choice's own words (those no wrong choice
 /// has); a question comes before a stop with its own caption, and where
 /// the right choice shows is no clue.
@@ -138,7 +138,7 @@ fn questions_do_not_give_their_answers_away() {
             }
             let guided = scenario.guided(variant, 1);
             let steps = guided.timeline.steps();
-            let mut read = format!("{} {} {}", scenario.title, variant.title, variant.summary).to_ascii_lowercase();
+            let mut read = format!("{} {} {} {}", scenario.title, scenario.summary, variant.title, variant.summary).to_ascii_lowercase();
             for stop in &guided.stops {
                 if let Some((_, question)) = stop.question {
                     let wrong: Vec<String> =

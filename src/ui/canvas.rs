@@ -387,7 +387,7 @@ fn service_svg(
                 });
                 if svc == Svc::OrderHistoryService {
                     // A line of its own: the title has no room left beside it.
-                    m.tag("div").with(|m| behind(m, world.events_behind()));
+                    m.tag("div").with(|m| freshness(m, world.events_behind(), world.view_agrees()));
                 }
                 if let Some(text) = lost(world, svc, s) {
                     m.tag("div").attr("class", "lost").text(text);
@@ -416,13 +416,20 @@ fn service_svg(
     });
 }
 
-/// How many events the view has yet to apply.
-fn behind(m: &mut Markup, n: usize) {
-    let span = m.tag("span").attr("class", if n > 0 { "behind lagging" } else { "behind" }).attr("data-events-behind", n);
-    match n {
-        0 => span.text("up to date"),
-        1 => span.text("1 event behind"),
-        n => span.text(format_args!("{n} events behind")),
+/// How fresh the view is: up to date, so many events behind (stale), or
+/// wrong (it disagrees with the services with nothing left to apply).
+fn freshness(m: &mut Markup, behind: usize, agrees: bool) {
+    let (class, state) = match (behind, agrees) {
+        (0, true) => ("behind", "fresh"),
+        (0, false) => ("behind wrong", "wrong"),
+        _ => ("behind lagging", "stale"),
+    };
+    let span = m.tag("span").attr("class", class).attr("data-events-behind", behind).attr("data-view", state);
+    match (behind, agrees) {
+        (0, true) => span.text("up to date"),
+        (0, false) => span.text("wrong: differs from the services' data"),
+        (1, _) => span.text("1 event behind"),
+        (n, _) => span.text(format_args!("{n} events behind")),
     };
 }
 

@@ -11,7 +11,13 @@ use super::markup::{option, Markup};
 use super::state::Lesson;
 
 /// Speeds offered, in virtual ms per real ms.
-const SPEEDS: [(f64, &str); 5] = [(0.03, "0.03×"), (0.1, "0.1×"), (0.25, "0.25×"), (0.5, "0.5×"), (1.0, "1×")];
+/// The speeds offered, as a learner reads them: guided pace is what the
+/// lessons are timed for (virtual ms per real ms 0.1); "step by step"
+/// plays one step at that pace, then waits for Play again.
+const SPEEDS: [(f64, &str); 6] = [(0.1, "step by step"), (0.05, "half pace"), (0.1, "guided pace"), (0.2, "2×"), (0.4, "4×"), (1.0, "10×")];
+/// The index of "step by step" and of "guided pace" in [`SPEEDS`].
+const STEP_BY_STEP: usize = 0;
+const GUIDED_PACE: usize = 2;
 
 fn performance_now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
@@ -115,13 +121,18 @@ pub fn Playback() -> impl IntoView {
                 // Options carry their index: parsing a float would pull
                 // Rust's float parser into the download.
                 <select aria-label="Speed" on:change=move |ev| {
-                    let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| SPEEDS.get(i));
-                    lesson.speed.set(chosen.map_or(0.1, |(speed, _)| *speed));
+                    let chosen = event_target_value(&ev).parse::<usize>().ok().filter(|i| *i < SPEEDS.len()).unwrap_or(GUIDED_PACE);
+                    lesson.speed.set(SPEEDS[chosen].0);
+                    lesson.step_by_step.set(chosen == STEP_BY_STEP);
                 } inner_html=move || {
                     let speed = lesson.speed.get();
+                    let chosen = match lesson.step_by_step.get() {
+                        true => STEP_BY_STEP,
+                        false => SPEEDS.iter().skip(1).position(|(value, _)| (speed - value).abs() < 1e-9).map_or(GUIDED_PACE, |i| i + 1),
+                    };
                     Markup::build(|m| {
-                        for (i, (value, label)) in SPEEDS.iter().enumerate() {
-                            option(m, i, label, (speed - value).abs() < 1e-9);
+                        for (i, (_, label)) in SPEEDS.iter().enumerate() {
+                            option(m, i, label, i == chosen);
                         }
                     })
                 }></select>

@@ -62,25 +62,41 @@ pub fn Narration() -> impl IntoView {
     view! { <section class="narration" aria-live="polite" inner_html=html></section> }
 }
 
-/// "What happens next?": asked before a key step in guided mode. An answer
-/// (or a skip) takes the step; the arrow keys and Play still work.
+/// "What happens next?": asked before a key step in guided mode, its
+/// choices in their shuffled order. An answer (or a skip) takes the step;
+/// the arrow keys and Play still work. Once answered, the verdict shows in
+/// its place until the step after the one it was about, so the stage
+/// never moves for it.
 #[component]
 pub fn QuestionPanel() -> impl IntoView {
     let lesson = expect_context::<Lesson>();
     move || {
-        lesson.question().map(|(index, question)| {
-            view! {
-                <section class="question" data-question=index aria-label="What happens next?">
+        if let Some((index, question)) = lesson.question() {
+            // How long a learner needs to read it (guided play's pacing).
+            let read_ms = crate::scenarios::question_ms(&question);
+            let choices = question.order().into_iter().map(|n| (n, question.choices[n].clone()));
+            return view! {
+                <section class="question" data-question=index data-read-ms=read_ms aria-label="What happens next?">
                     <p class="prompt">"What happens next? " {question.prompt}</p>
                     <div class="choices">
-                        {question.choices.into_iter().enumerate().map(|(n, choice)| view! {
+                        {choices.map(|(n, choice)| view! {
                             <button on:click=move |_| lesson.answer(index, Some(n))>{choice}</button>
                         }).collect_view()}
                         <button class="skip" on:click=move |_| lesson.answer(index, None)>"Skip"</button>
                     </div>
                 </section>
             }
-        })
+            .into_any();
+        }
+        match lesson.feedback_now() {
+            Some(feedback) => view! {
+                <section class="feedback" data-feedback=if feedback.right { "right" } else { "wrong" } role="status">
+                    {feedback.text}
+                </section>
+            }
+            .into_any(),
+            None => ().into_any(),
+        }
     }
 }
 
@@ -98,6 +114,11 @@ pub fn LessonEnd() -> impl IntoView {
             }
             let (id, variant) = (&i.scenario.id, &i.scenario.variants[i.variant]);
             Markup::build(|m| {
+                if !variant.outcome.is_empty() {
+                    m.tag("p").with(|m| {
+                        m.tag("b").text("How it ended: ").text(&variant.outcome);
+                    });
+                }
                 m.tag("p").with(|m| {
                     m.tag("b").text("What this lesson shows: ").text(&i.scenario.takeaway);
                 });

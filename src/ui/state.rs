@@ -32,6 +32,17 @@ pub enum Selection {
     Lane(String),
 }
 
+/// The verdict on an answer and the step it shows at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Feedback {
+    pub right: bool,
+    pub text: String,
+    /// The cursor it shows at: where the question was asked until the
+    /// step it was about is taken (`waiting`), then that step's.
+    at: usize,
+    waiting: bool,
+}
+
 /// Everything about the open lesson.
 pub struct Inner {
     /// Shared: switching variant or seed does not copy the lesson.
@@ -92,6 +103,8 @@ pub struct Lesson {
     pub playing: RwSignal<bool>,
     /// Virtual ms per real ms.
     pub speed: RwSignal<f64>,
+    /// Play takes one step, then waits for Play again.
+    pub step_by_step: RwSignal<bool>,
     /// Real ms of the current transition played so far: the stage's
     /// animations stand at this time (see [`Inner::transition`]).
     pub motion: RwSignal<u32>,
@@ -99,6 +112,9 @@ pub struct Lesson {
     pub looping: StoredValue<bool>,
     /// A message for the learner (bad URL, refused action, dropped future).
     pub notice: RwSignal<Option<String>>,
+    /// The verdict on the last answer, shown where the question was (so
+    /// the stage does not move) until the step after the one it was about.
+    pub feedback: RwSignal<Option<Feedback>>,
     pub selected: RwSignal<Option<Selection>>,
     /// The furthest step the learner has reached in this run: the log,
     /// the sequence diagram and the timeline show no step beyond it.
@@ -190,9 +206,11 @@ impl Lesson {
             opened: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(0.1),
+            step_by_step: RwSignal::new(false),
             motion: RwSignal::new(0),
             looping: StoredValue::new(false),
             notice: RwSignal::new(problem),
+            feedback: RwSignal::new(None),
             selected: RwSignal::new(None),
             reached: RwSignal::new(0),
             whole_run: RwSignal::new(unscripted),
@@ -341,6 +359,7 @@ impl Lesson {
         self.playing.set(false);
         self.selected.set(None);
         self.notice.set(None);
+        self.feedback.set(None);
         self.toggled.set(String::new());
         self.reached.set(0);
         self.opened.update(|n| *n += 1);
@@ -399,6 +418,13 @@ impl Lesson {
         let fold = !self.show_relay.get_untracked();
         let hop_ms = self.hop_ms();
         let frames = if self.at_end() { None } else { self.inner.try_update_value(|i| forward_over_folded(i, fold)) };
+        // An answer's verdict follows the step it was about, then stays.
+        let cursor = self.inner.with_value(|i| i.timeline.cursor());
+        self.feedback.update(|f| {
+            if let Some(f) = f.as_mut().filter(|f| f.waiting && f.at != cursor) {
+                (f.at, f.waiting) = (cursor, false);
+            }
+        });
         match frames.filter(|(f, _)| f.len() > 1) {
             Some((frames, requests)) => {
                 self.stepped(Transition { frames, requests, backward: false, hop_ms });
@@ -439,6 +465,9 @@ impl Lesson {
 
     /// The learner acts now. In the past, this forks the timeline.
     pub fn act(&self, action: Action) {
+        // Acting at the furthest step reached is acting now: the steps
+        // computed ahead of it were never seen, so nothing seen is undone.
+        let now = self.inner.with_value(|i| i.timeline.cursor()) >= self.reached.get_untracked();
         let (dropped, refused) = self
             .inner
             .try_update_value(|i| {
@@ -455,11 +484,13 @@ impl Lesson {
         let notice = match (refused, dropped) {
             (Some(text), _) => Some(text),
             (None, 0) => None,
+            (None, _) if now => None,
             (None, n) => Some(format!("You acted in the past: the {n} steps that followed were dropped and the run was recomputed.")),
         };
         self.notice.set(notice);
         // The recomputed future is new: nothing after the cursor is reached.
         self.reached.set(0);
+        self.feedback.set(None);
         self.changed();
     }
 
@@ -499,6 +530,10 @@ impl Lesson {
         }
         let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
         self.forward();
+        if self.step_by_step.get_untracked() {
+            self.playing.set(false);
+            return;
+        }
         if self.guided {
             self.pause_to_read(compensating);
         } else {
@@ -532,7 +567,7 @@ impl Lesson {
     }
 
     /// The learner answers question `index` with `choice` (none: skips
-    /// it); the notice says whether the prediction held and why, and the
+    /// it); the verdict says whether the prediction held and why, and the
     /// step it was about happens.
     pub fn answer(&self, index: usize, choice: Option<usize>) {
         // A click that outlived its lesson (another variant opened) finds
@@ -544,13 +579,15 @@ impl Lesson {
                 if choice.is_some() {
                     progress::record(&i.scenario.id, &i.scenario.variants[i.variant].id, index);
                 }
+                let at = i.timeline.cursor();
                 let verdict = choice.map(|c| {
-                    let right = &question.choices[question.answer];
-                    if c == question.answer {
+                    let right = c == question.answer;
+                    let text = if right {
                         format!("Yes. {}", question.why)
                     } else {
-                        format!("Not quite: {right}. {}", question.why)
-                    }
+                        format!("Not quite: {}. {}", question.choices[question.answer], question.why)
+                    };
+                    Feedback { right, text, at, waiting: true }
                 });
                 i.answered.push(index);
                 Some(verdict)
@@ -559,6 +596,7 @@ impl Lesson {
         else {
             return;
         };
+        self.feedback.set(verdict);
         // The step the question was about happens once what moves now has
         // arrived, so no answer cuts a message's trip short.
         if self.motion_left() > 0 {
@@ -569,7 +607,12 @@ impl Lesson {
         } else {
             self.forward();
         }
-        self.notice.set(verdict);
+    }
+
+    /// The verdict on an answer, while it shows.
+    pub fn feedback_now(&self) -> Option<Feedback> {
+        let cursor = self.with(|i| i.timeline.cursor());
+        self.feedback.get().filter(|f| f.at == cursor)
     }
 
     /// The questions answered or skipped in this run, by index (an embed
@@ -590,6 +633,7 @@ impl Lesson {
     /// invariant breaks, or a saga starts to compensate.
     fn pause_to_read(&self, compensating_before: usize) {
         let speed = self.speed.get_untracked();
+        let feedback = self.feedback.get_untracked();
         let (broke, compensating) = self
             .inner
             .try_update_value(|i| {
@@ -597,9 +641,11 @@ impl Lesson {
                 let step = t.current();
                 let caption = step.and_then(|s| i.scenario.caption(&i.scenario.variants[i.variant], s)).map_or(0, str::len);
                 let cells = step.map_or(0, |s| s.writes.iter().map(|w| w.columns.len()).sum());
+                // An answer's reason is read with the step it was about.
+                let why = feedback.as_ref().filter(|f| f.at == t.cursor()).map_or(0, |f| f.text.len());
                 let broke = t.violations().iter().any(|(at, _)| *at == Some(t.cursor()));
                 let compensating = compensating_sagas(t.world());
-                i.dwell = scenarios::reading_ms(caption, cells) as f64 * 0.1 / speed;
+                i.dwell = scenarios::reading_ms(caption + why, cells) as f64 * 0.1 / speed;
                 (broke, compensating)
             })
             .unwrap_or_default();

@@ -39,7 +39,7 @@ test('every lesson and variant plays to its end with the order states and broken
     for (const variant of scenario.variants) {
       await withPage(`#/${scenario.id}?variant=${variant.id}&guided=0`, async (page) => {
         assert.equal(await attr(page, 'data-scenario'), scenario.id);
-        await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+        await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '10×' });
         await page.getByRole('button', { name: 'Play' }).click();
         await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 20000 });
         assert.equal(await step(page), await steps(page), `${scenario.id}/${variant.id}: at the end`);
@@ -73,7 +73,7 @@ test('every variant, guided: its questions are asked, answered right or wrong, a
             const right = asked % 2 === 0;
             const pick = right ? q.answer : (q.answer + 1) % q.choices.length;
             await question.getByRole('button', { name: q.choices[pick], exact: true }).click();
-            const verdict = await page.getByRole('status').innerText();
+            const verdict = await page.locator('[data-feedback]').innerText();
             assert.ok(verdict.startsWith(right ? 'Yes.' : 'Not quite:') && verdict.includes(q.why), `${scenario.id}/${variant.id}: ${verdict}`);
             asked++;
           } else {
@@ -91,11 +91,11 @@ test('every variant, guided: its questions are asked, answered right or wrong, a
 });
 
 test('Play runs the lesson to its end by itself, then stops', async () => {
-  // At 0.1× the lesson's 195 ms take about two seconds, so that a slow
+  // At guided pace the lesson's 195 ms take about two seconds, so that a slow
   // first frame cannot play all of it at once. (Unguided: play keeps
   // virtual time only, with no pauses for reading.)
   await withPage('#/orchestration?variant=approved&guided=0', async (page) => {
-    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.1×' });
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: 'guided pace' });
     await page.getByRole('button', { name: 'Play' }).click();
     const playing = (expected) => document.querySelector('[data-testid="sagascope"]').dataset.playing === expected;
     await page.waitForFunction(playing, 'true', { timeout: 5000 });
@@ -113,7 +113,7 @@ test('guided play leaves each step on screen to be read, and pauses when the sag
     await page.waitForTimeout(1500);
     assert.ok((await step(page)) <= 1, `at step ${await step(page)} after 1.5 s`);
     // Faster, it still stops by itself where the compensation starts.
-    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '10×' });
     await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 30000 });
     assert.ok((await step(page)) < (await steps(page)), 'paused before the end');
     await page.getByRole('status').getByText('Paused: the saga starts to compensate').waitFor();
@@ -244,23 +244,35 @@ test('FTGO cancel opens where its point starts: the order already approved', asy
   });
 });
 
+/** A lesson file's variant, as the app reads it. */
+const variantOf = (lesson, id) => scenarios.find((s) => s.id === lesson).variants.find((v) => v.id === id);
+
 test('"What happens next?": play stops before a key step, and the answer says whether the prediction held', async () => {
+  const dualWrite = variantOf('outbox', 'dual-write').questions[0];
   await withPage('#/outbox?variant=dual-write', async (page) => {
     await page.getByRole('button', { name: 'Play' }).click();
     const question = page.locator('[data-question]');
-    await question.waitFor({ timeout: 15000 });
+    await question.waitFor({ timeout: 30000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false');
     const before = await step(page);
-    await question.getByRole('button', { name: 'The event is lost: the order stays PENDING for ever' }).click();
-    await page.getByRole('status').getByText(/^Yes\. The event lived only in the process's memory/).waitFor();
+    await question.getByRole('button', { name: dualWrite.choices[dualWrite.answer], exact: true }).click();
+    const feedback = page.locator('[data-feedback="right"]');
+    await feedback.getByText(`Yes. ${dualWrite.why}`).waitFor();
     assert.equal(await step(page), before + 1, 'the answer takes the step');
     assert.equal(await question.count(), 0);
+    // The verdict stays with the step it was about, and goes with the next.
+    await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.moving !== 'true');
+    assert.equal(await feedback.count(), 1);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('[data-feedback]').count(), 0, 'gone at the next step');
   });
+  const pivot = variantOf('ftgo-create-order', 'authorization-fails').questions[0];
   await withPage('#/ftgo-create-order?variant=authorization-fails', async (page) => {
     const question = page.locator('[data-question]');
     for (let i = 0; i < 40 && (await question.count()) === 0; i++) await page.keyboard.press('ArrowRight');
-    await question.getByRole('button', { name: 'Retries the card until it is accepted' }).click();
-    await page.getByRole('status').getByText(/^Not quite: Undoes its completed steps, newest first\. Steps before the pivot/).waitFor();
+    const wrong = (pivot.answer + 1) % pivot.choices.length;
+    await question.getByRole('button', { name: pivot.choices[wrong], exact: true }).click();
+    await page.locator('[data-feedback="wrong"]').getByText(`Not quite: ${pivot.choices[pivot.answer]}. ${pivot.why}`).waitFor();
     assert.match(await page.locator('.log li.current').innerText(), /AccountDisabledReply/);
   });
   // Unguided: no questions.
@@ -268,6 +280,24 @@ test('"What happens next?": play stops before a key step, and the answer says wh
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
     assert.equal(await page.locator('[data-question]').count(), 0);
   });
+});
+
+test('a question\'s choices are shuffled, the same way each time, and the right one is not always in one place', async () => {
+  // Where the right choice shows in each first question of a lesson.
+  const places = [];
+  for (const scenario of scenarios.filter((s) => s.variants[0].questions?.length)) {
+    const variant = scenario.variants[0];
+    const q = variant.questions[0];
+    await withPage(`#/${scenario.id}?variant=${variant.id}&step=0`, async (page) => {
+      const question = page.locator('[data-question="0"]');
+      for (let i = 0; i < 60 && (await question.count()) === 0; i++) await page.keyboard.press('ArrowRight');
+      const shown = await question.locator('.choices button:not(.skip)').allInnerTexts();
+      assert.deepEqual([...shown].sort(), [...q.choices].sort(), `${scenario.id}: every choice, once`);
+      places.push(shown.indexOf(q.choices[q.answer]));
+    });
+  }
+  const most = Math.max(...[0, 1, 2, 3].map((p) => places.filter((x) => x === p).length));
+  assert.ok(most * 2 <= places.length + 1, `right choices shown at ${places}`);
 });
 
 test('keys: Right, Left, Home, End and Space', async () => {

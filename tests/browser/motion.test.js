@@ -38,6 +38,7 @@ function sample() {
     step: +root.dataset.step,
     steps: +root.dataset.steps,
     question: !!document.querySelector('[data-question]'),
+    readMs: +(document.querySelector('[data-question]')?.dataset.readMs ?? 0),
     tokens,
     smallestLabel: Math.min(Infinity, ...labels),
   };
@@ -55,6 +56,15 @@ function published(start) {
 // runFor moves it, so a loaded machine samples the same frames as an idle one.
 const START = new Date('2026-01-01T00:00:00Z');
 const freeze = (page) => page.clock.pauseAt(new Date(START.getTime() + 120_000));
+
+// Real seconds each lesson's guided play-through took (a question read
+// for as long as the page says a learner needs), against the course's
+// minutes: the last test compares them.
+const playSeconds = new Map();
+const courseMinutes = new Map(
+  [...readFileSync(new URL('../../index.html', import.meta.url), 'utf8').matchAll(/href="#\/([a-z-]+)"[\s\S]*?<span class="length">(\d+) min/g)]
+    .map((m) => [m[1], +m[2]]),
+);
 
 const overlap = (a, b) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1;
 
@@ -74,7 +84,9 @@ for (const variant of variants) {
       let last = new Map();
       let stillAtEnd = 0;
       let smallestLabel = Infinity;
-      for (let t = 0; t < 3000 && stillAtEnd < 8; t++) {
+      let reading = 0;
+      let t = 0;
+      for (; t < 4000 && stillAtEnd < 8; t++) {
         await page.clock.runFor(100);
         const s = await page.evaluate(sample);
         smallestLabel = Math.min(smallestLabel, s.smallestLabel);
@@ -96,13 +108,18 @@ for (const variant of variants) {
         }
         if (process.env.MOTION_DEBUG) console.log(t, s.step, s.playing, JSON.stringify(s.tokens.filter((x) => x.m === process.env.MOTION_DEBUG).map((x) => [x.d, Math.round(x.x), Math.round(x.y)])));
         last = now;
-        if (s.question) {
+        if (s.question && reading < s.readMs) {
+          reading += 100;
+        } else if (s.question) {
+          reading = 0;
           await click('[data-question] .choices button');
         } else if (!s.playing && s.step < s.steps) {
           await click('button[aria-label="Play"]');
         }
         stillAtEnd = !s.playing && s.step === s.steps && s.tokens.every((tok) => !moving.has(tok.m) || resting.some((r) => r.d === tok.d)) ? stillAtEnd + 1 : 0;
       }
+      const lesson = variant.split('?')[0];
+      playSeconds.set(lesson, (playSeconds.get(lesson) ?? 0) + (t - stillAtEnd) / 10);
       const run = await page.evaluate(published, start);
       if (process.env.MOTION_DEBUG) console.log(variant, JSON.stringify([...moving]), JSON.stringify(run));
       for (const m of run.published) {
@@ -118,6 +135,14 @@ for (const variant of variants) {
     }
   });
 }
+
+test('the course\'s minutes match a guided play-through within 25 %', () => {
+  assert.ok(playSeconds.size >= 10, `${playSeconds.size} lessons played`);
+  for (const [lesson, seconds] of playSeconds) {
+    const minutes = courseMinutes.get(lesson);
+    assert.ok(Math.abs(minutes * 60 - seconds) <= 0.25 * seconds, `${lesson}: the course says ${minutes} min, guided play took ${Math.round(seconds)} s`);
+  }
+});
 
 test('a step forward moves its message, a step back moves it back', async () => {
   const { page, problems, close } = await openPage(browser, server.url);

@@ -422,17 +422,9 @@ fn check_view(world: &World, found: &mut Vec<Violation>) {
     let (Some(c), Some(o)) = (world.services.get(&Svc::CustomerService), world.services.get(&Svc::OrderService)) else {
         return;
     };
-    let truth = super::view::project(&c.db, &o.db);
-    let customers: SortedSet<i64> = history.db.views.keys().chain(truth.keys()).copied().collect();
-    for id in customers.iter() {
-        let seen = history.db.views.get(id).map(|v| v.history());
-        if seen.as_ref() != truth.get(id) {
-            let say = |history: Option<&super::view::History>| history.map_or_else(|| "nothing".to_string(), |h| h.summary());
-            found.push(violation(
-                "view-diverged",
-                format!("customer {id}: the view says {}, the services say {}", say(seen.as_ref()), say(truth.get(id))),
-            ));
-        }
+    for (id, seen, truth) in super::view::differences(&history.db, &c.db, &o.db) {
+        let say = |history: Option<super::view::History>| history.map_or_else(|| "nothing".to_string(), |h| h.summary());
+        found.push(violation("view-diverged", format!("customer {id}: the view says {}, the services say {}", say(seen), say(truth))));
     }
 }
 

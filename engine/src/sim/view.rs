@@ -11,7 +11,7 @@ pub use super::documents::{CustomerView, ViewOrder};
 use super::handler::{Done, Outcome, Tx};
 use super::kind::Kind;
 use super::message::Message;
-use super::sorted::SortedMap;
+use super::sorted::{SortedMap, SortedSet};
 use super::states::OrderState;
 
 /// What a query returns, and what the truth looks like, without the
@@ -112,6 +112,20 @@ pub fn project_one(customers: &Database, orders: &Database, customer: i64) -> Hi
 /// to Customer Service or named by an order.
 pub fn project(customers: &Database, orders: &Database) -> SortedMap<i64, History> {
     project_where(customers, orders, |_| true)
+}
+
+/// Where the view (`view`, Order History Service's database) disagrees with
+/// the projection of the owning services' data: (customer, what the view
+/// says, what the services say), by customer.
+pub fn differences(view: &Database, customers: &Database, orders: &Database) -> Vec<(i64, Option<History>, Option<History>)> {
+    let truth = project(customers, orders);
+    let ids: SortedSet<i64> = view.views.keys().chain(truth.keys()).copied().collect();
+    ids.iter()
+        .filter_map(|id| {
+            let seen = view.views.get(id).map(|v| v.history());
+            (seen.as_ref() != truth.get(id)).then(|| (*id, seen, truth.get(id).cloned()))
+        })
+        .collect()
 }
 
 /// The projection of the customers `wanted` accepts.

@@ -16,6 +16,18 @@ impl World {
         Some(view::project_one(&customers.db, &orders.db, customer))
     }
 
+    /// Whether Order History Service's view says what the owning services
+    /// hold (true where there is no such view to compare).
+    pub fn view_agrees(&self) -> bool {
+        let db = |svc| self.services.get(&svc).map(|s| &s.db);
+        match (db(Svc::OrderHistoryService), db(Svc::CustomerService), db(Svc::OrderService)) {
+            (Some(view), Some(customers), Some(orders)) if self.style != Style::Ftgo => {
+                view::differences(view, customers, orders).is_empty()
+            }
+            _ => true,
+        }
+    }
+
     /// Events the view has not applied yet: outbox rows the relay has still
     /// to publish on the
     /// topics it reads, plus deliveries queued for it.
