@@ -211,7 +211,7 @@ test('"Break it in the sandbox" opens the same situation with nothing scripted, 
     await page.keyboard.press('End');
     await page.getByRole('link', { name: 'Break it in the sandbox' }).click();
     await page.waitForFunction(() => location.hash.includes('free=1'));
-    await page.getByText('In the sandbox: "Dual write: the event is lost" with nothing scripted').waitFor();
+    await page.getByText('In the sandbox: "Dual write: commit, then publish" with nothing scripted').waitFor();
     // Only the outbox switch is scheduled: no order, no crash, no question.
     assert.equal(await steps(page), 1);
     await page.keyboard.press('End');
@@ -222,7 +222,7 @@ test('"Break it in the sandbox" opens the same situation with nothing scripted, 
     await screenshot(page, 'sandbox-dual-write');
     // A reload comes back to the sandbox, not to the scripted lesson.
     await page.reload();
-    await page.getByText('In the sandbox: "Dual write: the event is lost"').waitFor();
+    await page.getByText('In the sandbox: "Dual write: commit, then publish"').waitFor();
   });
 });
 
