@@ -47,10 +47,14 @@ pub fn fallback_stops(guided: &Guided<'_>) -> usize {
 }
 
 /// The course's length of a lesson: every variant guided at seed 1, in
-/// whole minutes (at least one).
+/// whole minutes (at least one; none for the sandbox, which has no guided
+/// play: the course says "at your own pace").
 pub fn course_minutes(scenario: &Scenario) -> u64 {
     let ms: u64 = scenario.variants.iter().map(|v| scenario.guided(v, 1).total_ms()).sum();
-    ((ms + 30_000) / 60_000).max(1)
+    match ms {
+        0 => 0,
+        ms => ((ms + 30_000) / 60_000).max(1),
+    }
 }
 
 /// The figures for every built-in lesson, as a table.
