@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use super::{Narration, Rule};
 
 /// (rule, caption), most specific first.
-const CAPTIONS: [(&str, &str); 34] = [
+const CAPTIONS: [(&str, &str); 36] = [
     ("refused", "The request was refused: the service said no, and nothing was written. The log line says why."),
     ("commit?outbox=off", "The outbox is off: the rows commit, but the messages wait in the process's memory for a separate publish, which a crash can lose."),
     ("commit?did=place_order", "The order is saved, still pending, and in the same local transaction its first message is written to the outbox. Nothing has left the service yet."),
@@ -43,6 +43,10 @@ const CAPTIONS: [(&str, &str); 34] = [
     ("fault?did=semantic_lock_off", "The semantic lock is off: nothing stops a request from changing a record while its saga is still running."),
     ("drop", "A copy of a message already handled: received_messages has its id, so the handler does not run and nothing changes."),
     ("query", "One of the API composer's calls moves: a request to a service that owns the data, or its answer coming back."),
+    // What a learner's action sets going, where the lesson has no words
+    // for it: true of every message, so a step never goes unexplained.
+    ("publish", "A message goes onto the broker, which delivers it, at least once, to every service subscribed to its channel."),
+    ("handle", "A message reached a subscriber, whose handler ran against that service's own database; the line below says what it changed and sent."),
 ];
 
 /// The captions above as narration, read once.

@@ -14,7 +14,9 @@
 //! - `lock=on|off`: for a request the semantic lock judges, whether it
 //!   was on;
 //! - `copy=yes|no`: whether its message came again (a duplicate or a
-//!   redelivery).
+//!   redelivery);
+//! - `fresh=yes|no`: for a query of the view, whether its answer agreed
+//!   with the services' data.
 //!
 //! A rule without `?` means what it meant before facts existed. A rule
 //! that names a fact never matches a step whose fact differs.
@@ -51,10 +53,11 @@ enum Fact {
     Outbox,
     Lock,
     Copy,
+    Fresh,
 }
 
 impl Fact {
-    const ALL: [(&'static str, Fact); 8] = [
+    const ALL: [(&'static str, Fact); 9] = [
         ("did", Fact::Did),
         ("sends", Fact::Sends),
         ("outcome", Fact::Outcome),
@@ -63,6 +66,7 @@ impl Fact {
         ("outbox", Fact::Outbox),
         ("lock", Fact::Lock),
         ("copy", Fact::Copy),
+        ("fresh", Fact::Fresh),
     ];
 
     /// Whether `value` is one this fact can take; the error lists them.
@@ -74,7 +78,7 @@ impl Fact {
             Fact::To => OrderState::parse(value).is_some() || TicketState::parse(value).is_some() || value == "AUTHORIZED",
             Fact::Phase => PHASES.contains(&value),
             Fact::Outbox | Fact::Lock => ["on", "off"].contains(&value),
-            Fact::Copy => ["yes", "no"].contains(&value),
+            Fact::Copy | Fact::Fresh => ["yes", "no"].contains(&value),
         };
         let known = match self {
             Fact::Did => Action::DID.join(", "),
@@ -83,7 +87,7 @@ impl Fact {
             Fact::To => "a state such as APPROVED or CANCELLED".into(),
             Fact::Phase => PHASES.join(", "),
             Fact::Outbox | Fact::Lock => "on, off".into(),
-            Fact::Copy => "yes, no".into(),
+            Fact::Copy | Fact::Fresh => "yes, no".into(),
         };
         if ok {
             Ok(())
@@ -95,6 +99,7 @@ impl Fact {
     /// Whether the step's facts have `value`.
     fn holds(self, facts: &Facts, value: &str) -> bool {
         let on = |b: bool| if b { "on" } else { "off" };
+        let yes = |b: bool| if b { "yes" } else { "no" };
         match self {
             Fact::Did => facts.did == Some(value),
             Fact::Sends => facts.sends.iter().any(|k| k.name() == value),
@@ -106,7 +111,8 @@ impl Fact {
             },
             Fact::Outbox => facts.outbox.map(on) == Some(value),
             Fact::Lock => facts.lock.map(on) == Some(value),
-            Fact::Copy => (if facts.copy { "yes" } else { "no" }) == value,
+            Fact::Copy => yes(facts.copy) == value,
+            Fact::Fresh => facts.fresh.map(yes) == Some(value),
         }
     }
 }

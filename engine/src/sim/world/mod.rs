@@ -417,8 +417,13 @@ impl World {
     fn observed(&self, mut step: Step) -> Step {
         let service = step.actor.and_then(|svc| self.services.get(&svc));
         let facts = &mut step.facts;
-        if !step.sent.is_empty() || step.kind == StepKind::Publish {
+        // A dual write's publish says so itself (the switch may have
+        // turned since its commit).
+        if facts.outbox.is_none() && (!step.sent.is_empty() || step.kind == StepKind::Publish) {
             facts.outbox = service.map(|s| s.outbox_enabled);
+        }
+        if facts.did == Some("query_view") {
+            facts.fresh = self.queries.last().map(|q| !q.stale());
         }
         if let Some(message) = &step.message {
             facts.copy = message.duplicate;

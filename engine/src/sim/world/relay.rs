@@ -113,7 +113,9 @@ impl World {
             message.channel
         );
         let reference = self.publish(&Rc::new(message));
-        Some(self.note_about(StepKind::Publish, svc, reference, text))
+        let mut step = self.note_about(StepKind::Publish, svc, reference, text);
+        step.facts.outbox = Some(false);
+        Some(step)
     }
 
     /// Schedules the relay's next read if it has work and none is
