@@ -1,6 +1,6 @@
 // The first-load budget: the files of the release build in dist/ that a
 // first visit fetches, compressed with `gzip -9` (what a static host
-// serves), must total at most 250,000 bytes. A visit fetches index.html, the
+// serves), must total at most 258,000 bytes. A visit fetches index.html, the
 // JS glue, the wasm and the CSS, and the one lesson it opens
 // (dist/lessons/<id>.json); the budget must hold whichever lesson a link
 // opens, so the largest lesson file counts. Deterministic, so it is a test;
@@ -18,8 +18,12 @@ const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 // issues after it: seeing every message move took it from 229,512 to
 // 236,478; embeds that remember, Player.js and the focus after clicks
 // another 4.4 KB; the stage that fills any screen, its actors and the
-// course shown at once about 4 KB more.
-const BUDGET_BYTES = 250_000;
+// course shown at once about 4 KB more. Issue 21, words that teach: a
+// caption for every action a learner can take (1.7 KB), caption rules that
+// read what a step did, the verdict in the question's place, the speeds'
+// names and the view's truthful badge (6 KB), and lesson files with a
+// caption for every stop (the largest 1.1 KB more): 256,909.
+const BUDGET_BYTES = 258_000;
 
 const gzipped = (path) => execFileSync('gzip', ['-9c', path], { maxBuffer: 1 << 26 }).length;
 const row = (name, bytes) => console.log(`  ${name.padEnd(44)} ${String(bytes).padStart(8)} B gzip -9`);
