@@ -15,6 +15,8 @@
 //!   was on;
 //! - `copy=yes|no`: whether its message came again (a duplicate or a
 //!   redelivery);
+//! - `threw=yes|no`: whether its message's handler threw (nothing
+//!   committed, its consumer stopped);
 //! - `fresh=yes|no`: for a query of the view, whether its answer agreed
 //!   with the services' data.
 //!
@@ -53,11 +55,12 @@ enum Fact {
     Outbox,
     Lock,
     Copy,
+    Threw,
     Fresh,
 }
 
 impl Fact {
-    const ALL: [(&'static str, Fact); 9] = [
+    const ALL: [(&'static str, Fact); 10] = [
         ("did", Fact::Did),
         ("sends", Fact::Sends),
         ("outcome", Fact::Outcome),
@@ -66,6 +69,7 @@ impl Fact {
         ("outbox", Fact::Outbox),
         ("lock", Fact::Lock),
         ("copy", Fact::Copy),
+        ("threw", Fact::Threw),
         ("fresh", Fact::Fresh),
     ];
 
@@ -78,7 +82,7 @@ impl Fact {
             Fact::To => OrderState::parse(value).is_some() || TicketState::parse(value).is_some() || value == "AUTHORIZED",
             Fact::Phase => PHASES.contains(&value),
             Fact::Outbox | Fact::Lock => ["on", "off"].contains(&value),
-            Fact::Copy | Fact::Fresh => ["yes", "no"].contains(&value),
+            Fact::Copy | Fact::Threw | Fact::Fresh => ["yes", "no"].contains(&value),
         };
         let known = match self {
             Fact::Did => Action::DID.join(", "),
@@ -87,7 +91,7 @@ impl Fact {
             Fact::To => "a state such as APPROVED or CANCELLED".into(),
             Fact::Phase => PHASES.join(", "),
             Fact::Outbox | Fact::Lock => "on, off".into(),
-            Fact::Copy | Fact::Fresh => "yes, no".into(),
+            Fact::Copy | Fact::Threw | Fact::Fresh => "yes, no".into(),
         };
         if ok {
             Ok(())
@@ -112,6 +116,7 @@ impl Fact {
             Fact::Outbox => facts.outbox.map(on) == Some(value),
             Fact::Lock => facts.lock.map(on) == Some(value),
             Fact::Copy => yes(facts.copy) == value,
+            Fact::Threw => yes(facts.threw) == value,
             Fact::Fresh => facts.fresh.map(yes) == Some(value),
         }
     }

@@ -127,6 +127,9 @@ pub struct Facts {
     pub lock: Option<bool>,
     /// The message is a copy delivered again (a duplicate or a redelivery).
     pub copy: bool,
+    /// The message's handler threw: nothing committed and its consumer
+    /// stopped.
+    pub threw: bool,
     /// For a query of the view: whether its answer agreed with the
     /// services' data (`false`: stale or wrong).
     pub fresh: Option<bool>,

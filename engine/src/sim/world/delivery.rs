@@ -218,7 +218,9 @@ impl World {
             message.id_text(),
             message.id_text()
         );
-        self.note_about(StepKind::Handle, to, reference(&message, Some(to), false), text)
+        let mut step = self.note_about(StepKind::Handle, to, reference(&message, Some(to), false), text);
+        step.facts.threw = true;
+        step
     }
 }
 

@@ -150,7 +150,7 @@ impl World {
             Action::SetHandlerBug { service: svc, enabled } => {
                 self.services.get_mut(&svc).expect("present").handler_bug = enabled;
                 if enabled {
-                    format!("a bug: {svc}'s message handlers now throw. A command gets a Failure reply; an event stops its consumer")
+                    format!("a bug: {svc}'s message handlers now throw, whatever message comes")
                 } else {
                     format!("{svc}'s handlers are fixed; a consumer that stopped resumes when {svc} restarts")
                 }
