@@ -58,6 +58,8 @@ pub struct Inner {
     /// A question was answered while this step's messages still moved:
     /// the step it was about follows once they have arrived.
     answer_waits: bool,
+    /// Play stopped only to ask a question: the answer plays on.
+    resume: bool,
     /// Questions answered or skipped in this run, by index.
     answered: Vec<usize>,
     /// The variant's situation with nothing scripted (`free=1`).
@@ -193,6 +195,7 @@ impl Lesson {
                 dwell: 0.0,
                 transition: Transition::default(),
                 answer_waits: false,
+                resume: false,
                 answered,
                 free,
                 bounds: (present.from.unwrap_or(0), present.to.unwrap_or(usize::MAX)),
@@ -263,7 +266,7 @@ impl Lesson {
     fn changed(&self) {
         self.inner.update_value(|i| {
             i.transition = Transition::still(motion::tokens(&i.timeline));
-            i.answer_waits = false;
+            (i.answer_waits, i.resume) = (false, false);
         });
         self.motion.set(0);
         self.moved();
@@ -415,6 +418,8 @@ impl Lesson {
     /// One step forward, over folded relay steps (false at the end); the
     /// stage plays each step's moves in turn.
     pub fn forward(&self) -> bool {
+        // Stepping on by hand: play no longer waits on a question.
+        self.inner.update_value(|i| i.resume = false);
         let fold = !self.show_relay.get_untracked();
         let hop_ms = self.hop_ms();
         let frames = if self.at_end() { None } else { self.inner.try_update_value(|i| forward_over_folded(i, fold)) };
@@ -439,6 +444,7 @@ impl Lesson {
 
     /// One step back, over folded relay steps: the forward moves reversed.
     pub fn back(&self) {
+        self.inner.update_value(|i| i.resume = false);
         let fold = !self.show_relay.get_untracked();
         let hop_ms = self.hop_ms();
         let frames = self.inner.try_update_value(|i| {
@@ -506,7 +512,7 @@ impl Lesson {
             return;
         }
         if self.inner.try_update_value(|i| std::mem::take(&mut i.answer_waits)) == Some(true) {
-            self.forward();
+            self.take_answered_step();
             return;
         }
         if !self.playing.get_untracked() {
@@ -524,8 +530,10 @@ impl Lesson {
             return;
         }
         if self.question().is_some() {
-            // Ask first; the learner's answer takes the step.
+            // Ask first; the learner's answer takes the step, and play
+            // goes on from there.
             self.playing.set(false);
+            self.inner.update_value(|i| i.resume = true);
             return;
         }
         let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
@@ -545,8 +553,20 @@ impl Lesson {
                 i.dwell = (next.saturating_sub(now) as f64 / speed / IDLE_SPEEDUP).min(1000.0);
             });
         }
-        if self.at_end() {
-            self.playing.set(false);
+        // At the end, play stops once the last step has been read.
+    }
+
+    /// The step an answered question was about: taken now, and if play
+    /// stopped only to ask, it goes on, the step kept on screen long
+    /// enough to read it and the answer's reason.
+    fn take_answered_step(&self) {
+        let resume = self.inner.try_update_value(|i| std::mem::take(&mut i.resume)) == Some(true);
+        let compensating = self.inner.with_value(|i| compensating_sagas(i.timeline.world()));
+        self.forward();
+        if resume {
+            self.playing.set(true);
+            self.pause_to_read(compensating);
+            super::controls::animate(*self);
         }
     }
 
@@ -605,7 +625,7 @@ impl Lesson {
             self.moved();
             super::controls::animate(*self);
         } else {
-            self.forward();
+            self.take_answered_step();
         }
     }
 

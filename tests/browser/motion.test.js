@@ -120,6 +120,7 @@ for (const variant of variants) {
       }
       const lesson = variant.split('?')[0];
       playSeconds.set(lesson, (playSeconds.get(lesson) ?? 0) + (t - stillAtEnd) / 10);
+      if (process.env.MOTION_DEBUG) console.log(variant, 'played in', (t - stillAtEnd) / 10, 's');
       const run = await page.evaluate(published, start);
       if (process.env.MOTION_DEBUG) console.log(variant, JSON.stringify([...moving]), JSON.stringify(run));
       for (const m of run.published) {

@@ -22,7 +22,7 @@ test('the single file opens from file://, requests nothing, and plays a lesson t
     const root = page.locator('[data-testid="sagascope"]');
     await root.waitFor();
     assert.equal(await root.getAttribute('data-scenario'), 'ftgo-create-order');
-    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '1×' });
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '10×' });
     await page.getByRole('button', { name: 'Play' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="sagascope"]').dataset.playing === 'false', null, { timeout: 20000 });
     assert.equal(await root.getAttribute('data-step'), await root.getAttribute('data-steps'));
