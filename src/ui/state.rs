@@ -648,8 +648,9 @@ impl Lesson {
     }
 
     /// Guided play, after a step: keep it on screen long enough to read
-    /// its caption (about 30 characters a second at the default speed,
-    /// scaled by the speed control), and pause where the lesson turns: an
+    /// its caption, the cells it changed and an answer's reason
+    /// (`scenarios::reading_ms` at guided pace, scaled by the speed
+    /// control), and pause where the lesson turns before its end: an
     /// invariant breaks, or a saga starts to compensate.
     fn pause_to_read(&self, compensating_before: usize) {
         let speed = self.speed.get_untracked();
@@ -669,7 +670,10 @@ impl Lesson {
                 (broke, compensating)
             })
             .unwrap_or_default();
-        let why = if broke {
+        let why = if self.at_end() {
+            // The last step: play stops once it has been read anyway.
+            return;
+        } else if broke {
             "Paused: an invariant just broke. Read this step, then press Play to go on."
         } else if compensating > compensating_before {
             "Paused: the saga starts to compensate. Read this step, then press Play to go on."
