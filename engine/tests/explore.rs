@@ -112,7 +112,7 @@ fn all_found(explorer: Explorer) -> (Vec<&'static str>, usize) {
 }
 
 #[test]
-fn sleep_sets_miss_no_violation_a_plain_search_finds() {
+fn the_reductions_miss_no_violation_a_plain_search_finds() {
     // Every variant of every lesson, without faults and with each kind,
     // at depths where the plain search stays small.
     let mut compared = 0;
@@ -122,9 +122,17 @@ fn sleep_sets_miss_no_violation_a_plain_search_finds() {
                 let world = lesson.world(variant, 1);
                 let bounds = Bounds { depth, faults: Faults::parse(faults).expect("faults"), max_states: 200_000 };
                 let (reduced, reduced_states) = all_found(Explorer::new(world.clone(), bounds));
-                let (plain, plain_states) = all_found(Explorer::new(world, bounds).without_sleep_sets());
-                assert_eq!(reduced, plain, "{} / {} with faults {faults:?}", lesson.id, variant.id);
-                assert!(reduced_states <= plain_states, "{} / {}: sleep sets reach no state a plain search misses", lesson.id, variant.id);
+                let (plain, plain_states) = all_found(Explorer::new(world, bounds).plain());
+                // A commit the reduced search leaves to the clock is no
+                // choice, so at the same depth it may reach further.
+                let missed: Vec<&&str> = plain.iter().filter(|id| !reduced.contains(id)).collect();
+                assert!(missed.is_empty(), "{} / {} with faults {faults:?}: the reduced search misses {missed:?}", lesson.id, variant.id);
+                assert!(
+                    reduced_states <= plain_states,
+                    "{} / {}: the reductions reach no state a plain search misses",
+                    lesson.id,
+                    variant.id
+                );
                 compared += 1;
             }
         }

@@ -337,6 +337,14 @@ impl World {
         self.queue.is_empty() && self.script_done == self.script.len()
     }
 
+    /// Whether an action still to come in the script redelivers what a
+    /// consumer handled but has not committed (a restart or a rebalance).
+    pub fn script_redelivers(&self) -> bool {
+        self.script[self.script_done..]
+            .iter()
+            .any(|(_, event)| matches!(event, Event::Act(Action::Restart { .. } | Action::Rebalance { .. })))
+    }
+
     /// Where the script's next action falls among the queue's events, by
     /// (time, sequence), if the script has one left.
     fn script_position(&self) -> Option<usize> {
