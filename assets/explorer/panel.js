@@ -138,12 +138,17 @@ async function search() {
     if (data.kind === 'error') {
       say(`The explorer stopped: ${data.message}.`);
     } else if (data.kind === 'clean') {
+      // A search cut short is no pass: it says so, and what it missed.
+      const missed = data.unreached ? `no run it searched reached the script's ${data.unreached.replaceAll('_', ' ')}`
+        : data.ended === 0 ? 'no run it searched reached its end, so nothing was checked at rest'
+          : `${count(data.ended)} ${data.ended === 1 ? 'run was' : 'runs were'} searched to the end, the others were not`;
       const how = {
-        nothing: 'every order of these events keeps every invariant',
-        depth: `nothing broke within ${DEPTH} choices, but some runs are longer`,
-        states: `nothing broke, but the search stopped at its cap of ${count(data.maxStates)} states`,
+        nothing: 'No violation: every order of these events keeps every invariant, every run searched to its end',
+        depth: `No violation within ${DEPTH} choices, but some runs are longer: they were cut there`,
+        states: `Inconclusive: the search stopped at its cap of ${count(data.maxStates)} states, ${data.depth} choices deep. ` +
+          `Nothing broke among them, but that is not a pass: ${missed}`,
       }[data.cut];
-      say(`No violation: ${how}. Searched ${size} in ${seconds.toFixed(1)} s.`);
+      say(`${how}. Searched ${size} in ${seconds.toFixed(1)} s.`);
     } else {
       say(`Searched ${size} in ${seconds.toFixed(2)} s.`);
       found(data, at, result);

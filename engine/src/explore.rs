@@ -339,6 +339,11 @@ pub struct Explorer {
     transitions: u64,
     depth: usize,
     cut: Cut,
+    /// The most scripted actions taken on any path searched (a search cut
+    /// short may never have reached the lesson's key request).
+    script_reached: usize,
+    /// Distinct states at rest judged: runs searched to their end.
+    ended: usize,
     /// Every distinct violation id found, with the first path to it.
     found: Vec<Verdict>,
     verdict: Option<Verdict>,
@@ -374,6 +379,8 @@ impl Explorer {
             transitions: 0,
             depth: 0,
             cut: Cut::Nothing,
+            script_reached: start.world.script_progress().0,
+            ended: 0,
             found: Vec::new(),
             verdict: None,
         };
@@ -428,6 +435,18 @@ impl Explorer {
         Progress { transitions: self.transitions, distinct: self.seen.len(), depth: self.depth }
     }
 
+    /// How many distinct runs were searched to their end (states at rest).
+    pub fn ended(&self) -> usize {
+        self.ended
+    }
+
+    /// The scripted actions no path searched has taken (their `did`
+    /// names, in script order): what a search cut short never reached.
+    pub fn unreached(&self) -> Vec<&'static str> {
+        let (_, actions) = self.start.world.script_progress();
+        actions.skip(self.script_reached).map(Action::did).collect()
+    }
+
     /// Every distinct violation found so far (by id), each with the first
     /// path to it: the search's findings when it does not stop at the first.
     pub fn findings(&self) -> &[Verdict] {
@@ -471,6 +490,7 @@ impl Explorer {
                 }
                 self.wake(m, &child_sleep);
             } else {
+                self.script_reached = self.script_reached.max(child.world.script_progress().0);
                 let m = self.nodes.len() as u32;
                 self.nodes.push(Node { parent: Some(n), choice: Some(choice), depth: depth + 1, sleep: child_sleep, expanded: false });
                 self.seen.insert(key, m);
@@ -510,6 +530,7 @@ impl Explorer {
 
     /// Liveness: a state where nothing is left to happen.
     fn judge_at_rest(&mut self, situation: &Situation, node: u32) {
+        self.ended += 1;
         // The offset commits left out are taken first, as the clock would.
         let mut world = situation.world.clone();
         while let Some(index) = world.due().iter().position(|e| matches!(e, Event::CommitOffsets(_))) {

@@ -156,7 +156,13 @@ fn explore_finds_the_lost_update_prints_its_run_and_a_link_and_says_so_when_none
     assert!(out.contains("from step 3 of its run") && out.contains("&path=0,0,0,"), "{out}");
     let (code, out, _) = cli(&["explore", "isolation", "--variant", "semantic-lock", "--faults", "duplicate=1"]);
     assert_eq!(code, 0);
-    assert!(out.contains("-- no violation: every state within the bounds was searched"), "{out}");
+    assert!(out.contains("-- no violation: every state was searched, every run to its end"), "{out}");
+    // Cut short, a search says what it did not cover; it never reads as a pass.
+    let (_, out, _) = cli(&["explore", "ftgo-cancel-order", "--max-states", "200"]);
+    assert!(out.contains("-- INCONCLUSIVE: the search stopped at its cap of 200 states"), "{out}");
+    assert!(out.contains("no run searched reached its end, so nothing was checked at rest"), "{out}");
+    let (_, out, _) = cli(&["explore", "ftgo-cancel-order", "--depth", "3"]);
+    assert!(out.contains("-- no violation within 3 choices; some runs were longer and were cut there"), "{out}");
     let (code, _, err) = cli(&["explore", "isolation", "--faults", "meteor"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown fault \"meteor\""), "{err}");

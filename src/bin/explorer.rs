@@ -116,7 +116,13 @@ fn search(request: &JsValue, progress: &dyn Fn(Progress)) -> Result<Object, Stri
                 Cut::Depth => "depth",
                 Cut::States => "states",
             };
-            let fields = [("cut", cut.into()), ("maxStates", (MAX_STATES as f64).into())];
+            let unreached = explorer.unreached().join(", then ");
+            let fields = [
+                ("cut", cut.into()),
+                ("maxStates", (MAX_STATES as f64).into()),
+                ("unreached", unreached.into()),
+                ("ended", (explorer.ended() as f64).into()),
+            ];
             return Ok(reply_object("clean", &[&counts[..], &fields[..]].concat()));
         }
     };

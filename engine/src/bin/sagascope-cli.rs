@@ -1,7 +1,7 @@
 //! Runs a scenario natively and prints its trace.
 //!
 //! `sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]`
-//! `sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--faults F]`
+//! `sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--max-states N] [--faults F]`
 //! `sagascope-cli script <scenario or file.json> [--variant V] [--seed N]`, `sagascope-cli words`
 
 use std::io::Write;
@@ -14,7 +14,7 @@ use sagascope_engine::sim::Timeline;
 use sagascope_engine::trace::{render, Format};
 
 const USAGE: &str = "usage: sagascope-cli <scenario or file.json> [--variant V] [--seed N] [--format text|jsonl|mermaid]
-       sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--faults duplicate=1,crash=1,crash-relay=1,rebalance=1]
+       sagascope-cli explore <scenario or file.json> [--variant V] [--seed N] [--from-step N] [--depth N] [--max-states N] [--faults duplicate=1,crash=1,crash-relay=1,rebalance=1]
        sagascope-cli script <scenario or file.json> [--variant V] [--seed N]   (the guided script, stop by stop)
        sagascope-cli words   (fallback captions, answer positions, minutes)
        sagascope-cli --list";
@@ -58,6 +58,10 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 bounds.depth = text.parse().map_err(|_| format!("--depth takes a whole number, not {text:?}"))?;
             }
             "--faults" if exploring => bounds.faults = Faults::parse(&value("--faults")?)?,
+            "--max-states" if exploring => {
+                let text = value("--max-states")?;
+                bounds.max_states = text.parse().map_err(|_| format!("--max-states takes a whole number, not {text:?}"))?;
+            }
             "--format" => {
                 let text = value("--format")?;
                 format = Format::parse(&text).ok_or_else(|| format!("unknown format {text:?}: use text, jsonl or mermaid"))?;
@@ -144,16 +148,26 @@ fn explore(scenario: &Scenario, variant: &Variant, seed: u64, bounds: Bounds, fr
         elapsed.as_secs_f64() * 1000.0
     ));
     let (path, violation, at_rest) = match verdict {
-        Verdict::Clean { cut: Cut::Nothing } => return out + "-- no violation: every state within the bounds was searched\n",
+        Verdict::Clean { cut: Cut::Nothing } => return out + "-- no violation: every state was searched, every run to its end\n",
         Verdict::Clean { cut: Cut::Depth } => {
-            return out + "-- no violation found, but some paths were longer than --depth: raise it to search further\n"
-        }
-        Verdict::Clean { cut: Cut::States } => {
             return out
                 + &format!(
-                    "-- no violation found, but the search stopped at its cap of {} states: lower --depth or the faults\n",
-                    bounds.max_states
+                    "-- no violation within {} choices; some runs were longer and were cut there: raise --depth to search further\n",
+                    bounds.depth
                 )
+        }
+        Verdict::Clean { cut: Cut::States } => {
+            let unreached = explorer.unreached();
+            let missed = match (unreached.is_empty(), explorer.ended()) {
+                (false, _) => format!("no run searched reached the script's {}", unreached.join(", then ")),
+                (true, 0) => "no run searched reached its end, so nothing was checked at rest".to_string(),
+                (true, 1) => "1 run was searched to its end, the others were not".to_string(),
+                (true, n) => format!("{n} runs were searched to their end, the others were not"),
+            };
+            return out + &format!(
+                "-- INCONCLUSIVE: the search stopped at its cap of {} states, {} choices deep, with no violation among them; {missed}\n",
+                bounds.max_states, progress.depth
+            );
         }
         Verdict::Found { path, violation, at_rest } => (to_here.into_iter().chain(path).collect::<Vec<_>>(), violation, at_rest),
     };

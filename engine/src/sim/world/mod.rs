@@ -337,6 +337,16 @@ impl World {
         self.queue.is_empty() && self.script_done == self.script.len()
     }
 
+    /// How many of the script's actions have been taken, and the actions
+    /// the script has in all, in order.
+    pub fn script_progress(&self) -> (usize, impl Iterator<Item = &Action> + '_) {
+        let actions = self.script.iter().filter_map(|(_, event)| match event {
+            Event::Act(action) => Some(action),
+            _ => None,
+        });
+        (self.script_done, actions)
+    }
+
     /// Whether an action still to come in the script redelivers what a
     /// consumer handled but has not committed (a restart or a rebalance).
     pub fn script_redelivers(&self) -> bool {
