@@ -20,6 +20,11 @@
 //!   the run at rest is judged after them. Without this, every pending
 //!   commit doubled the states (FTGO Cancel Order, no faults: 300,000
 //!   states cut at the cap, now 1,751 searched whole).
+//! - **Offsets that cannot matter** ([`World`]'s fingerprint): a handled
+//!   delivery its idempotent consumer has recorded in `received_messages`
+//!   would only be dropped if it came again, so whether its offset was
+//!   committed is left out of the state (FTGO Create Order with a duplicate
+//!   and a crash: cut at 300,000 states before, now 10,745 searched whole).
 //! - **Sleep sets** (Godefroid) over independent events: two events of
 //!   different services that do not both publish to the broker (a relay
 //!   poll or a dual write) and do not both write new messages (whose ids
@@ -384,7 +389,7 @@ impl Explorer {
             found: Vec::new(),
             verdict: None,
         };
-        explorer.seen.insert(fingerprint(&start), 0);
+        explorer.seen.insert(explorer.key(&start), 0);
         if start.at_rest(explorer.reduce) {
             explorer.judge_at_rest(&start, 0);
         }
@@ -397,7 +402,19 @@ impl Explorer {
     /// against).
     pub fn plain(mut self) -> Self {
         self.reduce = false;
+        self.seen.clear();
+        self.seen.insert(self.key(&self.start), 0);
         self
+    }
+
+    /// What counts as the same state: the situation's fingerprint, which
+    /// merges states that differ only in offsets that cannot matter; the
+    /// plain search merges none.
+    fn key(&self, situation: &Situation) -> u64 {
+        match self.reduce {
+            true => fingerprint(situation),
+            false => fingerprint(&(fingerprint(situation), situation.world.offsets_fingerprint())),
+        }
     }
 
     /// Searches on after a violation, to collect every distinct one.
@@ -483,7 +500,7 @@ impl Explorer {
             if let (Some(event), Some(effect)) = (event, effect) {
                 done.push(Asleep { event, effect });
             }
-            let key = fingerprint(&child);
+            let key = self.key(&child);
             if let Some(&m) = self.seen.get(&key) {
                 for violation in broken {
                     self.report(self.path(n, Some(&choice)), violation, false);

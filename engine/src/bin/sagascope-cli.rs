@@ -164,7 +164,8 @@ fn explore(scenario: &Scenario, variant: &Variant, seed: u64, bounds: Bounds, fr
                 (true, 1) => "1 run was searched to its end, the others were not".to_string(),
                 (true, n) => format!("{n} runs were searched to their end, the others were not"),
             };
-            return out + &format!(
+            return out
+                + &format!(
                 "-- INCONCLUSIVE: the search stopped at its cap of {} states, {} choices deep, with no violation among them; {missed}\n",
                 bounds.max_states, progress.depth
             );

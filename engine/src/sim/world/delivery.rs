@@ -227,7 +227,7 @@ impl World {
 /// The subscriber id a service consumes `message` under, as the example
 /// applications name them (`@EventuateDomainEventHandler(subscriberId = ...)`,
 /// `CommandDispatcherFactory.make(...)`, a saga type's `-consumer`).
-fn subscriber_id(svc: Svc, message: &Message, style: Style) -> &'static str {
+pub(super) fn subscriber_id(svc: Svc, message: &Message, style: Style) -> &'static str {
     match (svc, message.category) {
         (Svc::OrderService, Category::Reply) => message.saga().map_or("saga-consumer", |s| qualified(style, s.saga_type.consumer_id())),
         (Svc::OrderService, Category::Command) => "orderService",

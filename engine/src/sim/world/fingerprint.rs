@@ -65,15 +65,20 @@ impl Hash for World {
         // that is in.
         self.style.hash(state);
         self.services.hash(state);
-        self.broker.hash(state);
+        self.hash_broker(state);
         self.calls.hash(state);
         self.queries.hash(state);
         self.semantic_lock.hash(state);
         self.rebalance_percent.hash(state);
         self.ledger.hash(state);
         // The pending events as a multiset: the same events scheduled in
-        // another order (other keys) are the same choices.
-        let events = self.queue.values().fold(0u64, |sum, event| sum.wrapping_add(fingerprint(event)));
+        // another order (other keys) are the same choices. A commit of
+        // nothing that could come again is no event (see `hash_broker`).
+        let events = self
+            .queue
+            .values()
+            .filter(|event| !matches!(event, Event::CommitOffsets(lane) if self.uncommitted_that_matters(*lane).is_empty()))
+            .fold(0u64, |sum, event| sum.wrapping_add(fingerprint(event)));
         events.hash(state);
         self.queue.len().hash(state);
         self.script[self.script_done..].iter().for_each(|(_, event)| event.hash(state));
@@ -82,6 +87,49 @@ impl Hash for World {
         if self.rebalance_percent > 0 {
             self.faults.hash(state);
         }
+    }
+}
+
+impl World {
+    /// The broker without its delivery-id counter, and each lane without
+    /// the handled deliveries whose offset commit cannot matter: a
+    /// delivery its idempotent consumer has recorded in `received_messages`
+    /// (and will go on checking) is dropped if it comes again, so whether
+    /// its offset was committed changes nothing but a dropped copy. Two
+    /// states that differ only there are one state.
+    fn hash_broker<H: Hasher>(&self, state: &mut H) {
+        (&self.broker.channels, &self.broker.held, &self.broker.delay_ms).hash(state);
+        for (lane, sub) in self.broker.subscriptions.iter() {
+            (lane, &sub.queue, sub.scheduled, sub.stopped).hash(state);
+            let matters = self.uncommitted_that_matters(*lane);
+            (&matters, sub.commit_scheduled && !matters.is_empty()).hash(state);
+        }
+    }
+
+    /// What [`World::hash`] leaves out of the offsets: every handled
+    /// delivery not yet committed and every commit pending, for a search
+    /// that merges no states (the explorer's plain reference).
+    pub fn offsets_fingerprint(&self) -> u64 {
+        let lanes: Vec<(&Vec<Delivery>, bool)> = self.broker.subscriptions.values().map(|s| (&s.uncommitted, s.commit_scheduled)).collect();
+        let commits = self.queue.values().filter(|e| matches!(e, Event::CommitOffsets(_))).count();
+        fingerprint(&(lanes, commits))
+    }
+
+    /// A lane's handled deliveries whose redelivery would change more than
+    /// a dropped copy.
+    fn uncommitted_that_matters(&self, lane: Lane) -> Vec<&Delivery> {
+        let Some(sub) = self.broker.subscriptions.get(&lane) else { return Vec::new() };
+        let service = &self.services[&lane.1];
+        // A script that switches the check off could let a copy through.
+        let checks_on = service.idempotent
+            && !self.script[self.script_done..]
+                .iter()
+                .any(|(_, e)| matches!(e, Event::Act(Action::SetIdempotence { service: s, .. }) if *s == lane.1));
+        let received = |d: &&Delivery| {
+            let consumer = Value::Static(delivery::subscriber_id(lane.1, &d.message, self.style));
+            service.db.table(RECEIVED_TABLE).rows.contains_key(&Key::new(vec![consumer, Value::Message(d.message.id)]))
+        };
+        sub.uncommitted.iter().filter(|d| !(checks_on && received(d))).collect()
     }
 }
 
@@ -99,13 +147,6 @@ impl Hash for Message {
 impl Hash for Delivery {
     fn hash<H: Hasher>(&self, state: &mut H) {
         (&self.message, self.to, self.partition, self.duplicate, self.waiting).hash(state);
-    }
-}
-
-/// The broker without its delivery-id counter.
-impl Hash for Broker {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (&self.channels, &self.subscriptions, &self.held, &self.delay_ms).hash(state);
     }
 }
 
