@@ -147,6 +147,16 @@ fn explore(scenario: &Scenario, variant: &Variant, seed: u64, bounds: Bounds, fr
         progress.depth,
         elapsed.as_secs_f64() * 1000.0
     ));
+    let per_second = progress.distinct as f64 / elapsed.as_secs_f64().max(1e-6);
+    out.push_str(&format!("-- {per_second:.0} distinct states a second"));
+    if let Some(peak) = peak_memory_kb() {
+        out.push_str(&format!(", peak memory {} MB", peak / 1024));
+        // Below this many states the process's own footprint dominates.
+        if progress.distinct >= 10_000 {
+            out.push_str(&format!(", {} B a state", peak * 1024 / progress.distinct as u64));
+        }
+    }
+    out.push('\n');
     let (path, violation, at_rest) = match verdict {
         Verdict::Clean { cut: Cut::Nothing } => return out + "-- no violation: every state was searched, every run to its end\n",
         Verdict::Clean { cut: Cut::Depth } => {
@@ -192,6 +202,14 @@ fn explore(scenario: &Scenario, variant: &Variant, seed: u64, bounds: Bounds, fr
         out.push_str(&format!("{mark}{:>3} {:>6} ms  {}\n", index + 1, s.time_ms, s.sentence()));
     }
     out
+}
+
+/// The process's peak resident memory in KB, where Linux says it
+/// (`VmHWM` in /proc/self/status): a benchmark figure, not a measure.
+fn peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Writes `text` to stdout. A reader that went away (`| head`) ends the
