@@ -166,18 +166,19 @@ fn every_violation_found_replays_through_the_timeline() {
 #[test]
 fn a_search_is_deterministic_and_the_same_in_slices() {
     let world = start("isolation", "semantic-lock");
+    // Big enough to take several slices of 50 steps.
     let whole = {
-        let mut explorer = Explorer::new(world.clone(), bounds(40, "duplicate=1"));
+        let mut explorer = Explorer::new(world.clone(), bounds(40, "duplicate=1,crash=1"));
         let verdict = explorer.run(u64::MAX).cloned();
         (verdict, explorer.progress())
     };
     let again = {
-        let mut explorer = Explorer::new(world.clone(), bounds(40, "duplicate=1"));
+        let mut explorer = Explorer::new(world.clone(), bounds(40, "duplicate=1,crash=1"));
         let verdict = explorer.run(u64::MAX).cloned();
         (verdict, explorer.progress())
     };
     assert_eq!(whole, again);
-    let mut sliced = Explorer::new(world, bounds(40, "duplicate=1"));
+    let mut sliced = Explorer::new(world, bounds(40, "duplicate=1,crash=1"));
     let mut slices = 0;
     let verdict = loop {
         slices += 1;
@@ -252,8 +253,8 @@ fn a_fingerprint_leaves_out_timing_and_nothing_else() {
 
 #[test]
 fn the_state_cap_stops_a_search_and_says_so() {
-    let world = start("isolation", "semantic-lock");
-    let capped = Bounds { depth: 80, faults: Faults::parse("duplicate=1,crash=1").expect("faults"), max_states: 500 };
+    let world = start("ftgo-cancel-order", "cancelled");
+    let capped = Bounds { depth: 80, faults: Faults::parse("crash=1").expect("faults"), max_states: 500 };
     let mut explorer = Explorer::new(world, capped);
     assert_eq!(explorer.run(u64::MAX).cloned(), Some(Verdict::Clean { cut: Cut::States }));
     // One expansion may pass the cap; none starts after it.

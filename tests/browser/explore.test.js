@@ -65,9 +65,9 @@ test('with the semantic lock the same search finds nothing and says how much it 
 });
 
 test('the page keeps animating while the explorer searches: no long task over 100 ms', async () => {
-  await visit(browser, server.url, '#/isolation?variant=semantic-lock&guided=0', async (page) => {
+  await visit(browser, server.url, '#/ftgo-create-order?variant=authorization-fails&guided=0', async (page) => {
     await root(page).waitFor();
-    // A larger search (every kind of fault: tens of thousands of states,
+    // A larger search (FTGO with every kind of fault: some 40,000 states,
     // long enough to watch on an idle machine too) while the lesson plays
     // on the stage; watched from the click on Search to the verdict.
     await page.getByRole('button', { name: 'Can this go wrong?' }).click();

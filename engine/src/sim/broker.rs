@@ -43,6 +43,9 @@ pub struct Delivery {
     pub duplicate: bool,
     /// Arrived while the subscriber could not take it; waits in the broker.
     pub waiting: bool,
+    /// Handled by a consumer that recorded it in `received_messages`: if
+    /// it came again, that consumer (checking still) would drop it.
+    pub recorded: bool,
 }
 
 impl Delivery {
@@ -129,7 +132,8 @@ impl Broker {
     pub fn copy(&mut self, message: &Rc<Message>, to: Svc, sent_at: u64, deliver_at: u64, duplicate: bool) -> Delivery {
         self.next_delivery_id += 1;
         let partition = partition_of(message);
-        Delivery { id: self.next_delivery_id, message: Rc::clone(message), to, partition, sent_at, deliver_at, duplicate, waiting: false }
+        let message = Rc::clone(message);
+        Delivery { id: self.next_delivery_id, message, to, partition, sent_at, deliver_at, duplicate, waiting: false, recorded: false }
     }
 
     /// The lanes `svc` consumes from, one per channel partition.

@@ -39,12 +39,31 @@ pub struct Message {
     pub headers: Vec<(&'static str, Value)>,
     pub payload: Vec<(&'static str, Value)>,
     pub created_at: u64,
+    /// Its fingerprint, computed the first time a search hashes it (a
+    /// committed message never changes): a search hashes every message in
+    /// every state it reaches.
+    #[serde(skip)]
+    pub(crate) fingerprint: FingerprintCache,
 }
+
+/// A fingerprint computed once, which equality and copies ignore: two
+/// messages are equal whether or not either was hashed yet.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FingerprintCache(pub(crate) std::cell::Cell<u64>);
+
+impl PartialEq for FingerprintCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for FingerprintCache {}
 
 impl Message {
     /// A message not yet committed (id 0 until the commit numbers it).
     pub fn new(kind: Kind, category: Category, from: Svc, channel: &'static str) -> Self {
-        Message { id: 0, kind, category, from, channel, headers: Vec::new(), payload: Vec::new(), created_at: 0 }
+        let fingerprint = FingerprintCache::default();
+        Message { id: 0, kind, category, from, channel, headers: Vec::new(), payload: Vec::new(), created_at: 0, fingerprint }
     }
 
     /// Adds a header.

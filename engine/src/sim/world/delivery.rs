@@ -91,11 +91,14 @@ impl World {
             sub.queue.front_mut()?.waiting = true;
             return None;
         }
-        let delivery = sub.queue.pop_front()?;
+        let mut delivery = sub.queue.pop_front()?;
         let step = match self.consume(lane.1, &delivery) {
             Ok(step) => step,
             Err(reason) => return Some(self.stop_consumer(delivery, &reason)),
         };
+        // Handled or dropped by a consumer that checks received_messages:
+        // its id is recorded there now.
+        delivery.recorded = self.services[&lane.1].idempotent;
         self.broker.subscriptions.get_mut(&lane).expect("subscription exists").uncommitted.push(delivery);
         if self.rebalance_percent > 0 && self.faults.chance(self.rebalance_percent) {
             // The consumer group rebalanced before this offset was committed.

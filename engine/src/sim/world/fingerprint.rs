@@ -10,6 +10,7 @@
 use std::hash::{Hash, Hasher};
 
 use super::*;
+use crate::sim::broker::Subscription;
 
 /// A fast 64-bit hasher for fingerprints: each word is mixed in with a
 /// multiply and a rotation, and the result is finished as SplitMix64 does,
@@ -74,10 +75,11 @@ impl Hash for World {
         // The pending events as a multiset: the same events scheduled in
         // another order (other keys) are the same choices. A commit of
         // nothing that could come again is no event (see `hash_broker`).
+        let switched = self.idempotence_switched();
         let events = self
             .queue
             .values()
-            .filter(|event| !matches!(event, Event::CommitOffsets(lane) if self.uncommitted_that_matters(*lane).is_empty()))
+            .filter(|event| !matches!(event, Event::CommitOffsets(lane) if !self.commit_matters(*lane, &switched)))
             .fold(0u64, |sum, event| sum.wrapping_add(fingerprint(event)));
         events.hash(state);
         self.queue.len().hash(state);
@@ -99,9 +101,10 @@ impl World {
     /// states that differ only there are one state.
     fn hash_broker<H: Hasher>(&self, state: &mut H) {
         (&self.broker.channels, &self.broker.held, &self.broker.delay_ms).hash(state);
+        let switched = self.idempotence_switched();
         for (lane, sub) in self.broker.subscriptions.iter() {
             (lane, &sub.queue, sub.scheduled, sub.stopped).hash(state);
-            let matters = self.uncommitted_that_matters(*lane);
+            let matters = self.uncommitted_that_matters(lane.1, sub, &switched);
             (&matters, sub.commit_scheduled && !matters.is_empty()).hash(state);
         }
     }
@@ -115,21 +118,44 @@ impl World {
         fingerprint(&(lanes, commits))
     }
 
+    /// Services a scripted action still to come switches idempotence for:
+    /// a copy could get through their check then.
+    fn idempotence_switched(&self) -> Vec<Svc> {
+        let pending = self.script[self.script_done..].iter();
+        pending
+            .filter_map(|(_, e)| match e {
+                Event::Act(Action::SetIdempotence { service, .. }) => Some(*service),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// A lane's handled deliveries whose redelivery would change more than
     /// a dropped copy.
-    fn uncommitted_that_matters(&self, lane: Lane) -> Vec<&Delivery> {
-        let Some(sub) = self.broker.subscriptions.get(&lane) else { return Vec::new() };
-        let service = &self.services[&lane.1];
-        // A script that switches the check off could let a copy through.
-        let checks_on = service.idempotent
-            && !self.script[self.script_done..]
-                .iter()
-                .any(|(_, e)| matches!(e, Event::Act(Action::SetIdempotence { service: s, .. }) if *s == lane.1));
-        let received = |d: &&Delivery| {
-            let consumer = Value::Static(delivery::subscriber_id(lane.1, &d.message, self.style));
-            service.db.table(RECEIVED_TABLE).rows.contains_key(&Key::new(vec![consumer, Value::Message(d.message.id)]))
-        };
-        sub.uncommitted.iter().filter(|d| !(checks_on && received(d))).collect()
+    fn uncommitted_that_matters<'a>(&self, to: Svc, sub: &'a Subscription, switched: &[Svc]) -> Vec<&'a Delivery> {
+        if sub.uncommitted.is_empty() {
+            return Vec::new();
+        }
+        let checks = self.services[&to].idempotent && !switched.contains(&to);
+        sub.uncommitted.iter().filter(|d| !(checks && d.recorded)).collect()
+    }
+
+    /// Whether `svc` drops any copy of a message it has handled, now and
+    /// for the rest of the script (it checks `received_messages`).
+    pub fn drops_copies(&self, svc: Svc) -> bool {
+        self.services.get(&svc).is_some_and(|s| s.idempotent) && !self.idempotence_switched().contains(&svc)
+    }
+
+    /// Whether delivering again what `svc` has handled but not committed
+    /// could change more than dropped copies (a restart or a rebalance).
+    pub fn redelivery_matters(&self, svc: Svc) -> bool {
+        let switched = self.idempotence_switched();
+        self.broker.lanes_of(svc).iter().any(|lane| self.commit_matters(*lane, &switched))
+    }
+
+    /// Whether a pending commit of `lane` commits anything that matters.
+    fn commit_matters(&self, lane: Lane, switched: &[Svc]) -> bool {
+        self.broker.subscriptions.get(&lane).is_some_and(|sub| !self.uncommitted_that_matters(lane.1, sub, switched).is_empty())
     }
 }
 
@@ -137,9 +163,16 @@ impl World {
 /// `DATE` header).
 impl Hash for Message {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.id, self.kind, self.category, self.from, self.channel).hash(state);
-        self.headers.iter().filter(|(name, _)| *name != "DATE").for_each(|header| header.hash(state));
-        self.payload.hash(state);
+        let cache = &self.fingerprint.0;
+        if cache.get() == 0 {
+            let mut own = FingerprintHasher::default();
+            (self.id, self.kind, self.category, self.from, self.channel).hash(&mut own);
+            self.headers.iter().filter(|(name, _)| *name != "DATE").for_each(|header| header.hash(&mut own));
+            self.payload.hash(&mut own);
+            // 0 means "not yet": a fingerprint of 0 is taken as 1.
+            cache.set(own.finish().max(1));
+        }
+        state.write_u64(cache.get());
     }
 }
 
