@@ -43,8 +43,9 @@ pub struct Delivery {
     pub duplicate: bool,
     /// Arrived while the subscriber could not take it; waits in the broker.
     pub waiting: bool,
-    /// Handled by a consumer that recorded it in `received_messages`: if
-    /// it came again, that consumer (checking still) would drop it.
+    /// Its consumer recorded the message in `received_messages` (it
+    /// handled this delivery, or the one this is a copy of, checking):
+    /// if it comes (again), that consumer, checking still, drops it.
     pub recorded: bool,
 }
 

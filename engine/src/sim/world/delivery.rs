@@ -147,7 +147,8 @@ impl World {
             for old in handled.iter().rev() {
                 let id = old.message.id;
                 again.insert(again.partition_point(|x| *x < id), id);
-                let copy = self.broker.copy(&old.message, svc, self.now, at, true);
+                // The copy of a recorded message is one its consumer drops.
+                let copy = Delivery { recorded: old.recorded, ..self.broker.copy(&old.message, svc, self.now, at, true) };
                 self.enqueue(copy, true);
             }
         }

@@ -74,12 +74,19 @@ impl Hash for World {
         self.ledger.hash(state);
         // The pending events as a multiset: the same events scheduled in
         // another order (other keys) are the same choices. A commit of
-        // nothing that could come again is no event (see `hash_broker`).
+        // nothing that could come again, and a delivery of a copy to be
+        // dropped, are no events (see `hash_broker`).
         let switched = self.idempotence_switched();
         let events = self
             .queue
             .values()
-            .filter(|event| !matches!(event, Event::CommitOffsets(lane) if !self.commit_matters(*lane, &switched)))
+            .filter(|event| match event {
+                Event::CommitOffsets(lane) => self.commit_matters(*lane, &switched),
+                Event::Deliver(lane) => {
+                    self.broker.subscriptions.get(lane).is_some_and(|sub| !self.live_queue(lane.1, sub, &switched).is_empty())
+                }
+                _ => true,
+            })
             .fold(0u64, |sum, event| sum.wrapping_add(fingerprint(event)));
         events.hash(state);
         self.queue.len().hash(state);
@@ -103,10 +110,18 @@ impl World {
         (&self.broker.channels, &self.broker.held, &self.broker.delay_ms).hash(state);
         let switched = self.idempotence_switched();
         for (lane, sub) in self.broker.subscriptions.iter() {
-            (lane, &sub.queue, sub.scheduled, sub.stopped).hash(state);
+            // A copy its consumer will drop changes nothing but a step.
+            let live = self.live_queue(lane.1, sub, &switched);
+            (lane, &live, sub.scheduled && !live.is_empty(), sub.stopped).hash(state);
             let matters = self.uncommitted_that_matters(lane.1, sub, &switched);
             (&matters, sub.commit_scheduled && !matters.is_empty()).hash(state);
         }
+    }
+
+    /// A lane's queue without the copies its consumer will drop.
+    fn live_queue<'a>(&self, to: Svc, sub: &'a Subscription, switched: &[Svc]) -> Vec<&'a Delivery> {
+        let checks = sub.queue.iter().any(|d| d.recorded) && self.services[&to].idempotent && !switched.contains(&to);
+        sub.queue.iter().filter(|d| !(checks && d.recorded)).collect()
     }
 
     /// What [`World::hash`] leaves out of the offsets: every handled
