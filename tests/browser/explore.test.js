@@ -64,6 +64,17 @@ test('with the semantic lock the same search finds nothing and says how much it 
   });
 });
 
+test('a search stopped by its state cap says it is inconclusive, never that nothing broke', async () => {
+  // FTGO Cancel Order from its start with a crash and a relay crash has more
+  // than the 300,000 states the page keeps.
+  await visit(browser, server.url, '#/ftgo-cancel-order?variant=cancelled&guided=0&step=0', async (page) => {
+    const dialog = await explore(page, ['a service crashes (and restarts)', 'a relay crashes mid-publish']);
+    const status = await dialog.locator('.explorer-status').textContent();
+    assert.match(status, /^Inconclusive: the search stopped at its cap of 300,000 states, \d+ choices deep\. Nothing broke among them, but that is not a pass: /);
+    assert.doesNotMatch(status, /No violation/);
+  });
+});
+
 test('the page keeps animating while the explorer searches: no long task over 100 ms', async () => {
   await visit(browser, server.url, '#/ftgo-create-order?variant=authorization-fails&guided=0', async (page) => {
     await root(page).waitFor();
