@@ -22,6 +22,7 @@ pub mod query;
 pub mod rng;
 pub mod saga;
 pub mod service;
+pub mod shared;
 pub mod sorted;
 pub mod states;
 pub mod step;

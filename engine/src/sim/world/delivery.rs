@@ -80,7 +80,7 @@ impl World {
 
     pub(super) fn can_deliver(&self, (channel, to, partition): Lane) -> bool {
         let stopped = self.broker.subscriptions.get(&(channel, to, partition)).is_some_and(|s| s.stopped);
-        !stopped && !self.broker.held.contains(channel) && self.services.get(&to).is_some_and(Service::can_consume)
+        !stopped && !self.broker.held.contains(channel) && self.services.get(&to).is_some_and(|s| s.can_consume())
     }
 
     pub(super) fn deliver(&mut self, lane: Lane) -> Option<Step> {
@@ -124,7 +124,7 @@ impl World {
     /// down, cut off or stopped: then what it handled stays uncommitted.
     /// Not a step: nothing a learner sees changes.
     pub(super) fn commit_offsets(&mut self, lane: Lane) -> Option<Step> {
-        let running = self.services.get(&lane.1).is_some_and(Service::can_consume);
+        let running = self.services.get(&lane.1).is_some_and(|s| s.can_consume());
         let sub = self.broker.subscriptions.get_mut(&lane)?;
         sub.commit_scheduled = false;
         if running && !sub.stopped {

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::sim::service::RelayMode;
+use crate::sim::shared::Shared;
 
 impl World {
     pub(super) fn fault(&mut self, fault: Action) -> Step {
@@ -196,7 +197,7 @@ impl World {
                 copies.push(original.to);
             }
         } else {
-            let published = |s: &Service| s.db.outbox.get(&id).filter(|_| id <= s.relay.published_up_to).cloned();
+            let published = |s: &Shared<Service>| s.db.outbox.get(&id).filter(|_| id <= s.relay.published_up_to).cloned();
             let Some(message) = self.services.values().find_map(published) else {
                 return self.refused(None, format!("m{id} is neither in flight nor published from an outbox"));
             };

@@ -9,48 +9,10 @@
 
 use std::hash::{Hash, Hasher};
 
+pub use crate::sim::shared::FingerprintHasher;
+
 use super::*;
 use crate::sim::broker::Subscription;
-
-/// A fast 64-bit hasher for fingerprints: each word is mixed in with a
-/// multiply and a rotation, and the result is finished as SplitMix64 does,
-/// so structured inputs (small integers, short names) spread over all 64
-/// bits. Deterministic: no per-process key.
-#[derive(Default)]
-pub struct FingerprintHasher(u64);
-
-impl Hasher for FingerprintHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0 ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 /// The fingerprint of anything hashable, with [`FingerprintHasher`].
 pub fn fingerprint(value: &impl Hash) -> u64 {

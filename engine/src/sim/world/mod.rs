@@ -15,6 +15,7 @@ use super::message::{Category, Message};
 use super::query::{Call, Leg, QueryRecord, QuerySource};
 use super::rng::Rng;
 use super::service::{Service, CUSTOMER_TOPIC, ORDER_TOPIC, TICKET_TOPIC};
+use super::shared::Shared;
 use super::sorted::{MinQueue, SortedMap};
 use super::step::{Facts, MessageRef, Step, StepKind, Written};
 use super::topology::{Style, Svc};
@@ -132,7 +133,7 @@ pub struct World {
     pub(crate) style: Style,
     /// Virtual time in ms.
     pub(crate) now: u64,
-    pub(crate) services: SortedMap<Svc, Service>,
+    pub(crate) services: SortedMap<Svc, Shared<Service>>,
     pub(crate) broker: Broker,
     pub(crate) calls: SortedMap<u64, Call>,
     pub(crate) queries: Vec<QueryRecord>,
@@ -169,7 +170,7 @@ impl World {
     pub fn new(seed: u64, setup: &Setup) -> Self {
         let mut services = SortedMap::new();
         for svc in &setup.services {
-            services.insert(*svc, Service::new(*svc, setup.style));
+            services.insert(*svc, Shared::new(Service::new(*svc, setup.style)));
         }
         let mut world = World {
             seed,
@@ -218,13 +219,13 @@ impl World {
     }
 
     /// Every service, with its database and process state.
-    pub fn services(&self) -> &SortedMap<Svc, Service> {
+    pub fn services(&self) -> &SortedMap<Svc, Shared<Service>> {
         &self.services
     }
 
     /// The service `svc`, if this world has it.
     pub fn service(&self, svc: Svc) -> Option<&Service> {
-        self.services.get(&svc)
+        self.services.get(&svc).map(|s| &**s)
     }
 
     /// Channels, subscriptions and what is in flight.
@@ -258,7 +259,7 @@ impl World {
     /// an experiment, or, in the checker's tests, to break a world on
     /// purpose and see the checker name what is wrong.
     pub fn service_mut(&mut self, svc: Svc) -> Option<&mut Service> {
-        self.services.get_mut(&svc)
+        self.services.get_mut(&svc).map(|s| &mut **s)
     }
 
     /// The broker, to change directly (see [`World::service_mut`]).

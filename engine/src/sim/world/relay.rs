@@ -12,7 +12,7 @@ const POLL_INTERVAL_MS: u64 = 500;
 
 impl World {
     pub(super) fn relay_poll(&mut self, svc: Svc) -> Option<Step> {
-        let service = self.services.get_mut(&svc)?;
+        let service: &mut Service = self.services.get_mut(&svc)?;
         service.relay.poll_scheduled = false;
         if !service.relay.up || !service.connected {
             return None;
@@ -29,7 +29,7 @@ impl World {
     /// saves its log position; a crash in between means the row is read
     /// and published again after the restart.
     fn tail_log(&mut self, svc: Svc) -> Option<Step> {
-        let service = self.services.get_mut(&svc)?;
+        let service: &mut Service = self.services.get_mut(&svc)?;
         let relay = &mut service.relay;
         let message = Rc::clone(service.db.outbox.range(&(relay.position + 1), &u64::MAX).next()?.1);
         relay.published_up_to = relay.published_up_to.max(message.id);
@@ -57,7 +57,7 @@ impl World {
     /// A crash before that update leaves every row of the batch to be
     /// published again.
     fn poll_outbox(&mut self, svc: Svc) -> Option<Step> {
-        let service = self.services.get_mut(&svc)?;
+        let service: &mut Service = self.services.get_mut(&svc)?;
         let relay = &mut service.relay;
         let polled = relay.batch.is_empty();
         if polled {
@@ -97,7 +97,7 @@ impl World {
     }
 
     pub(super) fn dual_write(&mut self, svc: Svc) -> Option<Step> {
-        let service = self.services.get_mut(&svc)?;
+        let service: &mut Service = self.services.get_mut(&svc)?;
         if service.unsent.is_empty() {
             return None; // lost in a crash before this publish
         }
