@@ -135,6 +135,8 @@ async function search() {
     }
     stop();
     progress.value = 1;
+    // The worker's memory once searched, for ./scripts/bench.
+    dialog.querySelector('.explorer-status').dataset.memory = data.memory ?? '';
     if (data.kind === 'error') {
       say(`The explorer stopped: ${data.message}.`);
     } else if (data.kind === 'clean') {

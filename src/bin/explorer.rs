@@ -110,7 +110,10 @@ fn search(request: &JsValue, progress: &dyn Fn(Progress)) -> Result<Object, Stri
         }
         progress(explorer.progress());
     };
-    let counts = counts(explorer.progress());
+    // The worker's whole memory once searched: a figure for the benchmark.
+    let memory: web_sys::js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let bytes = memory.buffer().unchecked_into::<web_sys::js_sys::ArrayBuffer>().byte_length();
+    let counts = [&counts(explorer.progress())[..], &[("memory", f64::from(bytes).into())]].concat();
     let (path, violation, at_rest) = match verdict {
         Verdict::Found { path, violation, at_rest } => (to_here.into_iter().chain(path).collect::<Vec<_>>(), violation, at_rest),
         Verdict::Clean { cut } => {

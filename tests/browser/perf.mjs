@@ -214,11 +214,14 @@ async function explore(hash, faults = []) {
   await dialog.getByText(/^(No violation|Inconclusive|Searched|The explorer)/).waitFor({ timeout: 120_000 });
   const ms = Date.now() - started;
   const status = await dialog.locator('.explorer-status').textContent();
+  const memory = Number(await dialog.locator('.explorer-status').getAttribute('data-memory'));
   const result = (await dialog.locator('.explorer-result strong').textContent().catch(() => '')) ||
     (status.startsWith('Inconclusive') ? 'INCONCLUSIVE' : 'searched whole');
   await page.context().close();
   const states = Number(status.match(/([\d,]+) distinct states/)?.[1].replaceAll(',', '') ?? 0);
-  return `${ms} ms, ${result}; ${states.toLocaleString('en')} distinct states, ${Math.round(states / (ms / 1000)).toLocaleString('en')} a second`;
+  const perState = states >= 10_000 ? `, ${Math.round(memory / states)} B a state` : '';
+  return `${ms} ms, ${result}; ${states.toLocaleString('en')} distinct states, ${Math.round(states / (ms / 1000)).toLocaleString('en')} a second, ` +
+    `worker memory ${Math.round(memory / 2 ** 20)} MB${perState}`;
 }
 
 const runs = [];
