@@ -78,7 +78,7 @@ async function frames() {
   for (let i = 0; i < 50; i++) await page.getByRole('button', { name: 'Place order' }).click();
   await page.keyboard.press('End');
   await page.getByRole('button', { name: 'Restart Customer Service' }).click();
-  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '0.03×' });
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: 'half pace' });
   await page.getByRole('button', { name: 'Play' }).click();
   const result = await page.evaluate(() => new Promise((resolve) => {
     const gaps = [];
