@@ -181,18 +181,18 @@ impl Situation {
             || self.world.script_redelivers()
     }
 
-    /// The events the search takes: every event due, but offset commits
-    /// once they no longer matter (they stay queued; a path replayed by a
-    /// timeline takes them when the clock does).
-    fn due(&self, reduce: bool) -> Vec<&Event> {
-        let commits_matter = self.offsets_matter(reduce);
-        self.world.due().into_iter().filter(|e| commits_matter || !matches!(e, Event::CommitOffsets(_))).collect()
+    /// Whether the search takes `event` when it is due: every event, but
+    /// offset commits once they no longer matter (they stay queued; a path
+    /// replayed by a timeline takes them when the clock does).
+    fn takes(event: &Event, commits_matter: bool) -> bool {
+        commits_matter || !matches!(event, Event::CommitOffsets(_))
     }
 
     /// Nothing is due (but offset commits that no longer matter) and
     /// nothing the search broke awaits its restart.
     fn at_rest(&self, reduce: bool) -> bool {
-        self.due(reduce).is_empty() && !self.awaits_restart()
+        let commits_matter = self.offsets_matter(reduce);
+        !self.world.due().into_iter().any(|e| Situation::takes(e, commits_matter)) && !self.awaits_restart()
     }
 
     /// Every choice open here, each event once (equal events, such as two
@@ -203,8 +203,7 @@ impl Situation {
         let commits_matter = self.offsets_matter(reduce);
         let mut options: Vec<(Choice, Option<Event>)> = Vec::new();
         for (index, event) in due.iter().enumerate() {
-            let invisible = !commits_matter && matches!(event, Event::CommitOffsets(_));
-            if !invisible && !due[..index].contains(event) {
+            if Situation::takes(event, commits_matter) && !due[..index].contains(event) {
                 options.push((Choice::Take(index), Some((*event).clone())));
             }
         }

@@ -89,7 +89,7 @@ fn a_caption_is_written_for_every_stop() {
                     problems.push(format!("{here}: {fallbacks} of {} stops show a fallback caption", guided.stops.len()));
                 }
                 for stop in &guided.stops {
-                    let fallback = stop.caption.is_none_or(|c| c.on.is_fallback());
+                    let fallback = stop.is_fallback();
                     let key = stop.question.is_some() || guided.timeline.broke_at(stop.step + 1);
                     if fallback && key {
                         problems.push(format!(

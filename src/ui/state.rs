@@ -661,7 +661,7 @@ impl Lesson {
                 let t = &i.timeline;
                 let step = t.current();
                 let caption = step.and_then(|s| i.scenario.caption(&i.scenario.variants[i.variant], s)).map_or(0, str::len);
-                let cells = step.map_or(0, |s| s.writes.iter().map(|w| w.columns.len()).sum());
+                let cells = step.map_or(0, crate::sim::Step::changed_cells);
                 // An answer's reason is read with the step it was about.
                 let why = feedback.as_ref().filter(|f| f.at == t.cursor()).map_or(0, |f| f.text.len());
                 let broke = t.violations().iter().any(|(at, _)| *at == Some(t.cursor()));

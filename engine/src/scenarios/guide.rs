@@ -45,6 +45,11 @@ pub struct Stop<'a> {
 }
 
 impl Stop<'_> {
+    /// Its caption is a step kind's fallback (or it has none).
+    pub fn is_fallback(&self) -> bool {
+        self.caption.is_none_or(|c| c.on.is_fallback())
+    }
+
     /// Real ms its messages move at guided pace.
     pub fn motion_ms(&self) -> u64 {
         HOP_MS * self.moves as u64
@@ -112,7 +117,7 @@ impl Scenario {
                 caption: self.narration_for(variant, shown),
                 question: self.question(variant, &steps[first]),
                 moves: steps[first..=next].iter().filter(|s| moves(s)).count(),
-                cells: shown.writes.iter().map(|w| w.columns.len()).sum(),
+                cells: shown.changed_cells(),
             });
             next += 1;
         }

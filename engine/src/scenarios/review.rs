@@ -26,7 +26,7 @@ pub fn script(scenario: &Scenario, variant: &Variant, seed: u64) -> String {
             out.push_str(&format!("    why: {}\n", question.why));
         }
         let (rule, text) = stop.caption.map_or(("none", ""), |c| (c.on.text.as_str(), c.text.as_str()));
-        let fallback = if stop.caption.is_none_or(|c| c.on.is_fallback()) { " FALLBACK" } else { "" };
+        let fallback = if stop.is_fallback() { " FALLBACK" } else { "" };
         out.push_str(&format!(
             "\n{:>2}. step {} [{rule}]{fallback} {:.1} s\n    {text}\n    log: {}\n",
             n + 1,
@@ -43,7 +43,7 @@ pub fn script(scenario: &Scenario, variant: &Variant, seed: u64) -> String {
 /// The stops of a guided play-through whose caption is a step-kind
 /// fallback (or missing).
 pub fn fallback_stops(guided: &Guided<'_>) -> usize {
-    guided.stops.iter().filter(|s| s.caption.is_none_or(|c| c.on.is_fallback())).count()
+    guided.stops.iter().filter(|s| s.is_fallback()).count()
 }
 
 /// The course's length of a lesson: every variant guided at seed 1, in

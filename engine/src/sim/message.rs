@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::correlation::{SagaRef, SagaType, REPLY_SAGA_ID, REPLY_SAGA_TYPE};
 use super::kind::Kind;
 use super::names::short;
+use super::shared::FingerprintCache;
 use super::topology::Svc;
 use super::value::Value;
 
@@ -45,19 +46,6 @@ pub struct Message {
     #[serde(skip)]
     pub(crate) fingerprint: FingerprintCache,
 }
-
-/// A fingerprint computed once, which equality and copies ignore: two
-/// messages are equal whether or not either was hashed yet.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct FingerprintCache(pub(crate) std::cell::Cell<u64>);
-
-impl PartialEq for FingerprintCache {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for FingerprintCache {}
 
 impl Message {
     /// A message not yet committed (id 0 until the commit numbers it).

@@ -14,13 +14,13 @@ use std::rc::Rc;
 #[derive(Clone, Debug)]
 pub struct Shared<T> {
     value: Rc<T>,
-    /// The value's fingerprint once computed; 0: not yet, or changed since.
-    fingerprint: Cell<u64>,
+    /// The value's fingerprint once computed, forgotten on a change.
+    fingerprint: FingerprintCache,
 }
 
 impl<T> Shared<T> {
     pub fn new(value: T) -> Self {
-        Shared { value: Rc::new(value), fingerprint: Cell::new(0) }
+        Shared { value: Rc::new(value), fingerprint: FingerprintCache::default() }
     }
 }
 
@@ -35,7 +35,7 @@ impl<T> Deref for Shared<T> {
 impl<T: Clone> DerefMut for Shared<T> {
     /// Any change: the fingerprint is computed again when next asked.
     fn deref_mut(&mut self) -> &mut T {
-        self.fingerprint.set(0);
+        self.fingerprint.forget();
         Rc::make_mut(&mut self.value)
     }
 }
@@ -50,15 +50,40 @@ impl<T: Eq> Eq for Shared<T> {}
 
 impl<T: Hash> Hash for Shared<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        if self.fingerprint.get() == 0 {
-            let mut own = FingerprintHasher::default();
-            self.value.hash(&mut own);
-            // 0 means "not yet": a fingerprint of 0 is taken as 1.
-            self.fingerprint.set(own.finish().max(1));
-        }
-        state.write_u64(self.fingerprint.get());
+        state.write_u64(self.fingerprint.of(|own| self.value.hash(own)));
     }
 }
+
+/// A fingerprint computed once and kept, which equality and copies ignore:
+/// two values are equal whether or not either was hashed yet.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FingerprintCache(Cell<u64>);
+
+impl FingerprintCache {
+    /// The fingerprint `hash` writes, computed on the first call.
+    pub(crate) fn of(&self, hash: impl FnOnce(&mut FingerprintHasher)) -> u64 {
+        if self.0.get() == 0 {
+            let mut own = FingerprintHasher::default();
+            hash(&mut own);
+            // 0 means "not yet": a fingerprint of 0 is taken as 1.
+            self.0.set(own.finish().max(1));
+        }
+        self.0.get()
+    }
+
+    /// The value changed: computed again when next asked.
+    pub(crate) fn forget(&self) {
+        self.0.set(0);
+    }
+}
+
+impl PartialEq for FingerprintCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for FingerprintCache {}
 
 /// A fast 64-bit hasher for fingerprints: each word is mixed in with a
 /// multiply and a rotation, and the result is finished as SplitMix64 does,

@@ -146,6 +146,11 @@ impl Step {
         let rows: Vec<String> = self.writes.iter().map(|w| format!("{} {}", w.table, short(&w.key.to_string()))).collect();
         format!("{}. One local transaction wrote {}", self.text, rows.join(", "))
     }
+
+    /// How many cells the step changed (every column of a new row).
+    pub fn changed_cells(&self) -> usize {
+        self.writes.iter().map(|w| w.columns.len()).sum()
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ impl Hash for World {
         // that is in.
         self.style.hash(state);
         self.services.hash(state);
-        self.hash_broker(state);
+        // Scanned once: both the broker and the pending events ask it.
+        let switched = self.idempotence_switched();
+        self.hash_broker(state, &switched);
         self.calls.hash(state);
         self.queries.hash(state);
         self.semantic_lock.hash(state);
@@ -38,7 +40,6 @@ impl Hash for World {
         // another order (other keys) are the same choices. A commit of
         // nothing that could come again, and a delivery of a copy to be
         // dropped, are no events (see `hash_broker`).
-        let switched = self.idempotence_switched();
         let events = self
             .queue
             .values()
@@ -68,14 +69,13 @@ impl World {
     /// (and will go on checking) is dropped if it comes again, so whether
     /// its offset was committed changes nothing but a dropped copy. Two
     /// states that differ only there are one state.
-    fn hash_broker<H: Hasher>(&self, state: &mut H) {
+    fn hash_broker<H: Hasher>(&self, state: &mut H, switched: &[Svc]) {
         (&self.broker.channels, &self.broker.held, &self.broker.delay_ms).hash(state);
-        let switched = self.idempotence_switched();
         for (lane, sub) in self.broker.subscriptions.iter() {
             // A copy its consumer will drop changes nothing but a step.
-            let live = self.live_queue(lane.1, sub, &switched);
+            let live = self.live_queue(lane.1, sub, switched);
             (lane, &live, sub.scheduled && !live.is_empty(), sub.stopped).hash(state);
-            let matters = self.uncommitted_that_matters(lane.1, sub, &switched);
+            let matters = self.uncommitted_that_matters(lane.1, sub, switched);
             (&matters, sub.commit_scheduled && !matters.is_empty()).hash(state);
         }
     }
@@ -140,16 +140,12 @@ impl World {
 /// `DATE` header).
 impl Hash for Message {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let cache = &self.fingerprint.0;
-        if cache.get() == 0 {
-            let mut own = FingerprintHasher::default();
-            (self.id, self.kind, self.category, self.from, self.channel).hash(&mut own);
-            self.headers.iter().filter(|(name, _)| *name != "DATE").for_each(|header| header.hash(&mut own));
-            self.payload.hash(&mut own);
-            // 0 means "not yet": a fingerprint of 0 is taken as 1.
-            cache.set(own.finish().max(1));
-        }
-        state.write_u64(cache.get());
+        let fingerprint = self.fingerprint.of(|own| {
+            (self.id, self.kind, self.category, self.from, self.channel).hash(own);
+            self.headers.iter().filter(|(name, _)| *name != "DATE").for_each(|header| header.hash(own));
+            self.payload.hash(own);
+        });
+        state.write_u64(fingerprint);
     }
 }
 
