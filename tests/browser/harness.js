@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, mkdir } from 'node:fs/promises';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,10 @@ import { chromium } from 'playwright-core';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CATALOGUE = join(ROOT, 'engine/src/scenarios/catalogue');
+
+/** Every lesson file, parsed, in file-name order. */
+export const catalogue = () => readdirSync(CATALOGUE).sort().map((f) => JSON.parse(readFileSync(join(CATALOGUE, f), 'utf8')));
 
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',

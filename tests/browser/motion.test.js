@@ -9,11 +9,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { serve, launch, openPage } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { serve, launch, openPage, catalogue } from './harness.js';
 
-const CATALOGUE = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
-const lessons = readdirSync(CATALOGUE).map((f) => JSON.parse(readFileSync(new URL(f, CATALOGUE), 'utf8')));
+const lessons = catalogue();
 // The sandbox scripts nothing: there is no lesson to play through.
 const variants = lessons.filter((l) => l.id !== 'sandbox').flatMap((l) => l.variants.map((v) => `${l.id}?variant=${v.id}`));
 

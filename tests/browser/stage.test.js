@@ -5,11 +5,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { serve, launch, visit } from './harness.js';
+import { serve, launch, visit, catalogue } from './harness.js';
 
-const CATALOGUE = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
-const lessons = readdirSync(CATALOGUE).map((f) => JSON.parse(readFileSync(new URL(f, CATALOGUE), 'utf8')));
+const lessons = catalogue();
 const variants = lessons.flatMap((l) => l.variants.map((v) => `${l.id}?variant=${v.id}`));
 
 let server;

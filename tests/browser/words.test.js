@@ -5,11 +5,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { serve, launch, visit } from './harness.js';
+import { serve, launch, visit, catalogue } from './harness.js';
 
-const CATALOGUE = new URL('../../engine/src/scenarios/catalogue/', import.meta.url);
-const scenarios = readdirSync(CATALOGUE).map((f) => JSON.parse(readFileSync(new URL(f, CATALOGUE), 'utf8')));
+const scenarios = catalogue();
 
 let server;
 let browser;
